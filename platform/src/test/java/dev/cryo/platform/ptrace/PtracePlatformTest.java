@@ -1,0 +1,81 @@
+package dev.cryo.platform.ptrace;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cryo.platform.AddressSpace;
+import dev.cryo.platform.Context;
+import dev.cryo.platform.Event;
+import dev.cryo.platform.Regs;
+import dev.cryo.platform.host.Host;
+import org.junit.jupiter.api.Test;
+
+/** Runs hand-assembled code in a real stub: syscalls are caught, faults reported, memory shared. */
+class PtracePlatformTest {
+    private static final long CODE = 0x400000;
+
+    private static int memfdWith(byte[] code) {
+        int fd = Host.memfdCreate("test", 1);
+        Host.ftruncate(fd, 1 << 20);
+        long buf = Host.allocate(code.length);
+        Host.putBytes(buf, code, 0, code.length);
+        Host.pwrite(fd, buf, code.length, 0);
+        Host.free(buf);
+        return fd;
+    }
+
+    @Test
+    void syscallsAreCaughtAndResultsReturned() {
+        byte[] code = {
+            (byte) 0xB8, 39, 0, 0, 0, // mov eax, 39 (getpid)
+            0x0F, 0x05, // syscall
+            0x48, (byte) 0x89, (byte) 0xC7, // mov rdi, rax
+            (byte) 0xB8, 60, 0, 0, 0, // mov eax, 60 (exit)
+            0x0F, 0x05, // syscall
+        };
+        int fd = memfdWith(code);
+        try (AddressSpace as = PtracePlatform.create().newAddressSpace(fd)) {
+            as.map(CODE, 0x1000, 5, 0);
+            Context ctx = as.mainContext();
+            long[] regs = Regs.initial(CODE, 0);
+            Event e = ctx.run(regs);
+            assertEquals(Event.Kind.SYSCALL, e.kind());
+            assertEquals(39, regs[Regs.ORIG_RAX]);
+            regs[Regs.RAX] = 1234;
+            e = ctx.run(regs);
+            assertEquals(Event.Kind.SYSCALL, e.kind());
+            assertEquals(60, regs[Regs.ORIG_RAX]);
+            assertEquals(1234, regs[Regs.RDI]);
+            byte[] xsave = ctx.fpState();
+            assertTrue(xsave.length >= 576, "XSAVE area has legacy region and header");
+            ctx.setFpState(xsave);
+        } finally {
+            Host.close(fd);
+        }
+    }
+
+    @Test
+    void faultsReportAddressAndMappingFixesThem() {
+        byte[] code = {
+            0x48, (byte) 0x8B, 0x04, 0x25, 0x00, 0x00, 0x50, 0x00, // mov rax, [0x500000]
+            (byte) 0xB8, 60, 0, 0, 0, // mov eax, 60
+            0x0F, 0x05,
+        };
+        int fd = memfdWith(code);
+        try (AddressSpace as = PtracePlatform.create().newAddressSpace(fd)) {
+            as.map(CODE, 0x1000, 5, 0);
+            Context ctx = as.mainContext();
+            long[] regs = Regs.initial(CODE, 0);
+            Event e = ctx.run(regs);
+            assertEquals(Event.Kind.FAULT, e.kind());
+            assertEquals(11, e.signo());
+            assertEquals(0x500000, e.addr());
+            as.map(0x500000, 0x1000, 1, 0x1000);
+            e = ctx.run(regs);
+            assertEquals(Event.Kind.SYSCALL, e.kind());
+            assertEquals(60, regs[Regs.ORIG_RAX]);
+        } finally {
+            Host.close(fd);
+        }
+    }
+}

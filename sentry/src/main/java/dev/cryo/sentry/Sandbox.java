@@ -1,0 +1,84 @@
+package dev.cryo.sentry;
+
+import dev.cryo.platform.Platform;
+import dev.cryo.sentry.abi.Errno;
+import dev.cryo.sentry.abi.SyscallError;
+import dev.cryo.sentry.abi.Sysno;
+import dev.cryo.sentry.kernel.Kernel;
+import dev.cryo.sentry.kernel.Task;
+import dev.cryo.sentry.syscalls.Dispatcher;
+import dev.cryo.sentry.syscalls.SyscallTable;
+import dev.cryo.sentry.vfs.VirtualFilesystem;
+import java.io.PrintStream;
+import java.util.Map;
+
+/**
+ * One sandbox: a kernel, its root filesystem and its first process. The entry point for the
+ * CLI and the tests; runs the program on the calling thread.
+ */
+public final class Sandbox implements AutoCloseable {
+    private final Kernel kernel;
+    private final Task init;
+
+    /** The program could not be started; {@link #exitStatus} is what docker run would return. */
+    public static final class StartException extends RuntimeException {
+        private final int exitStatus;
+
+        StartException(String message, int exitStatus) {
+            super(message);
+            this.exitStatus = exitStatus;
+        }
+
+        public int exitStatus() {
+            return exitStatus;
+        }
+    }
+
+    private Sandbox(Kernel kernel, Task init) {
+        this.kernel = kernel;
+        this.init = init;
+    }
+
+    /** Builds the sandbox and loads its first program (without running it). */
+    public static Sandbox create(Platform platform, SandboxConfig config) {
+        VirtualFilesystem vfs = new VirtualFilesystem(config.rootfs());
+        Kernel kernel = new Kernel(platform, vfs, new Dispatcher(SyscallTable.standard()));
+        kernel.setStrace(config.strace());
+        String program = config.argv().get(0);
+        String path = ProgramLookup.resolve(vfs, config.cwd(), program, config.getenv("PATH"));
+        Task init;
+        try {
+            init = kernel.startInit(path, config.argv(), config.envp(), config.cwd());
+        } catch (SyscallError e) {
+            int status = e.errno() == Errno.ENOENT ? 127 : 126;
+            String what = e.errno() == Errno.ENOEXEC ? "exec format error" : Errno.text(e.errno());
+            throw new StartException(program + ": " + what, status);
+        }
+        return new Sandbox(kernel, init);
+    }
+
+    public Kernel kernel() {
+        return kernel;
+    }
+
+    /** Runs the program until it exits; returns its status as a shell reports it. */
+    public int runToExit() {
+        int ws = init.run();
+        int sig = ws & 0x7f;
+        return sig == 0 ? (ws >> 8) & 0xff : 128 + sig;
+    }
+
+    /** Writes which unimplemented syscalls the program called, if any. */
+    public void reportEnosys(PrintStream out) {
+        Map<Long, Long> counts = kernel.stats().enosys();
+        if (counts.isEmpty()) return;
+        StringBuilder sb = new StringBuilder("cryo: unsupported system calls (returned ENOSYS):");
+        counts.forEach((nr, n) -> sb.append(' ').append(Sysno.name(nr)).append('(').append(nr).append(")x").append(n));
+        out.println(sb);
+    }
+
+    @Override
+    public void close() {
+        kernel.memoryFile().close();
+    }
+}

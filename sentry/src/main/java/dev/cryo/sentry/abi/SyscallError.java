@@ -1,0 +1,37 @@
+package dev.cryo.sentry.abi;
+
+/**
+ * A syscall handler's way to fail: thrown with the guest errno, turned into {@code -errno} by the
+ * dispatcher only. Instances are shared and carry no stack trace (errors are control flow here).
+ */
+public final class SyscallError extends RuntimeException {
+    private static final SyscallError[] CACHE = new SyscallError[520];
+
+    static {
+        for (int i = 1; i < CACHE.length; i++) {
+            CACHE[i] = new SyscallError(i);
+        }
+    }
+
+    private final int errno;
+
+    private SyscallError(int errno) {
+        super(null, null, false, false);
+        this.errno = errno;
+    }
+
+    /** The error for {@code errno} (one of {@link Errno}'s values). */
+    public static SyscallError of(int errno) {
+        if (errno <= 0 || errno >= CACHE.length) throw new IllegalArgumentException("errno " + errno);
+        return CACHE[errno];
+    }
+
+    public int errno() {
+        return errno;
+    }
+
+    @Override
+    public String getMessage() {
+        return Errno.name(errno) + " (" + Errno.text(errno) + ")";
+    }
+}

@@ -1,0 +1,226 @@
+package dev.cryo.sentry.kernel;
+
+import dev.cryo.platform.Context;
+import dev.cryo.platform.Event;
+import dev.cryo.platform.Regs;
+import dev.cryo.sentry.abi.Signals;
+import dev.cryo.sentry.mm.MemoryManager;
+import dev.cryo.sentry.vfs.FdTable;
+import dev.cryo.sentry.vfs.FsContext;
+
+/**
+ * A thread of the sandbox (Linux's task_struct). Its whole state is in fields (DESIGN.md rule
+ * 1): registers, memory, descriptors, filesystem context, identity, limits and signal state.
+ * It runs on its own Java platform thread: {@link #run} loops between the application and the
+ * Sentry until the task exits.
+ */
+public final class Task {
+    final Kernel kernel;
+    final int tid;
+    final int tgid;
+    /** General registers, {@link Regs} order: the application's while it runs, saved with the task. */
+    final long[] regs;
+    MemoryManager mm;
+    FdTable fds;
+    FsContext fs;
+    Credentials creds = Credentials.root();
+    Limits limits = new Limits();
+
+    /** Signal dispositions, index = signal number (1..64). */
+    final SignalAction[] actions = new SignalAction[Signals.NSIG + 1];
+    long signalMask;
+    long altStackSp, altStackSize;
+    int altStackFlags = Signals.SS_DISABLE;
+
+    long clearChildTid;
+    long robustListHead;
+    long robustListLen;
+    long rseqAddr;
+    int rseqLen;
+    int rseqSig;
+    /** The executable's path in the sandbox (for /proc/self/exe, AT_EXECFN). */
+    String execPath = "";
+    /** The process name (comm): the executable's basename, 15 bytes at most. */
+    String comm = "";
+
+    /** Set once the task has exited; {@link #waitStatus} then holds its wait(2) status. */
+    boolean exited;
+    int waitStatus;
+
+    /** The platform context running this task: rebuilt on restore. */
+    transient Context context;
+
+    Task(Kernel kernel, int tid, int tgid, long[] regs) {
+        this.kernel = kernel;
+        this.tid = tid;
+        this.tgid = tgid;
+        this.regs = regs;
+        for (int i = 1; i <= Signals.NSIG; i++) actions[i] = new SignalAction();
+    }
+
+    public Kernel kernel() {
+        return kernel;
+    }
+
+    public int tid() {
+        return tid;
+    }
+
+    public int tgid() {
+        return tgid;
+    }
+
+    /** Parent's pid as the task sees it: 0 for the sandbox's init, as in a pid namespace. */
+    public int ppid() {
+        return 0;
+    }
+
+    public long[] regs() {
+        return regs;
+    }
+
+    /** Syscall argument {@code i} (0..5) as the full 64-bit register. */
+    public long arg(int i) {
+        return regs[Regs.SYSCALL_ARGS[i]];
+    }
+
+    /** Syscall argument {@code i} truncated to a C int, as the kernel does for int parameters. */
+    public int intArg(int i) {
+        return (int) regs[Regs.SYSCALL_ARGS[i]];
+    }
+
+    public long syscallNumber() {
+        return regs[Regs.ORIG_RAX];
+    }
+
+    public MemoryManager mm() {
+        return mm;
+    }
+
+    public FdTable fds() {
+        return fds;
+    }
+
+    public FsContext fs() {
+        return fs;
+    }
+
+    public Credentials creds() {
+        return creds;
+    }
+
+    public Limits limits() {
+        return limits;
+    }
+
+    public SignalAction action(int sig) {
+        return actions[sig];
+    }
+
+    public long signalMask() {
+        return signalMask;
+    }
+
+    public void setSignalMask(long mask) {
+        // SIGKILL and SIGSTOP cannot be blocked (kernel/signal.c sigdelsetmask).
+        this.signalMask = mask & ~(Signals.bit(Signals.SIGKILL) | Signals.bit(Signals.SIGSTOP));
+    }
+
+    public long altStackSp() {
+        return altStackSp;
+    }
+
+    public long altStackSize() {
+        return altStackSize;
+    }
+
+    public int altStackFlags() {
+        return altStackFlags;
+    }
+
+    public void setAltStack(long sp, long size, int flags) {
+        this.altStackSp = sp;
+        this.altStackSize = size;
+        this.altStackFlags = flags;
+    }
+
+    public void setClearChildTid(long addr) {
+        this.clearChildTid = addr;
+    }
+
+    public long clearChildTid() {
+        return clearChildTid;
+    }
+
+    public void setRobustList(long head, long len) {
+        this.robustListHead = head;
+        this.robustListLen = len;
+    }
+
+    public long robustListHead() {
+        return robustListHead;
+    }
+
+    public long robustListLen() {
+        return robustListLen;
+    }
+
+    public void setRseq(long addr, int len, int sig) {
+        this.rseqAddr = addr;
+        this.rseqLen = len;
+        this.rseqSig = sig;
+    }
+
+    public long rseqAddr() {
+        return rseqAddr;
+    }
+
+    public int rseqLen() {
+        return rseqLen;
+    }
+
+    public int rseqSig() {
+        return rseqSig;
+    }
+
+    public String execPath() {
+        return execPath;
+    }
+
+    public String comm() {
+        return comm;
+    }
+
+    public void setComm(String comm) {
+        this.comm = comm.length() > 15 ? comm.substring(0, 15) : comm;
+    }
+
+    public boolean exited() {
+        return exited;
+    }
+
+    public int waitStatus() {
+        return waitStatus;
+    }
+
+    /** Ends the whole thread group with exit code {@code code} (exit_group(2)). */
+    public void exitGroup(int code) {
+        exited = true;
+        waitStatus = (code & 0xff) << 8;
+    }
+
+    /** Ends the thread group as signal {@code sig} does; {@code core} as for a core-dumping default action. */
+    public void killBySignal(int sig, boolean core) {
+        exited = true;
+        waitStatus = sig | (core ? 0x80 : 0);
+    }
+
+    /**
+     * Runs the task until it exits; returns its wait status. Must be called on the thread that
+     * created the task's address space (the platform's tracer).
+     */
+    public int run() {
+        TaskRunner.run(this);
+        return waitStatus;
+    }
+}

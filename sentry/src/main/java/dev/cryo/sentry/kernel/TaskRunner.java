@@ -1,0 +1,59 @@
+package dev.cryo.sentry.kernel;
+
+import dev.cryo.platform.Event;
+import dev.cryo.sentry.abi.Signals;
+
+/**
+ * The task loop (DESIGN.md rule 4): run the application until the next event, serve it, repeat.
+ * Mirrors the run states of gVisor's pkg/sentry/kernel/task_run.go.
+ */
+final class TaskRunner {
+    private TaskRunner() {}
+
+    static void run(Task t) {
+        Kernel k = t.kernel;
+        SyscallDispatcher dispatcher = k.dispatcher();
+        while (!t.exited) {
+            Event ev = t.context.run(t.regs);
+            switch (ev.kind()) {
+                case SYSCALL -> dispatcher.dispatch(t);
+                case FAULT -> fault(t, ev);
+                case SIGNAL -> hostSignal(t, ev.signo());
+                case INTERRUPT -> { }
+            }
+        }
+        k.taskExited(t);
+    }
+
+    private static void fault(Task t, Event ev) {
+        int sig = ev.signo();
+        if ((sig == Signals.SIGSEGV || sig == Signals.SIGBUS) && ev.code() != Signals.SI_KERNEL
+                && t.mm.handleFault(ev.addr())) {
+            return;
+        }
+        // Signal delivery to handlers comes with processes and signals; until then a fault the
+        // memory manager cannot serve takes its default action: death with a core.
+        int code = ev.code();
+        if (sig == Signals.SIGSEGV && code != Signals.SI_KERNEL) {
+            code = t.mm.vmaAt(ev.addr()) != null ? Signals.SEGV_ACCERR : Signals.SEGV_MAPERR;
+        }
+        t.kernel.traceSignal(t, sig, code, ev.addr());
+        t.killBySignal(sig, Signals.defaultCore(sig));
+    }
+
+    private static void hostSignal(Task t, int sig) {
+        // A signal from the host (the terminal's SIGINT, say) reached the stub. Honour the
+        // application's disposition as far as it can be without handlers: ignored or
+        // default-ignored signals are dropped, the rest end the sandbox as the default does.
+        SignalAction a = t.actions[sig];
+        if (a.handler == Signals.SIG_IGN || (a.handler == Signals.SIG_DFL && Signals.defaultIgnore(sig))) {
+            return;
+        }
+        if (sig == Signals.SIGSTOP || sig == Signals.SIGTSTP || sig == Signals.SIGTTIN
+                || sig == Signals.SIGTTOU || sig == Signals.SIGCONT) {
+            return;
+        }
+        t.kernel.traceSignal(t, sig, 0, 0);
+        t.killBySignal(sig, Signals.defaultCore(sig));
+    }
+}

@@ -1,0 +1,146 @@
+package dev.cryo.sentry.memory;
+
+import dev.cryo.platform.host.Host;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The one file that backs all application memory (DESIGN.md rule 3): a memfd, mapped whole into
+ * the Sentry for copy-in/copy-out and, range by range, into each address space by the platform.
+ * Saving memory is saving the used ranges of this file.
+ *
+ * <p>Space is handed out page-aligned, first fit, from a free list; freed ranges are punched out
+ * so their pages go back to the host. The file is sparse: reserving space costs nothing until
+ * touched. Not thread-safe; the kernel serialises allocation (guarded by the kernel's lock once
+ * tasks run concurrently).
+ */
+public final class MemoryFile implements AutoCloseable {
+    public static final long PAGE = 4096;
+    /** Virtual size of the file and of its mapping in the Sentry; pages exist only once written. */
+    public static final long DEFAULT_CAPACITY = 1L << 40;
+
+    private static final int PROT_READ = 1, PROT_WRITE = 2;
+    private static final int MAP_SHARED = 0x01, MAP_NORESERVE = 0x4000;
+    private static final int FALLOC_FL_KEEP_SIZE = 1, FALLOC_FL_PUNCH_HOLE = 2;
+
+    private final long capacity;
+    /** Free ranges: offset to length, coalesced. */
+    private final TreeMap<Long, Long> free = new TreeMap<>();
+    private long used;
+
+    /** Host fd of the memfd: reopened (a new file) on restore. */
+    private final transient int fd;
+    /** Address of the file's mapping in this JVM: remade with the fd. */
+    private final transient long base;
+
+    public MemoryFile() {
+        this(DEFAULT_CAPACITY);
+    }
+
+    public MemoryFile(long capacity) {
+        this.capacity = capacity;
+        this.fd = Host.memfdCreate("cryo-memory", 0x0001 /* MFD_CLOEXEC */);
+        Host.ftruncate(fd, capacity);
+        this.base = Host.mmap(0, capacity, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_NORESERVE, fd, 0);
+        free.put(0L, capacity);
+    }
+
+    /** The host descriptor, for the platform to map ranges into address spaces. */
+    public int fd() {
+        return fd;
+    }
+
+    /** Bytes currently allocated. */
+    public long usage() {
+        return used;
+    }
+
+    /** The Sentry's address of file offset {@code offset}. */
+    public long address(long offset) {
+        return base + offset;
+    }
+
+    /** Allocates {@code len} bytes (rounded up to pages) of zeroed file; returns the offset. */
+    public long allocate(long len) {
+        long size = roundUp(len);
+        for (Map.Entry<Long, Long> e : free.entrySet()) {
+            if (e.getValue() >= size) {
+                long off = e.getKey();
+                free.remove(off);
+                if (e.getValue() > size) free.put(off + size, e.getValue() - size);
+                used += size;
+                return off;
+            }
+        }
+        throw new OutOfMemoryError("memory file exhausted");
+    }
+
+    /**
+     * Tries to grow the allocation at [off, off+oldLen) in place to newLen; true if it did.
+     * The new tail is zero.
+     */
+    public boolean tryExtend(long off, long oldLen, long newLen) {
+        long oldSize = roundUp(oldLen), newSize = roundUp(newLen);
+        if (newSize <= oldSize) return true;
+        long next = off + oldSize;
+        Long nextLen = free.get(next);
+        long need = newSize - oldSize;
+        if (nextLen == null || nextLen < need) return false;
+        free.remove(next);
+        if (nextLen > need) free.put(next + need, nextLen - need);
+        used += need;
+        return true;
+    }
+
+    /** Returns [off, off+len) to the free list and its pages to the host. */
+    public void release(long off, long len) {
+        long size = roundUp(len);
+        if (size == 0) return;
+        Host.fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, off, size);
+        used -= size;
+        long start = off, end = off + size;
+        Map.Entry<Long, Long> before = free.floorEntry(start);
+        if (before != null && before.getKey() + before.getValue() == start) {
+            start = before.getKey();
+            free.remove(start);
+        }
+        Long afterLen = free.get(end);
+        if (afterLen != null) {
+            free.remove(end);
+            end += afterLen;
+        }
+        free.put(start, end - start);
+    }
+
+    /** Zeroes [off, off+len) and gives its pages back to the host, keeping it allocated. */
+    public void zero(long off, long len) {
+        long start = roundUp(off), end = (off + len) & ~(PAGE - 1);
+        if (start > off) Host.zero(base + off, Math.min(start, off + len) - off);
+        if (end >= start) {
+            if (end > start) Host.fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, start, end - start);
+            if (off + len > end && end >= start) Host.zero(base + end, off + len - end);
+        }
+    }
+
+    public void read(long off, byte[] dst, int idx, int len) {
+        Host.getBytes(base + off, dst, idx, len);
+    }
+
+    public void write(long off, byte[] src, int idx, int len) {
+        Host.putBytes(base + off, src, idx, len);
+    }
+
+    public void copy(long fromOff, long toOff, long len) {
+        Host.copy(base + fromOff, base + toOff, len);
+    }
+
+    @Override
+    public void close() {
+        Host.munmap(base, capacity);
+        Host.close(fd);
+    }
+
+    public static long roundUp(long len) {
+        return (len + PAGE - 1) & ~(PAGE - 1);
+    }
+}

@@ -1,0 +1,248 @@
+package dev.cryo.sentry.mm;
+
+import static dev.cryo.sentry.abi.Errno.EFAULT;
+import static dev.cryo.sentry.abi.Errno.EINVAL;
+import static dev.cryo.sentry.abi.Errno.ENOMEM;
+
+import dev.cryo.platform.AddressSpace;
+import dev.cryo.sentry.abi.SyscallError;
+import dev.cryo.sentry.memory.MemoryFile;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A process's memory: its VMAs, program break and the mirror of what is mapped in the platform's
+ * address space. Mirrors Linux's mm/mmap.c, mm/mremap.c, mm/mprotect.c and gVisor's
+ * pkg/sentry/mm. Application memory is always in the {@link MemoryFile}; the address space is
+ * filled lazily, a VMA at a time, when the application first touches it ({@link #handleFault}).
+ *
+ * <p>Range operations are in {@link VmaOps}; copy-in/copy-out in {@link Usermem}.
+ */
+public final class MemoryManager {
+    public static final long PAGE = MemoryFile.PAGE;
+
+    final MemoryFile file;
+    final long minAddr;
+    final long maxAddr;
+    /** Top of the area where mmap places mappings, growing down (Linux's mmap_base). */
+    long mmapBase;
+    /** VMAs by start address; non-overlapping. */
+    final TreeMap<Long, Vma> vmas = new TreeMap<>();
+    long brkStart;
+    long brk;
+
+    /** The platform's view: rebuilt empty after restore, refilled by faults. */
+    transient AddressSpace as;
+    /** Ranges currently mapped in {@link #as}: start to end. */
+    transient TreeMap<Long, Long> mapped = new TreeMap<>();
+
+    /** Stateless helpers over this manager: rebuilt on first use after restore. */
+    private transient VmaOps ops;
+    private transient Usermem usermem;
+
+    public MemoryManager(MemoryFile file, long minAddr, long maxAddr) {
+        this.file = file;
+        this.minAddr = minAddr;
+        this.maxAddr = maxAddr;
+        this.mmapBase = maxAddr;
+    }
+
+    /** Connects the platform's address space (at start, and after restore). */
+    public void attach(AddressSpace as) {
+        this.as = as;
+        this.mapped = new TreeMap<>();
+    }
+
+    public AddressSpace addressSpace() {
+        return as;
+    }
+
+    public MemoryFile memoryFile() {
+        return file;
+    }
+
+    public long minAddress() {
+        return minAddr;
+    }
+
+    public long maxAddress() {
+        return maxAddr;
+    }
+
+    /** Sets where top-down mmap placement starts (below the stack). */
+    public void setMmapBase(long base) {
+        this.mmapBase = base;
+    }
+
+    /** Sets the start of the program break (just past the loaded program). */
+    public void setBrkStart(long start) {
+        this.brkStart = pageUp(start);
+        this.brk = start;
+    }
+
+    /** A snapshot of the VMAs, in address order (for /proc/PID/maps, core dumps, tests). */
+    public List<Vma> vmas() {
+        return new ArrayList<>(vmas.values());
+    }
+
+    // ---- the syscalls' operations (validation as Linux does it, then VmaOps)
+
+    /** Implements mmap(2)'s memory side; {@code source} is null for anonymous mappings. */
+    public long mmap(long addr, long len, int prot, int flags, MappingSource source, long offset) {
+        return ops().mmap(addr, len, prot, flags, source, offset);
+    }
+
+    public void munmap(long addr, long len) {
+        ops().munmap(addr, len);
+    }
+
+    public void mprotect(long addr, long len, int prot) {
+        ops().mprotect(addr, len, prot);
+    }
+
+    public long mremap(long oldAddr, long oldLen, long newLen, int flags, long newAddr) {
+        return ops().mremap(oldAddr, oldLen, newLen, flags, newAddr);
+    }
+
+    public void madvise(long addr, long len, int advice) {
+        ops().madvise(addr, len, advice);
+    }
+
+    /** Implements brk(2): returns the new break, or the old one if it cannot move. */
+    public long brk(long newBrk) {
+        return ops().brk(newBrk);
+    }
+
+    /** Names the VMA that starts at {@code start} ("[stack]", "[heap]"), as /proc/PID/maps shows it. */
+    public void nameVma(long start, String name) {
+        Vma v = vmas.get(start);
+        if (v != null) v.name = name;
+    }
+
+    /** The VMA containing {@code addr}, or null. */
+    public Vma vmaAt(long addr) {
+        Map.Entry<Long, Vma> e = vmas.floorEntry(addr);
+        return e == null || e.getValue().end <= addr ? null : e.getValue();
+    }
+
+    // ---- faults
+
+    /**
+     * Serves a fault at {@code addr} by mapping the VMA that holds it into the address space.
+     * Returns false if the fault is the application's: no VMA, no access, or the page was
+     * already mapped (so the access itself violated its protection).
+     */
+    public boolean handleFault(long addr) {
+        Map.Entry<Long, Vma> e = vmas.floorEntry(addr);
+        if (e == null || addr >= e.getValue().end) return false;
+        Vma v = e.getValue();
+        if (v.prot == 0) return false;
+        if (isMapped(addr)) return false;
+        long pos = v.start;
+        // Map the holes of the VMA in the mirror.
+        while (pos < v.end) {
+            Map.Entry<Long, Long> m = mapped.floorEntry(pos);
+            if (m != null && m.getValue() > pos) {
+                pos = m.getValue();
+                continue;
+            }
+            Map.Entry<Long, Long> next = mapped.ceilingEntry(pos);
+            long holeEnd = next == null ? v.end : Math.min(v.end, next.getKey());
+            as.map(pos, holeEnd - pos, v.prot, v.fileOffset + (pos - v.start));
+            markMapped(pos, holeEnd);
+            pos = holeEnd;
+        }
+        return true;
+    }
+
+    boolean isMapped(long addr) {
+        Map.Entry<Long, Long> m = mapped.floorEntry(addr);
+        return m != null && m.getValue() > addr;
+    }
+
+    void markMapped(long start, long end) {
+        Map.Entry<Long, Long> before = mapped.floorEntry(start);
+        if (before != null && before.getValue() >= start) {
+            start = before.getKey();
+            end = Math.max(end, before.getValue());
+        }
+        Long afterEnd;
+        while (true) {
+            Map.Entry<Long, Long> after = mapped.ceilingEntry(start);
+            if (after == null || after.getKey() > end) break;
+            afterEnd = after.getValue();
+            mapped.remove(after.getKey());
+            end = Math.max(end, afterEnd);
+        }
+        mapped.put(start, end);
+    }
+
+    /** Removes [start, end) from the address space and the mirror. */
+    void unmapFromAddressSpace(long start, long end) {
+        boolean any = false;
+        Map.Entry<Long, Long> m = mapped.floorEntry(start);
+        if (m != null && m.getValue() > start) any = true;
+        if (!any) {
+            Map.Entry<Long, Long> n = mapped.ceilingEntry(start);
+            any = n != null && n.getKey() < end;
+        }
+        if (!any) return;
+        as.unmap(start, end - start);
+        // Cut [start, end) out of the mirror.
+        if (m != null && m.getValue() > start) {
+            mapped.put(m.getKey(), start);
+            if (m.getKey() == start) mapped.remove(start);
+            if (m.getValue() > end) mapped.put(end, m.getValue());
+        }
+        while (true) {
+            Map.Entry<Long, Long> n = mapped.ceilingEntry(start);
+            if (n == null || n.getKey() >= end) break;
+            mapped.remove(n.getKey());
+            if (n.getValue() > end) mapped.put(end, n.getValue());
+        }
+    }
+
+    /** Applies a protection change to the parts of [start, end) that are in the address space. */
+    void protectInAddressSpace(long start, long end, int prot) {
+        Map.Entry<Long, Long> m = mapped.floorEntry(start);
+        long pos = start;
+        if (m == null || m.getValue() <= start) {
+            m = mapped.ceilingEntry(start);
+        }
+        while (m != null && m.getKey() < end) {
+            long s = Math.max(pos, m.getKey()), e = Math.min(end, m.getValue());
+            if (e > s) as.protect(s, e - s, prot);
+            m = mapped.higherEntry(m.getKey());
+        }
+    }
+
+    // ---- copy-in / copy-out
+
+    public Usermem usermem() {
+        if (usermem == null) usermem = new Usermem(this);
+        return usermem;
+    }
+
+    private VmaOps ops() {
+        if (ops == null) ops = new VmaOps(this);
+        return ops;
+    }
+
+    // ---- helpers
+
+    static long pageUp(long v) {
+        return (v + PAGE - 1) & ~(PAGE - 1);
+    }
+
+    static boolean aligned(long v) {
+        return (v & (PAGE - 1)) == 0;
+    }
+
+    static SyscallError err(int errno) {
+        return SyscallError.of(errno);
+    }
+
+    static final int E_FAULT = EFAULT, E_INVAL = EINVAL, E_NOMEM = ENOMEM;
+}

@@ -1,0 +1,163 @@
+package dev.cryo.sentry.mm;
+
+import static dev.cryo.sentry.abi.Errno.EFAULT;
+import static dev.cryo.sentry.abi.Errno.ENAMETOOLONG;
+import static dev.cryo.sentry.mm.MemoryManager.err;
+
+import dev.cryo.platform.host.Host;
+import dev.cryo.sentry.abi.Mman;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/**
+ * Copy-in and copy-out of application memory, as Linux's copy_from_user/copy_to_user: through
+ * the memory file's mapping in the Sentry, checked against the VMAs, EFAULT on any byte that is
+ * not mapped with the needed access. A range is checked whole before anything is copied.
+ */
+public final class Usermem {
+    private final MemoryManager mm;
+
+    Usermem(MemoryManager mm) {
+        this.mm = mm;
+    }
+
+    /**
+     * Walks [addr, addr+len) as segments of Sentry memory. EFAULT if any part is unmapped or
+     * lacks the access; returns the bytes the visitor handled (it may stop early).
+     */
+    public long visit(long addr, long len, boolean write, IoVisitor visitor) {
+        if (len == 0) return 0;
+        check(addr, len, write);
+        long done = 0;
+        long pos = addr;
+        long end = addr + len;
+        while (pos < end) {
+            Vma v = mm.vmas.floorEntry(pos).getValue();
+            long n = Math.min(end, v.end) - pos;
+            long host = mm.file.address(v.fileOffset + (pos - v.start));
+            long r = visitor.visit(host, n);
+            done += r;
+            if (r < n) break;
+            pos += n;
+        }
+        return done;
+    }
+
+    /** EFAULT unless [addr, addr+len) is mapped with the access. */
+    public void check(long addr, long len, boolean write) {
+        long end = addr + len;
+        if (addr < 0 || end < addr || end > mm.maxAddr) throw err(EFAULT);
+        long pos = addr;
+        while (pos < end) {
+            Map.Entry<Long, Vma> e = mm.vmas.floorEntry(pos);
+            if (e == null || e.getValue().end <= pos) throw err(EFAULT);
+            int prot = e.getValue().prot;
+            if (write ? (prot & Mman.PROT_WRITE) == 0 : prot == 0) throw err(EFAULT);
+            pos = e.getValue().end;
+        }
+    }
+
+    public void read(long addr, byte[] dst, int off, int len) {
+        int[] at = {off};
+        visit(addr, len, false, (host, n) -> {
+            Host.getBytes(host, dst, at[0], (int) n);
+            at[0] += (int) n;
+            return n;
+        });
+    }
+
+    public byte[] read(long addr, int len) {
+        byte[] b = new byte[len];
+        read(addr, b, 0, len);
+        return b;
+    }
+
+    public void write(long addr, byte[] src, int off, int len) {
+        int[] at = {off};
+        visit(addr, len, true, (host, n) -> {
+            Host.putBytes(host, src, at[0], (int) n);
+            at[0] += (int) n;
+            return n;
+        });
+    }
+
+    public void write(long addr, byte[] src) {
+        write(addr, src, 0, src.length);
+    }
+
+    /** Writes ignoring protection, as ptrace's POKE (FOLL_FORCE): for the loader. Still EFAULT if unmapped. */
+    public void writeForce(long addr, byte[] src, int off, int len) {
+        long pos = addr, end = addr + len;
+        while (pos < end) {
+            Map.Entry<Long, Vma> e = mm.vmas.floorEntry(pos);
+            if (e == null || e.getValue().end <= pos) throw err(EFAULT);
+            Vma v = e.getValue();
+            int n = (int) (Math.min(end, v.end) - pos);
+            Host.putBytes(mm.file.address(v.fileOffset + (pos - v.start)), src, off + (int) (pos - addr), n);
+            pos += n;
+        }
+    }
+
+    /** The Sentry address of one guest byte, or 0 if unmapped (no access check). */
+    long hostAddress(long addr) {
+        Map.Entry<Long, Vma> e = mm.vmas.floorEntry(addr);
+        if (e == null || e.getValue().end <= addr) return 0;
+        Vma v = e.getValue();
+        return mm.file.address(v.fileOffset + (addr - v.start));
+    }
+
+    public long readLong(long addr) {
+        check(addr, 8, false);
+        long h = hostAddress(addr);
+        if (hostAddress(addr + 7) == h + 7) return Host.getLong(h); // within one VMA
+        byte[] b = read(addr, 8);
+        return java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+    }
+
+    public int readInt(long addr) {
+        byte[] b = read(addr, 4);
+        return java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt();
+    }
+
+    public void writeLong(long addr, long value) {
+        byte[] b = new byte[8];
+        java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(value);
+        write(addr, b, 0, 8);
+    }
+
+    public void writeInt(long addr, int value) {
+        byte[] b = new byte[4];
+        java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(value);
+        write(addr, b, 0, 4);
+    }
+
+    /**
+     * Reads a NUL-terminated string of at most {@code max} bytes including the NUL, as
+     * strncpy_from_user: ENAMETOOLONG if there is no NUL within {@code max}, EFAULT if it runs
+     * into unmapped memory first.
+     */
+    public byte[] readCString(long addr, int max) {
+        byte[] buf = new byte[Math.min(max, 256)];
+        int len = 0;
+        long pos = addr;
+        while (len < max) {
+            Map.Entry<Long, Vma> e = pos < 0 ? null : mm.vmas.floorEntry(pos);
+            if (e == null || e.getValue().end <= pos || e.getValue().prot == 0) throw err(EFAULT);
+            Vma v = e.getValue();
+            long host = mm.file.address(v.fileOffset + (pos - v.start));
+            int n = (int) Math.min(Math.min(v.end - pos, max - len), 4096 - (pos & 4095));
+            if (len + n > buf.length) buf = java.util.Arrays.copyOf(buf, Math.min(max, Math.max(buf.length * 2, len + n)));
+            Host.getBytes(host, buf, len, n);
+            for (int i = len; i < len + n; i++) {
+                if (buf[i] == 0) return java.util.Arrays.copyOf(buf, i);
+            }
+            len += n;
+            pos += n;
+        }
+        throw err(ENAMETOOLONG);
+    }
+
+    public String readString(long addr, int max) {
+        return new String(readCString(addr, max), StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,57 @@
+package dev.cryo.sentry.mm;
+
+/**
+ * A virtual memory area: [start, end) backed by the memory file from {@code fileOffset}.
+ * Mutable only through {@link MemoryManager}, which keeps VMAs non-overlapping.
+ */
+public final class Vma {
+    long start;
+    long end;
+    int prot;
+    /** MAP_SHARED: the pages are shared with other mappings of the same file range. */
+    boolean shared;
+    /** Offset in the memory file of {@link #start}. */
+    long fileOffset;
+    /** What /proc/PID/maps would call it: "[heap]", "[stack]", a path, or "". */
+    String name;
+
+    Vma(long start, long end, int prot, boolean shared, long fileOffset, String name) {
+        this.start = start;
+        this.end = end;
+        this.prot = prot;
+        this.shared = shared;
+        this.fileOffset = fileOffset;
+        this.name = name;
+    }
+
+    /** For Kryo. */
+    Vma() {}
+
+    public long start() {
+        return start;
+    }
+
+    public long end() {
+        return end;
+    }
+
+    public int prot() {
+        return prot;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** A copy of [from, to) of this VMA. */
+    Vma slice(long from, long to) {
+        return new Vma(from, to, prot, shared, fileOffset + (from - start), name);
+    }
+
+    @Override
+    public String toString() {
+        return String.format("%x-%x %c%c%c%c %s", start, end,
+                (prot & 1) != 0 ? 'r' : '-', (prot & 2) != 0 ? 'w' : '-', (prot & 4) != 0 ? 'x' : '-',
+                shared ? 's' : 'p', name);
+    }
+}

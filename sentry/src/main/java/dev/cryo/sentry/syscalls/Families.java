@@ -1,0 +1,22 @@
+package dev.cryo.sentry.syscalls;
+
+/** Every family of system calls, registered into the table in one place. */
+final class Families {
+    private Families() {}
+
+    static void registerAll(SyscallTable t) {
+        SysMmap.register(t);
+        SysProcess.register(t);
+        SysRefused.register(t);
+        SysIdentity.register(t);
+        SysTime.register(t);
+        SysInfo.register(t);
+        SysLimits.register(t);
+        SysSignal.register(t);
+        SysFile.register(t);
+        SysReadWrite.register(t);
+        SysStat.register(t);
+        SysDir.register(t);
+        SysFcntl.register(t);
+    }
+}

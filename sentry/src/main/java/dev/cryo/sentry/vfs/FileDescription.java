@@ -1,0 +1,111 @@
+package dev.cryo.sentry.vfs;
+
+import static dev.cryo.sentry.abi.Errno.EBADF;
+import static dev.cryo.sentry.abi.Errno.EINVAL;
+import static dev.cryo.sentry.abi.Errno.ENODEV;
+import static dev.cryo.sentry.abi.Errno.ENOTDIR;
+import static dev.cryo.sentry.abi.Errno.ENOTTY;
+import static dev.cryo.sentry.abi.Errno.ESPIPE;
+
+import dev.cryo.sentry.abi.SyscallError;
+import dev.cryo.sentry.mm.MappingSource;
+import dev.cryo.sentry.mm.Usermem;
+
+/**
+ * An open file description (Linux's struct file): what a descriptor points at, shared by dup'ed
+ * descriptors. Holds the access mode, status flags and, for seekable files, the offset. Each
+ * filesystem subclasses it; the defaults are Linux's answers for a file that lacks the operation.
+ *
+ * <p>Reference-counted by the descriptor tables that hold it: {@link FdTable} calls
+ * {@link #incRef()} on install and {@link #decRef()} on close; the last decRef releases.
+ */
+public abstract class FileDescription {
+    /** O_ACCMODE bits and status flags (O_APPEND, O_NONBLOCK, ...), as open(2) took them. */
+    protected int flags;
+    private int refs;
+
+    protected FileDescription(int flags) {
+        this.flags = flags;
+    }
+
+    /** For Kryo. */
+    protected FileDescription() {}
+
+    public int flags() {
+        return flags;
+    }
+
+    /** F_SETFL: only O_APPEND, O_ASYNC, O_DIRECT, O_NOATIME and O_NONBLOCK can change. */
+    public void setStatusFlags(int newFlags) {
+        int changeable = OpenFlags.O_APPEND | OpenFlags.O_NONBLOCK | OpenFlags.O_ASYNC
+                | OpenFlags.O_DIRECT | OpenFlags.O_NOATIME;
+        flags = (flags & ~changeable) | (newFlags & changeable);
+    }
+
+    public boolean readable() {
+        int acc = flags & OpenFlags.O_ACCMODE;
+        return acc == OpenFlags.O_RDONLY || acc == OpenFlags.O_RDWR;
+    }
+
+    public boolean writable() {
+        int acc = flags & OpenFlags.O_ACCMODE;
+        return acc == OpenFlags.O_WRONLY || acc == OpenFlags.O_RDWR;
+    }
+
+    /** Reads at the current offset into application memory [addr, addr+len); advances it. */
+    public long read(Usermem mem, long addr, long len) {
+        throw SyscallError.of(EINVAL);
+    }
+
+    /** Writes [addr, addr+len) at the current offset (or the end, with O_APPEND). */
+    public long write(Usermem mem, long addr, long len) {
+        throw SyscallError.of(EINVAL);
+    }
+
+    public long pread(Usermem mem, long addr, long len, long offset) {
+        throw SyscallError.of(ESPIPE);
+    }
+
+    public long pwrite(Usermem mem, long addr, long len, long offset) {
+        throw SyscallError.of(ESPIPE);
+    }
+
+    public long seek(long offset, int whence) {
+        throw SyscallError.of(ESPIPE);
+    }
+
+    /** Fills a struct stat (144 bytes, x86-64 layout) for fstat(2). */
+    public abstract byte[] stat();
+
+    public long ioctl(Usermem mem, long request, long arg) {
+        throw SyscallError.of(ENOTTY);
+    }
+
+    /** getdents64(2) into [addr, addr+len); returns bytes written, 0 at the end. */
+    public long getdents64(Usermem mem, long addr, long len) {
+        throw SyscallError.of(ENOTDIR);
+    }
+
+    /** What mmap(2) copies from, for files that can be mapped; ENODEV for the rest. */
+    public MappingSource mappable() {
+        throw SyscallError.of(ENODEV);
+    }
+
+    /** The path this description was opened at, in the sandbox (for /proc/self/fd, strace). */
+    public abstract String path();
+
+    public final void incRef() {
+        refs++;
+    }
+
+    public final void decRef() {
+        if (--refs == 0) release();
+    }
+
+    /** Releases host resources once no descriptor refers to this description. */
+    protected void release() {}
+
+    protected static SyscallError badf() {
+        return SyscallError.of(EBADF);
+    }
+}
