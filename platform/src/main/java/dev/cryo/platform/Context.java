@@ -19,6 +19,9 @@ public interface Context {
     /** Loads an XSAVE area previously returned by {@link #fpState()}. */
     void setFpState(byte[] xsave);
 
+    /** CPU time the application thread has used on the host, in nanoseconds. */
+    long cpuTimeNanos();
+
     /**
      * Makes the current or next {@link #run} return {@link Event.Kind#INTERRUPT} soon. Callable
      * from any thread; an interrupt is never lost.

@@ -64,6 +64,11 @@ final class PtraceContext implements Context {
     }
 
     @Override
+    public long cpuTimeNanos() {
+        return tracee.cpuTimeNanos();
+    }
+
+    @Override
     public void interrupt() {
         try {
             tracee.signal(Ptrace.SIGSTOP);

@@ -120,6 +120,13 @@ final class Tracee {
         return r[Regs.RAX];
     }
 
+    /** The stub thread's CPU time (clock_gettime on its thread CPU clock, CPUCLOCK_SCHED). */
+    long cpuTimeNanos() {
+        int clock = (~tid << 3) | 2 | 4; // MAKE_THREAD_CPUCLOCK(tid, CPUCLOCK_SCHED)
+        Host.clockGettime(clock, scratch + SIGINFO);
+        return Host.getLong(scratch + SIGINFO) * 1_000_000_000L + Host.getLong(scratch + SIGINFO + 8);
+    }
+
     /** Any thread: sends a host signal to the stub thread. */
     void signal(int sig) {
         if (!dead) {

@@ -195,6 +195,11 @@ public final class Task {
         this.comm = comm.length() > 15 ? comm.substring(0, 15) : comm;
     }
 
+    /** CPU time this task has used running application code, in nanoseconds. */
+    public long cpuTimeNanos() {
+        return context == null ? 0 : context.cpuTimeNanos();
+    }
+
     public boolean exited() {
         return exited;
     }
