@@ -120,9 +120,12 @@ final class Tracee {
         return r[Regs.RAX];
     }
 
-    /** The stub thread's CPU time (clock_gettime on its thread CPU clock, CPUCLOCK_SCHED). */
+    /**
+     * The stub's CPU time: its process CPU clock (MAKE_PROCESS_CPUCLOCK(pid, CPUCLOCK_SCHED)); a
+     * thread clock of another process is refused by the host, and a stub runs one thread.
+     */
     long cpuTimeNanos() {
-        int clock = (~tid << 3) | 2 | 4; // MAKE_THREAD_CPUCLOCK(tid, CPUCLOCK_SCHED)
+        int clock = (~pid << 3) | 2;
         Host.clockGettime(clock, scratch + SIGINFO);
         return Host.getLong(scratch + SIGINFO) * 1_000_000_000L + Host.getLong(scratch + SIGINFO + 8);
     }

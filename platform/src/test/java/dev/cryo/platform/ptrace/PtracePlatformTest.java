@@ -49,6 +49,7 @@ class PtracePlatformTest {
             byte[] xsave = ctx.fpState();
             assertTrue(xsave.length >= 576, "XSAVE area has legacy region and header");
             ctx.setFpState(xsave);
+            assertTrue(ctx.cpuTimeNanos() >= 0);
         } finally {
             Host.close(fd);
         }
