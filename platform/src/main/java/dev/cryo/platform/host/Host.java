@@ -1,11 +1,10 @@
 package dev.cryo.platform.host;
 
 import com.kenai.jffi.MemoryIO;
-import jnr.ffi.LibraryLoader;
-import jnr.ffi.Runtime;
+import java.nio.charset.StandardCharsets;
 
 /**
- * The one facade over the host's C library (as the JDK's {@code UnixNativeDispatcher}): each
+ * The one facade over the host's C library and kernel (as the JDK's {@code UnixNativeDispatcher}): each
  * method makes one call and turns {@code -1}/errno into a {@link HostException}. Raw memory
  * access by address lives here too, so that no other package needs jnr.
  *
@@ -13,124 +12,135 @@ import jnr.ffi.Runtime;
  * exception the kernel makes: they must come from the thread that attached the tracee.
  */
 public final class Host {
-    private static final LibC LIBC = LibraryLoader.create(LibC.class).load("c");
-    private static final Runtime RUNTIME = Runtime.getRuntime(LIBC);
     private static final MemoryIO IO = MemoryIO.getInstance();
+
+    // x86-64 syscall numbers used here (arch/x86/entry/syscalls/syscall_64.tbl).
+    private static final int SYS_READ = 0, SYS_WRITE = 1, SYS_CLOSE = 3, SYS_POLL = 7,
+            SYS_LSEEK = 8, SYS_MUNMAP = 11, SYS_IOCTL = 16, SYS_PREAD64 = 17, SYS_PWRITE64 = 18,
+            SYS_MADVISE = 28, SYS_DUP = 32, SYS_GETPID = 39, SYS_WAIT4 = 61, SYS_KILL = 62,
+            SYS_FCNTL = 72, SYS_FTRUNCATE = 77, SYS_PTRACE = 101, SYS_PRCTL = 157,
+            SYS_GETTID = 186, SYS_SCHED_SETAFFINITY = 203, SYS_SCHED_GETAFFINITY = 204,
+            SYS_CLOCK_GETTIME = 228, SYS_TGKILL = 234, SYS_OPENAT = 257, SYS_READLINKAT = 267,
+            SYS_FALLOCATE = 285, SYS_GETCPU = 309, SYS_MEMFD_CREATE = 319;
+    private static final int EINTR = 4;
 
     private Host() {}
 
-    private static int errno() {
-        return RUNTIME.getLastError();
-    }
-
-    private static long check(String call, long r) {
-        if (r == -1) {
-            throw new HostException(call, errno());
-        }
+    /** One raw system call of up to five arguments; -1 with errno on failure, as syscall(2). */
+    private static long sys(String name, int nr, long a0, long a1, long a2, long a3, long a4) {
+        long r = LibC.SYSCALL.call(nr, a0, a1, a2, a3, a4);
+        if (r == -1) throw new HostException(name, LibC.errno());
         return r;
     }
 
-    private static int check(String call, int r) {
-        if (r == -1) {
-            throw new HostException(call, errno());
-        }
-        return r;
+    private static long sys(String name, int nr, long a0, long a1, long a2) {
+        return sys(name, nr, a0, a1, a2, 0, 0);
+    }
+
+    /** A NUL-terminated copy of {@code s} in native memory; free with {@link #free}. */
+    private static long cstring(String s) {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        long p = allocate(b.length + 1);
+        IO.putByteArray(p, b, 0, b.length);
+        return p;
     }
 
     // ---- processes and ptrace
 
-    /** ptrace(2). PEEK requests are not used: their -1 is ambiguous. */
+    /** ptrace(2). PEEK requests are not used: their result and errors are ambiguous. */
     public static long ptrace(long request, int pid, long addr, long data) {
-        return check("ptrace", LIBC.ptrace(request, pid, addr, data));
+        return sys("ptrace", SYS_PTRACE, request, pid, addr, data, 0);
     }
 
-    /** waitpid(2), retried on EINTR; returns the pid, or 0 under WNOHANG. */
+    /** waitpid(2) (as wait4 with no rusage), retried on EINTR; returns the pid, or 0 under WNOHANG. */
     public static int waitpid(int pid, long statusAddr, int options) {
         while (true) {
-            int r = LIBC.waitpid(pid, statusAddr, options);
-            if (r != -1) {
-                return r;
-            }
-            int e = errno();
-            if (e != 4 /* EINTR */) {
-                throw new HostException("waitpid", e);
-            }
+            long r = LibC.SYSCALL.call(SYS_WAIT4, pid, statusAddr, options, 0, 0);
+            if (r != -1) return (int) r;
+            int e = LibC.errno();
+            if (e != EINTR) throw new HostException("waitpid", e);
         }
     }
 
     /**
      * posix_spawn(3) of {@code path} with no arguments but argv[0], an empty environment, and
      * the given fd mapped to {@code targetFd} in the child; every other descriptor of the JVM is
-     * closed in the child (closefrom, FIELD-NOTES: else the child inherits ~25 of them).
+     * closed in the child (closefrom, FIELD-NOTES: else the child inherits ~25 of them). The
+     * child gets a process group of its own, so the terminal's signals (^C) reach cryo, not it.
      */
     public static int spawn(String path, int fd, int targetFd) {
-        long fa = IO.allocateMemory(256, true);
-        long pidp = IO.allocateMemory(8, true);
-        long argv = IO.allocateMemory(16, true);
-        byte[] name = (path + "\0").getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        long arg0 = IO.allocateMemory(name.length, true);
+        long fa = allocate(256);
+        long attr = allocate(512);
+        long pidp = allocate(8);
+        long argv = allocate(16);
+        long arg0 = cstring(path);
         try {
-            IO.putByteArray(arg0, name, 0, name.length);
             IO.putAddress(argv, arg0);
-            int e = LIBC.posix_spawn_file_actions_init(fa);
-            if (e != 0) throw new HostException("posix_spawn_file_actions_init", e);
+            check0("posix_spawn_file_actions_init", LibC.FA_INIT.call(fa));
+            check0("posix_spawnattr_init", LibC.ATTR_INIT.call(attr));
             try {
                 if (fd >= 0) {
-                    e = LIBC.posix_spawn_file_actions_adddup2(fa, fd, targetFd);
-                    if (e != 0) throw new HostException("posix_spawn_file_actions_adddup2", e);
+                    check0("posix_spawn_file_actions_adddup2", LibC.FA_ADDDUP2.call(fa, fd, targetFd));
                 }
-                e = LIBC.posix_spawn_file_actions_addclosefrom_np(fa, fd >= 0 ? targetFd + 1 : 0);
-                if (e != 0) throw new HostException("posix_spawn_file_actions_addclosefrom_np", e);
-                e = LIBC.posix_spawn(pidp, path, fa, 0, argv, argv + 8);
-                if (e != 0) throw new HostException("posix_spawn", e);
+                check0("posix_spawn_file_actions_addclosefrom_np",
+                        LibC.FA_ADDCLOSEFROM.call(fa, fd >= 0 ? targetFd + 1 : 0));
+                check0("posix_spawnattr_setflags", LibC.ATTR_SETFLAGS.call(attr, 0x02 /* POSIX_SPAWN_SETPGROUP */));
+                check0("posix_spawn", LibC.POSIX_SPAWN.call(pidp, arg0, fa, attr, argv, argv + 8));
                 return IO.getInt(pidp);
             } finally {
-                LIBC.posix_spawn_file_actions_destroy(fa);
+                LibC.FA_DESTROY.call(fa);
+                LibC.ATTR_DESTROY.call(attr);
             }
         } finally {
-            IO.freeMemory(fa);
-            IO.freeMemory(pidp);
-            IO.freeMemory(argv);
-            IO.freeMemory(arg0);
+            free(fa);
+            free(attr);
+            free(pidp);
+            free(argv);
+            free(arg0);
         }
     }
 
+    /** For functions that return an error number instead of setting errno. */
+    private static void check0(String call, long r) {
+        if ((int) r != 0) throw new HostException(call, (int) r);
+    }
+
     public static void kill(int pid, int sig) {
-        check("kill", LIBC.kill(pid, sig));
+        sys("kill", SYS_KILL, pid, sig, 0);
     }
 
     public static void tgkill(int tgid, int tid, int sig) {
-        check("tgkill", LIBC.tgkill(tgid, tid, sig));
+        sys("tgkill", SYS_TGKILL, tgid, tid, sig);
     }
 
     public static int gettid() {
-        return LIBC.gettid();
+        return (int) sys("gettid", SYS_GETTID, 0, 0, 0);
     }
 
     public static int getpid() {
-        return LIBC.getpid();
+        return (int) sys("getpid", SYS_GETPID, 0, 0, 0);
     }
 
     public static int prctl(int option, long a2, long a3, long a4, long a5) {
-        return check("prctl", LIBC.prctl(option, a2, a3, a4, a5));
+        return (int) sys("prctl", SYS_PRCTL, option, a2, a3, a4, a5);
     }
 
     /** Pins the calling thread to one CPU; children spawned from it inherit the mask. */
     public static void pinCurrentThread(int cpu) {
-        long mask = IO.allocateMemory(128, true);
+        long mask = allocate(128);
         try {
             IO.putByte(mask + cpu / 8, (byte) (1 << (cpu % 8)));
-            check("sched_setaffinity", LIBC.sched_setaffinity(0, 128, mask));
+            sys("sched_setaffinity", SYS_SCHED_SETAFFINITY, 0, 128, mask);
         } finally {
-            IO.freeMemory(mask);
+            free(mask);
         }
     }
 
     /** The CPUs the calling thread may run on (sched_getaffinity(2)). */
     public static int[] allowedCpus() {
-        long mask = IO.allocateMemory(128, true);
+        long mask = allocate(128);
         try {
-            check("sched_getaffinity", LIBC.sched_getaffinity(0, 128, mask));
+            sys("sched_getaffinity", SYS_SCHED_GETAFFINITY, 0, 128, mask);
             int[] tmp = new int[1024];
             int n = 0;
             for (int cpu = 0; cpu < 1024; cpu++) {
@@ -138,111 +148,143 @@ public final class Host {
             }
             return java.util.Arrays.copyOf(tmp, n);
         } finally {
-            IO.freeMemory(mask);
+            free(mask);
         }
     }
 
     public static int currentCpu() {
-        return check("sched_getcpu", LIBC.sched_getcpu());
+        long cpu = allocate(8);
+        try {
+            sys("getcpu", SYS_GETCPU, cpu, 0, 0);
+            return IO.getInt(cpu);
+        } finally {
+            free(cpu);
+        }
     }
 
     // ---- memory
 
     public static int memfdCreate(String name, int flags) {
-        return check("memfd_create", LIBC.memfd_create(name, flags));
+        long n = cstring(name);
+        try {
+            return (int) sys("memfd_create", SYS_MEMFD_CREATE, n, flags, 0);
+        } finally {
+            free(n);
+        }
     }
 
     public static void ftruncate(int fd, long length) {
-        check("ftruncate", LIBC.ftruncate(fd, length));
+        sys("ftruncate", SYS_FTRUNCATE, fd, length, 0);
     }
 
     public static void fallocate(int fd, int mode, long offset, long len) {
-        check("fallocate", LIBC.fallocate(fd, mode, offset, len));
+        sys("fallocate", SYS_FALLOCATE, fd, mode, offset, len, 0);
     }
 
-    /**
-     * mmap(2), through the raw syscall: jnr-ffi's binding of glibc's mmap returned EINVAL for
-     * valid arguments on this host (measured), the kernel entry point does not.
-     */
     public static long mmap(long addr, long length, int prot, int flags, int fd, long offset) {
-        long r = LIBC.syscall(9, addr, length, prot, flags, fd, offset);
-        if (r == -1) throw new HostException("mmap", errno());
+        long r = LibC.MMAP.call(addr, length, prot, flags, fd, offset);
+        if (r == -1) throw new HostException("mmap", LibC.errno());
         return r;
     }
 
     public static void munmap(long addr, long length) {
-        check("munmap", LIBC.munmap(addr, length));
+        sys("munmap", SYS_MUNMAP, addr, length, 0);
     }
 
     public static void madvise(long addr, long length, int advice) {
-        check("madvise", LIBC.madvise(addr, length, advice));
+        sys("madvise", SYS_MADVISE, addr, length, advice);
     }
 
     // ---- files
 
     public static int openat(int dirFd, String path, int flags, int mode) {
-        return check("openat", LIBC.openat(dirFd, path, flags, mode));
+        long p = cstring(path);
+        try {
+            return (int) sys("openat", SYS_OPENAT, dirFd, p, flags, mode, 0);
+        } finally {
+            free(p);
+        }
     }
 
     public static void close(int fd) {
-        check("close", LIBC.close(fd));
+        sys("close", SYS_CLOSE, fd, 0, 0);
     }
 
     public static int dup(int fd) {
-        return check("dup", LIBC.dup(fd));
+        return (int) sys("dup", SYS_DUP, fd, 0, 0);
     }
 
     public static long read(int fd, long buf, long count) {
-        return check("read", LIBC.read(fd, buf, count));
+        return sys("read", SYS_READ, fd, buf, count);
     }
 
     public static long write(int fd, long buf, long count) {
-        return check("write", LIBC.write(fd, buf, count));
+        return sys("write", SYS_WRITE, fd, buf, count);
     }
 
     public static long pread(int fd, long buf, long count, long offset) {
-        return check("pread", LIBC.pread(fd, buf, count, offset));
+        return sys("pread", SYS_PREAD64, fd, buf, count, offset, 0);
     }
 
     public static long pwrite(int fd, long buf, long count, long offset) {
-        return check("pwrite", LIBC.pwrite(fd, buf, count, offset));
+        return sys("pwrite", SYS_PWRITE64, fd, buf, count, offset, 0);
     }
 
     public static long lseek(int fd, long offset, int whence) {
-        return check("lseek", LIBC.lseek(fd, offset, whence));
+        return sys("lseek", SYS_LSEEK, fd, offset, whence);
     }
 
     public static int ioctl(int fd, long request, long arg) {
-        return check("ioctl", LIBC.ioctl(fd, request, arg));
+        return (int) sys("ioctl", SYS_IOCTL, fd, request, arg);
     }
 
     public static int fcntl(int fd, int cmd, long arg) {
-        return check("fcntl", LIBC.fcntl(fd, cmd, arg));
+        return (int) sys("fcntl", SYS_FCNTL, fd, cmd, arg);
     }
 
     public static long readlinkat(int dirFd, String path, long buf, long size) {
-        return check("readlinkat", LIBC.readlinkat(dirFd, path, buf, size));
+        long p = cstring(path);
+        try {
+            return sys("readlinkat", SYS_READLINKAT, dirFd, p, buf, size, 0);
+        } finally {
+            free(p);
+        }
     }
 
     public static boolean isatty(int fd) {
-        return LIBC.isatty(fd) == 1;
+        long termios = allocate(64);
+        try {
+            return LibC.SYSCALL.call(SYS_IOCTL, fd, 0x5401 /* TCGETS */, termios, 0, 0) == 0;
+        } finally {
+            free(termios);
+        }
     }
 
     public static int poll(long fds, long count, int timeoutMillis) {
-        return check("poll", LIBC.poll(fds, count, timeoutMillis));
+        return (int) sys("poll", SYS_POLL, fds, count, timeoutMillis);
     }
 
     public static void clockGettime(int clock, long timespec) {
-        check("clock_gettime", LIBC.clock_gettime(clock, timespec));
+        sys("clock_gettime", SYS_CLOCK_GETTIME, clock, timespec, 0);
     }
 
-    /** The raw syscall(2), for kernel calls glibc does not wrap. */
+    /**
+     * The raw syscall(2), for kernel calls without a method here. At most five arguments
+     * ({@code a5} must be 0): six-argument calls have their own method (mmap).
+     */
     public static long syscall(String name, long nr, long a0, long a1, long a2, long a3, long a4, long a5) {
-        return check(name, LIBC.syscall(nr, a0, a1, a2, a3, a4, a5));
+        if (a5 != 0) throw new IllegalArgumentException(name + ": six-argument syscalls need their own binding");
+        return sys(name, (int) nr, a0, a1, a2, a3, a4);
     }
 
     public static String strerror(int errno) {
-        return LIBC.strerror(errno);
+        long p = LibC.STRERROR.call(errno);
+        if (p == 0) return "errno " + errno;
+        int len = 0;
+        while (len < 256 && IO.getByte(p + len) != 0) len++;
+        byte[] b = new byte[len];
+        IO.getByteArray(p, b, 0, len);
+        return new String(b, StandardCharsets.UTF_8);
     }
 
     // ---- raw native memory, by address

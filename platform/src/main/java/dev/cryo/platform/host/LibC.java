@@ -1,132 +1,95 @@
 package dev.cryo.platform.host;
 
-import jnr.ffi.annotations.IgnoreError;
-import jnr.ffi.annotations.SaveError;
+import com.kenai.jffi.CallContext;
+import com.kenai.jffi.CallingConvention;
+import com.kenai.jffi.Invoker;
+import com.kenai.jffi.LastError;
+import com.kenai.jffi.Library;
+import com.kenai.jffi.Type;
+import java.util.Arrays;
 
 /**
- * The C prototypes Cryo calls, as jnr-ffi sees them. Logic-free: {@link Host} wraps each one,
- * turning {@code -1}/errno into {@link HostException}. Pointers are passed as {@code long}
- * addresses (native scratch buffers or the memory file's JVM mapping), which is what the
- * x86-64 calling convention does with them anyway.
+ * The C functions Cryo calls, bound through jffi, the JNI core of jnr-ffi. Logic-free: each
+ * constant is one C prototype; {@link Host} wraps them and turns {@code -1}/errno into
+ * {@link HostException}.
+ *
+ * <p>Why jffi's call sites and not a jnr-ffi interface: jnr-ffi generates its interface
+ * implementations with ASM when the library is loaded, which cost ~110 ms of every start of
+ * {@code cryo} here (measured with a 6-method interface), a third of {@code cryo run /bin/true}.
+ * A jffi call site costs nothing to make and calls as fast. Every argument travels as a 64-bit
+ * integer, which is what the x86-64 calling convention does with ints and pointers anyway.
  */
-public interface LibC {
-    /** {@code long ptrace(enum __ptrace_request request, pid_t pid, void *addr, void *data);} */
-    @SaveError long ptrace(long request, int pid, long addr, long data);
+final class LibC {
+    private LibC() {}
 
-    /** {@code pid_t waitpid(pid_t pid, int *wstatus, int options);} */
-    @SaveError int waitpid(int pid, long wstatus, int options);
+    private static final Invoker INVOKER = Invoker.getInstance();
+    private static final Library LIBC = Library.getCachedInstance("libc.so.6", Library.LAZY | Library.GLOBAL);
 
-    /** {@code int posix_spawn(pid_t *pid, const char *path, const posix_spawn_file_actions_t *fa, const posix_spawnattr_t *attr, char *const argv[], char *const envp[]);} returns an error number. */
-    @IgnoreError int posix_spawn(long pid, String path, long fileActions, long attr, long argv, long envp);
-
+    /** {@code long syscall(long number, ...);} (glibc's syscall.S: no va_list, registers only). */
+    static final Fn SYSCALL = new Fn("syscall", 6);
+    /** {@code void *mmap(void *addr, size_t length, int prot, int flags, int fd, off_t offset);} */
+    static final Fn MMAP = new Fn("mmap", 6);
+    /** {@code ssize_t process_vm_readv(pid_t, const struct iovec *, unsigned long, const struct iovec *, unsigned long, unsigned long);} */
+    static final Fn PROCESS_VM_READV = new Fn("process_vm_readv", 6);
+    /** {@code ssize_t process_vm_writev(pid_t, const struct iovec *, unsigned long, const struct iovec *, unsigned long, unsigned long);} */
+    static final Fn PROCESS_VM_WRITEV = new Fn("process_vm_writev", 6);
+    /** {@code int posix_spawn(pid_t *pid, const char *path, const posix_spawn_file_actions_t *fa, const posix_spawnattr_t *attr, char *const argv[], char *const envp[]);} returns an error number */
+    static final Fn POSIX_SPAWN = new Fn("posix_spawn", 6);
     /** {@code int posix_spawn_file_actions_init(posix_spawn_file_actions_t *fa);} */
-    @IgnoreError int posix_spawn_file_actions_init(long fileActions);
-
+    static final Fn FA_INIT = new Fn("posix_spawn_file_actions_init", 1);
     /** {@code int posix_spawn_file_actions_destroy(posix_spawn_file_actions_t *fa);} */
-    @IgnoreError int posix_spawn_file_actions_destroy(long fileActions);
-
+    static final Fn FA_DESTROY = new Fn("posix_spawn_file_actions_destroy", 1);
     /** {@code int posix_spawn_file_actions_adddup2(posix_spawn_file_actions_t *fa, int fd, int newfd);} */
-    @IgnoreError int posix_spawn_file_actions_adddup2(long fileActions, int fd, int newFd);
-
+    static final Fn FA_ADDDUP2 = new Fn("posix_spawn_file_actions_adddup2", 3);
     /** {@code int posix_spawn_file_actions_addclosefrom_np(posix_spawn_file_actions_t *fa, int from);} (glibc 2.34) */
-    @IgnoreError int posix_spawn_file_actions_addclosefrom_np(long fileActions, int from);
-
-    /** {@code int memfd_create(const char *name, unsigned int flags);} */
-    @SaveError int memfd_create(String name, int flags);
-
-    /** {@code int ftruncate(int fd, off_t length);} */
-    @SaveError int ftruncate(int fd, long length);
-
-    /** {@code int fallocate(int fd, int mode, off_t offset, off_t len);} */
-    @SaveError int fallocate(int fd, int mode, long offset, long len);
-
-    /** {@code int munmap(void *addr, size_t length);} */
-    @SaveError int munmap(long addr, long length);
-
-    /** {@code int madvise(void *addr, size_t length, int advice);} */
-    @SaveError int madvise(long addr, long length, int advice);
-
-    /** {@code int sched_setaffinity(pid_t pid, size_t cpusetsize, const cpu_set_t *mask);} */
-    @SaveError int sched_setaffinity(int pid, long size, long mask);
-
-    /** {@code int sched_getaffinity(pid_t pid, size_t cpusetsize, cpu_set_t *mask);} */
-    @SaveError int sched_getaffinity(int pid, long size, long mask);
-
-    /** {@code int sched_getcpu(void);} */
-    @SaveError int sched_getcpu();
-
-    /** {@code int kill(pid_t pid, int sig);} */
-    @SaveError int kill(int pid, int sig);
-
-    /** {@code int tgkill(pid_t tgid, pid_t tid, int sig);} (glibc 2.30) */
-    @SaveError int tgkill(int tgid, int tid, int sig);
-
-    /** {@code pid_t gettid(void);} (glibc 2.30) */
-    @IgnoreError int gettid();
-
-    /** {@code pid_t getpid(void);} */
-    @IgnoreError int getpid();
-
-    /** {@code int prctl(int option, unsigned long arg2, unsigned long arg3, unsigned long arg4, unsigned long arg5);} */
-    @SaveError int prctl(int option, long arg2, long arg3, long arg4, long arg5);
-
-    /** {@code ssize_t process_vm_readv(pid_t pid, const struct iovec *local, unsigned long liovcnt, const struct iovec *remote, unsigned long riovcnt, unsigned long flags);} */
-    @SaveError long process_vm_readv(int pid, long local, long localCount, long remote, long remoteCount, long flags);
-
-    /** {@code ssize_t process_vm_writev(pid_t pid, const struct iovec *local, unsigned long liovcnt, const struct iovec *remote, unsigned long riovcnt, unsigned long flags);} */
-    @SaveError long process_vm_writev(int pid, long local, long localCount, long remote, long remoteCount, long flags);
-
-    /** {@code int openat(int dirfd, const char *pathname, int flags, mode_t mode);} */
-    @SaveError int openat(int dirFd, String path, int flags, int mode);
-
-    /** {@code int close(int fd);} */
-    @SaveError int close(int fd);
-
-    /** {@code int dup(int fd);} */
-    @SaveError int dup(int fd);
-
-    /** {@code ssize_t read(int fd, void *buf, size_t count);} */
-    @SaveError long read(int fd, long buf, long count);
-
-    /** {@code ssize_t write(int fd, const void *buf, size_t count);} */
-    @SaveError long write(int fd, long buf, long count);
-
-    /** {@code ssize_t pread(int fd, void *buf, size_t count, off_t offset);} */
-    @SaveError long pread(int fd, long buf, long count, long offset);
-
-    /** {@code ssize_t pwrite(int fd, const void *buf, size_t count, off_t offset);} */
-    @SaveError long pwrite(int fd, long buf, long count, long offset);
-
-    /** {@code off_t lseek(int fd, off_t offset, int whence);} */
-    @SaveError long lseek(int fd, long offset, int whence);
-
-    /** {@code int ioctl(int fd, unsigned long request, void *arg);} */
-    @SaveError int ioctl(int fd, long request, long arg);
-
-    /** {@code int fcntl(int fd, int cmd, long arg);} */
-    @SaveError int fcntl(int fd, int cmd, long arg);
-
-    /** {@code ssize_t readlinkat(int dirfd, const char *pathname, char *buf, size_t bufsiz);} */
-    @SaveError long readlinkat(int dirFd, String path, long buf, long size);
-
-    /** {@code int isatty(int fd);} */
-    @SaveError int isatty(int fd);
-
-    /** {@code int clock_gettime(clockid_t clockid, struct timespec *tp);} */
-    @SaveError int clock_gettime(int clock, long timespec);
-
-    /** {@code int poll(struct pollfd *fds, nfds_t nfds, int timeout);} */
-    @SaveError int poll(long fds, long count, int timeoutMillis);
-
-    /** {@code long syscall(long number, ...);} with six integer arguments: the raw kernel ABI for calls glibc does not wrap (openat2, getdents64, newfstatat, statx). */
-    @SaveError long syscall(long number, long a0, long a1, long a2, long a3, long a4, long a5);
-
-    /** {@code void *memset(void *s, int c, size_t n);} */
-    @IgnoreError long memset(long dst, int c, long n);
-
-    /** {@code void *memcpy(void *dest, const void *src, size_t n);} */
-    @IgnoreError long memcpy(long dst, long src, long n);
-
+    static final Fn FA_ADDCLOSEFROM = new Fn("posix_spawn_file_actions_addclosefrom_np", 2);
+    /** {@code int posix_spawnattr_init(posix_spawnattr_t *attr);} */
+    static final Fn ATTR_INIT = new Fn("posix_spawnattr_init", 1);
+    /** {@code int posix_spawnattr_destroy(posix_spawnattr_t *attr);} */
+    static final Fn ATTR_DESTROY = new Fn("posix_spawnattr_destroy", 1);
+    /** {@code int posix_spawnattr_setflags(posix_spawnattr_t *attr, short flags);} */
+    static final Fn ATTR_SETFLAGS = new Fn("posix_spawnattr_setflags", 2);
     /** {@code char *strerror(int errnum);} */
-    @IgnoreError String strerror(int errnum);
+    static final Fn STRERROR = new Fn("strerror", 1);
+
+    /** One C function: its address and a call context of {@code arity} 64-bit arguments. */
+    static final class Fn {
+        private final String name;
+        private final long address;
+        private final CallContext context;
+
+        Fn(String name, int arity) {
+            this.name = name;
+            this.address = LIBC.getSymbolAddress(name);
+            if (address == 0) throw new UnsatisfiedLinkError("libc has no " + name + ": " + Library.getLastError());
+            Type[] params = new Type[arity];
+            Arrays.fill(params, Type.SINT64);
+            this.context = CallContext.getCallContext(Type.SINT64, params, CallingConvention.DEFAULT, true);
+        }
+
+        String name() {
+            return name;
+        }
+
+        long call(long a0) {
+            return INVOKER.invokeN1(context, address, a0);
+        }
+
+        long call(long a0, long a1) {
+            return INVOKER.invokeN2(context, address, a0, a1);
+        }
+
+        long call(long a0, long a1, long a2) {
+            return INVOKER.invokeN3(context, address, a0, a1, a2);
+        }
+
+        long call(long a0, long a1, long a2, long a3, long a4, long a5) {
+            return INVOKER.invokeN6(context, address, a0, a1, a2, a3, a4, a5);
+        }
+    }
+
+    /** errno as the last call on this thread left it. */
+    static int errno() {
+        return LastError.getInstance().get();
+    }
 }
