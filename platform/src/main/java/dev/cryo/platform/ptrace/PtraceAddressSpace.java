@@ -3,7 +3,6 @@ package dev.cryo.platform.ptrace;
 import dev.cryo.platform.AddressSpace;
 import dev.cryo.platform.Context;
 import dev.cryo.platform.PlatformException;
-import dev.cryo.platform.Regs;
 import dev.cryo.platform.host.Host;
 import dev.cryo.platform.host.HostException;
 
@@ -99,7 +98,8 @@ final class PtraceAddressSpace implements AddressSpace {
         }
     }
 
-    static long[] scratchRegs() {
-        return new long[Regs.COUNT];
+    /** The stub's host pid, for diagnostics and tests. */
+    int pid() {
+        return tracee.pid;
     }
 }

@@ -1,0 +1,175 @@
+package dev.cryo.sentry.mm;
+
+import static dev.cryo.sentry.abi.Mman.*;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cryo.sentry.abi.Errno;
+import dev.cryo.sentry.abi.SyscallError;
+import dev.cryo.sentry.memory.MemoryFile;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class MemoryManagerTest {
+    private static final long MIN = 0x10000, MAX = 0x7ff0_0000_0000L, PAGE = 4096;
+    private MemoryFile file;
+    private MemoryManager mm;
+    private FakeAddressSpace as;
+
+    @BeforeEach
+    void setUp() {
+        file = new MemoryFile(1L << 32);
+        mm = new MemoryManager(file, MIN, MAX);
+        as = new FakeAddressSpace();
+        mm.attach(as);
+        mm.setMmapBase(0x7f00_0000_0000L);
+    }
+
+    @AfterEach
+    void tearDown() {
+        file.close();
+    }
+
+    private static int errno(Runnable r) {
+        return assertThrows(SyscallError.class, r::run).errno();
+    }
+
+    private long anon(long len, int prot) {
+        return mm.mmap(0, len, prot, MAP_PRIVATE | MAP_ANONYMOUS, null, 0);
+    }
+
+    @Test
+    void mmapPlacesTopDownAndRejectsBadArguments() {
+        long a = anon(PAGE, PROT_READ);
+        long b = anon(PAGE, PROT_READ);
+        assertEquals(0x7f00_0000_0000L - PAGE, a);
+        assertEquals(a - PAGE, b);
+        assertEquals(Errno.EINVAL, errno(() -> anon(0, PROT_READ)));
+        assertEquals(Errno.EINVAL, errno(() -> mm.mmap(0, PAGE, 1, MAP_ANONYMOUS, null, 0)));
+        assertEquals(Errno.EINVAL, errno(() -> mm.mmap(0x12345, PAGE, 1, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, null, 0)));
+        assertEquals(Errno.ENOMEM, errno(() -> anon(-1L, PROT_READ)));
+        assertEquals(Errno.EEXIST, errno(() -> mm.mmap(a, PAGE, 1, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, null, 0)));
+        assertEquals(Errno.EPERM, errno(() -> mm.mmap(0x1000, PAGE, 1, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, null, 0)));
+        assertEquals(Errno.EOPNOTSUPP, errno(() -> mm.mmap(0, PAGE, 1, MAP_SHARED_VALIDATE | MAP_ANONYMOUS | 0x800000, null, 0)));
+    }
+
+    @Test
+    void memoryIsZeroAndCopiesRoundTripWithEfaultOutsideMappings() {
+        long a = anon(3 * PAGE, PROT_READ | PROT_WRITE);
+        Usermem mem = mm.usermem();
+        assertArrayEquals(new byte[100], mem.read(a + 10, 100));
+        byte[] data = "hello, sandbox".getBytes();
+        mem.write(a + PAGE - 4, data); // crosses a page
+        assertArrayEquals(data, mem.read(a + PAGE - 4, data.length));
+        assertEquals(Errno.EFAULT, errno(() -> mem.read(a + 3 * PAGE - 2, 4)));
+        assertEquals(Errno.EFAULT, errno(() -> mem.read(0, 1)));
+        assertEquals(Errno.EFAULT, errno(() -> mem.read(-8, 8)));
+        long ro = anon(PAGE, PROT_READ);
+        assertEquals(Errno.EFAULT, errno(() -> mem.write(ro, data)));
+        mem.writeLong(a + 8, 0x1122334455667788L);
+        assertEquals(0x1122334455667788L, mem.readLong(a + 8));
+    }
+
+    @Test
+    void readCStringStopsAtNulAndReportsTooLong() {
+        long a = anon(PAGE, PROT_READ | PROT_WRITE);
+        mm.usermem().write(a, "/etc/passwd\0junk".getBytes());
+        assertEquals("/etc/passwd", mm.usermem().readString(a, 4096));
+        assertEquals(Errno.ENAMETOOLONG, errno(() -> mm.usermem().readString(a, 5)));
+        long end = a + PAGE - 3;
+        mm.usermem().write(end, new byte[] {'a', 'b', 'c'});
+        assertEquals(Errno.EFAULT, errno(() -> mm.usermem().readString(end, 4096)));
+    }
+
+    @Test
+    void faultsMapTheWholeVmaOnceAndRefuseProtectionFaults() {
+        long a = anon(4 * PAGE, PROT_READ | PROT_WRITE);
+        assertTrue(mm.handleFault(a + PAGE + 5));
+        assertEquals(1, as.calls.size());
+        assertTrue(as.calls.get(0).startsWith(String.format("map %x+%x 3", a, 4 * PAGE)));
+        assertFalse(mm.handleFault(a + 2 * PAGE), "already mapped: an access violation");
+        assertFalse(mm.handleFault(a + 8 * PAGE), "no VMA");
+        long none = anon(PAGE, PROT_NONE);
+        assertFalse(mm.handleFault(none));
+    }
+
+    @Test
+    void munmapSplitsVmasAndReleasesMemory() {
+        long a = anon(4 * PAGE, PROT_READ | PROT_WRITE);
+        mm.handleFault(a);
+        long used = file.usage();
+        mm.munmap(a + PAGE, PAGE);
+        assertEquals(used - PAGE, file.usage());
+        assertEquals(2, mm.vmas().size());
+        assertTrue(as.calls.contains(String.format("unmap %x+%x", a + PAGE, PAGE)));
+        assertEquals(Errno.EFAULT, errno(() -> mm.usermem().read(a + PAGE, 1)));
+        mm.usermem().read(a + 2 * PAGE, 1);
+        assertEquals(Errno.EINVAL, errno(() -> mm.munmap(a + 1, PAGE)));
+        assertEquals(Errno.EINVAL, errno(() -> mm.munmap(a, 0)));
+        mm.munmap(0x20000, PAGE); // nothing there: fine
+    }
+
+    @Test
+    void mprotectChangesOnlyTheRangeAndNeedsItMapped() {
+        long a = anon(3 * PAGE, PROT_READ | PROT_WRITE);
+        mm.handleFault(a);
+        mm.mprotect(a + PAGE, PAGE, PROT_READ);
+        assertEquals(3, mm.vmas().size());
+        assertTrue(as.calls.contains(String.format("protect %x+%x 1", a + PAGE, PAGE)));
+        assertEquals(Errno.EFAULT, errno(() -> mm.usermem().write(a + PAGE, new byte[1])));
+        mm.usermem().write(a + 2 * PAGE, new byte[1]);
+        assertEquals(Errno.ENOMEM, errno(() -> mm.mprotect(a, 8 * PAGE, PROT_READ)));
+        assertEquals(Errno.EINVAL, errno(() -> mm.mprotect(a, PAGE, 0x80)));
+        assertEquals(Errno.EINVAL, errno(() -> mm.mprotect(a + 3, PAGE, PROT_READ)));
+    }
+
+    @Test
+    void mremapGrowsInPlaceOrMovesKeepingContents() {
+        long a = anon(2 * PAGE, PROT_READ | PROT_WRITE);
+        mm.usermem().write(a + 100, "keep me".getBytes());
+        long b = mm.mremap(a, 2 * PAGE, 8 * PAGE, MREMAP_MAYMOVE, 0);
+        assertArrayEquals("keep me".getBytes(), mm.usermem().read(b + 100, 7));
+        assertArrayEquals(new byte[16], mm.usermem().read(b + 7 * PAGE, 16));
+        // Block growth in place, forcing a move.
+        long blocker = mm.mmap(b + 8 * PAGE, PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, null, 0);
+        assertEquals(Errno.ENOMEM, errno(() -> mm.mremap(b, 8 * PAGE, 16 * PAGE, 0, 0)));
+        long c = mm.mremap(b, 8 * PAGE, 16 * PAGE, MREMAP_MAYMOVE, 0);
+        assertNotEquals(b, c);
+        assertArrayEquals("keep me".getBytes(), mm.usermem().read(c + 100, 7));
+        assertEquals(Errno.EFAULT, errno(() -> mm.usermem().read(b, 1)));
+        long d = mm.mremap(c, 16 * PAGE, PAGE, 0, 0);
+        assertEquals(c, d);
+        assertEquals(Errno.EFAULT, errno(() -> mm.usermem().read(c + PAGE, 1)));
+        assertEquals(Errno.EFAULT, errno(() -> mm.mremap(0x30000, PAGE, 2 * PAGE, MREMAP_MAYMOVE, 0)));
+        assertEquals(Errno.EINVAL, errno(() -> mm.mremap(c, PAGE, 2 * PAGE, MREMAP_FIXED, blocker)));
+        assertEquals(Errno.EINVAL, errno(() -> mm.mremap(c, PAGE, 0, MREMAP_MAYMOVE, 0)));
+    }
+
+    @Test
+    void madviseDontneedZeroesPrivateMemory() {
+        long a = anon(2 * PAGE, PROT_READ | PROT_WRITE);
+        mm.usermem().write(a + 10, new byte[] {1, 2, 3});
+        mm.madvise(a, PAGE, MADV_DONTNEED);
+        assertArrayEquals(new byte[3], mm.usermem().read(a + 10, 3));
+        assertEquals(Errno.EINVAL, errno(() -> mm.madvise(a, PAGE, 999)));
+        assertEquals(Errno.ENOMEM, errno(() -> mm.madvise(0x40000, PAGE, MADV_NORMAL)));
+    }
+
+    @Test
+    void brkGrowsShrinksAndRefusesToOverlap() {
+        mm.setBrkStart(0x400000);
+        assertEquals(0x400000, mm.brk(0));
+        assertEquals(0x400000 + 3 * PAGE + 1, mm.brk(0x400000 + 3 * PAGE + 1));
+        mm.usermem().write(0x400000 + 3 * PAGE, new byte[] {9});
+        assertEquals(0x400000 + PAGE, mm.brk(0x400000 + PAGE));
+        assertEquals(Errno.EFAULT, errno(() -> mm.usermem().read(0x400000 + 2 * PAGE, 1)));
+        mm.mmap(0x400000 + 4 * PAGE, PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, null, 0);
+        assertEquals(0x400000 + PAGE, mm.brk(0x400000 + 10 * PAGE), "blocked: break unchanged");
+        assertEquals(0x400000 + PAGE, mm.brk(0x1000), "below the start: unchanged");
+    }
+}
