@@ -11,10 +11,10 @@ import picocli.CommandLine.Command;
         description = "A checkpointable sandbox for untrusted Linux x86-64 programs.",
         subcommands = {RunCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
+    /** With no command, prints the usage, as runc and docker do. */
     @Override
     public void run() {
-        CommandLine.usage(this, System.err);
-        throw new CommandLine.ParameterException(new CommandLine(this), "missing command");
+        CommandLine.usage(this, System.out);
     }
 
     public static void main(String[] args) {

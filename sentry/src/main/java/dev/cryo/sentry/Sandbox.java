@@ -73,7 +73,11 @@ public final class Sandbox implements AutoCloseable {
         Map<Long, Long> counts = kernel.stats().enosys();
         if (counts.isEmpty()) return;
         StringBuilder sb = new StringBuilder("cryo: unsupported system calls (returned ENOSYS):");
-        counts.forEach((nr, n) -> sb.append(' ').append(Sysno.name(nr)).append('(').append(nr).append(")x").append(n));
+        counts.forEach((nr, n) -> {
+            // Numbers with bit 30 set are i386 calls made with int $0x80 (see TaskRunner).
+            String name = nr >= 0x4000_0000L ? "i386 syscall " + (nr & 0xffff) : Sysno.name(nr) + "(" + nr + ")";
+            sb.append(' ').append(name).append(" x").append(n);
+        });
         out.println(sb);
     }
 

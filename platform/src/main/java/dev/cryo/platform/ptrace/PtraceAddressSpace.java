@@ -21,6 +21,8 @@ final class PtraceAddressSpace implements AddressSpace {
     private static final int MAP_SHARED = 0x01, MAP_FIXED = 0x10;
 
     private final Tracee tracee;
+    /** The tracer thread: the only one whose ptrace and wait requests the host accepts. */
+    private final Thread owner = Thread.currentThread();
     private final PtraceContext main;
     private boolean closed;
 
@@ -48,7 +50,7 @@ final class PtraceAddressSpace implements AddressSpace {
         this.tracee = new Tracee(pid, pid);
         int status = tracee.waitStop();
         if (!Ptrace.stopped(status) || Ptrace.event(status) != Ptrace.EVENT_STOP) {
-            tracee.kill();
+            tracee.kill(true);
             throw new PlatformException("stub did not stop as expected: " + Ptrace.describe(status));
         }
         // Leave nothing of the host in the stub but its own page: the host stack, vDSO and vvar
@@ -94,7 +96,7 @@ final class PtraceAddressSpace implements AddressSpace {
     public synchronized void close() {
         if (!closed) {
             closed = true;
-            tracee.kill();
+            tracee.kill(Thread.currentThread() == owner);
         }
     }
 

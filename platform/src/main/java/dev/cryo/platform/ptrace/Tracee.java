@@ -51,7 +51,7 @@ final class Tracee {
         Host.waitpid(tid, scratch + STATUS, Ptrace.WALL);
         int status = Host.getInt(scratch + STATUS);
         if (!Ptrace.stopped(status)) {
-            dead = true;
+            dead = true; // reaped by this wait
             throw new PlatformException("stub process " + tid + " " + Ptrace.describe(status));
         }
         return status;
@@ -137,14 +137,26 @@ final class Tracee {
         }
     }
 
-    /** Any thread: kills the stub and, on the tracer thread, reaps it. */
-    void kill() {
+    /**
+     * Kills the stub. On the tracer thread it also reaps it, so a long-lived Sentry leaves no
+     * zombies; from another thread the tracer's next wait sees the death.
+     */
+    void kill(boolean onTracerThread) {
         if (dead) return;
         dead = true;
         try {
             Host.kill(pid, Ptrace.SIGKILL);
         } catch (RuntimeException e) {
-            // Already gone.
+            return; // already gone
+        }
+        if (!onTracerThread) return;
+        try {
+            while (true) {
+                Host.waitpid(tid, scratch + STATUS, Ptrace.WALL);
+                if (!Ptrace.stopped(Host.getInt(scratch + STATUS))) break;
+            }
+        } catch (RuntimeException e) {
+            // ECHILD: reaped already.
         }
     }
 }

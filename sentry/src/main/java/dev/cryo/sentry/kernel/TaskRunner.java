@@ -1,6 +1,7 @@
 package dev.cryo.sentry.kernel;
 
 import dev.cryo.platform.Event;
+import dev.cryo.platform.Regs;
 import dev.cryo.sentry.abi.Signals;
 
 /**
@@ -16,13 +17,34 @@ final class TaskRunner {
         while (!t.exited) {
             Event ev = t.context.run(t.regs);
             switch (ev.kind()) {
-                case SYSCALL -> dispatcher.dispatch(t);
+                case SYSCALL -> {
+                    if (isInt80(t)) {
+                        int80(t);
+                    } else {
+                        dispatcher.dispatch(t);
+                    }
+                }
                 case FAULT -> fault(t, ev);
                 case SIGNAL -> hostSignal(t, ev.signo());
                 case INTERRUPT -> { }
             }
         }
         k.taskExited(t);
+    }
+
+    /** {@code int $0x80}: CD 80 before RIP (a {@code syscall} is 0F 05). */
+    private static boolean isInt80(Task t) {
+        return t.mm.usermem().peekShort(t.regs[Regs.RIP] - 2) == 0x80cd;
+    }
+
+    /**
+     * The 32-bit system call ABI, used from 64-bit code. Linux would serve it with i386 numbers
+     * and arguments; the Sentry has no i386 table, so it answers ENOSYS (and counts it) rather
+     * than misreading it as a 64-bit call.
+     */
+    private static void int80(Task t) {
+        t.kernel.stats().countEnosys(0x4000_0000L | (t.regs[Regs.ORIG_RAX] & 0xffff_ffffL));
+        t.regs[Regs.RAX] = -dev.cryo.sentry.abi.Errno.ENOSYS;
     }
 
     private static void fault(Task t, Event ev) {

@@ -98,6 +98,16 @@ public final class Usermem {
         }
     }
 
+    /**
+     * Reads the 16-bit word at {@code addr} ignoring protection, as ptrace's PEEK does; -1 if
+     * either byte is unmapped. For the kernel's look at the instruction that trapped.
+     */
+    public int peekShort(long addr) {
+        long a = hostAddress(addr), b = hostAddress(addr + 1);
+        if (a == 0 || b == 0) return -1;
+        return (Host.getByte(a) & 0xff) | (Host.getByte(b) & 0xff) << 8;
+    }
+
     /** The Sentry address of one guest byte, or 0 if unmapped (no access check). */
     long hostAddress(long addr) {
         Map.Entry<Long, Vma> e = mm.vmas.floorEntry(addr);
