@@ -1,0 +1,168 @@
+package dev.cryo.serializer;
+
+import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.KryoException;
+import com.esotericsoftware.kryo.io.Input;
+import com.esotericsoftware.kryo.io.Output;
+import com.esotericsoftware.kryo.serializers.CollectionSerializer;
+import com.esotericsoftware.kryo.serializers.FieldSerializer;
+import com.esotericsoftware.kryo.serializers.MapSerializer;
+import com.esotericsoftware.kryo.util.DefaultInstantiatorStrategy;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.objenesis.strategy.StdInstantiatorStrategy;
+
+/**
+ * Turns the kernel object graph into bytes and back, with Kryo: references on (the graph has
+ * cycles and shared objects), registration required (restore reads untrusted bytes and may only
+ * build {@link ClassRegistry} classes), transient fields skipped and rebuilt by
+ * {@link AfterLoad} hooks once the whole graph is read.
+ *
+ * <p>Work runs on a thread with a large stack: Kryo recurses per object, and a 2,000-node chain
+ * overflows a 1 MiB stack (FIELD-NOTES). Not thread-safe; one codec per operation.
+ */
+public final class StateCodec {
+    /** Stack of the codec thread: deep enough for chains of ~10^6 objects. */
+    private static final long STACK_BYTES = 1L << 30;
+
+    private final ClassRegistry registry;
+    private final Kryo kryo = new Kryo();
+    /** Objects read during the current load that have hooks. */
+    private final List<AfterLoad> loaded = new ArrayList<>();
+
+    public StateCodec(ClassRegistry registry) {
+        this.registry = registry;
+        kryo.setReferences(true);
+        kryo.setRegistrationRequired(true);
+        // Classes without a no-arg constructor are made without running one: what a constructor
+        // would set up that is not saved is exactly what afterLoad rebuilds.
+        kryo.setInstantiatorStrategy(new DefaultInstantiatorStrategy(new StdInstantiatorStrategy()));
+        for (Map.Entry<Integer, Class<?>> e : registry.entries().entrySet()) {
+            Class<?> c = e.getValue();
+            if (AfterLoad.class.isAssignableFrom(c)) {
+                kryo.register(c, new HookedSerializer<>(kryo, c, loaded), e.getKey());
+            } else if (Collection.class.isAssignableFrom(c)) {
+                kryo.register(c, new BoundedCollectionSerializer(), e.getKey());
+            } else if (Map.class.isAssignableFrom(c)) {
+                kryo.register(c, new BoundedMapSerializer(), e.getKey());
+            } else {
+                kryo.register(c, e.getKey());
+            }
+        }
+    }
+
+    public ClassRegistry registry() {
+        return registry;
+    }
+
+    /** Serializes the graph under {@code root}. */
+    public byte[] save(Object root) {
+        return onBigStack(() -> {
+            Output out = new Output(1 << 16, -1);
+            kryo.writeClassAndObject(out, root);
+            return out.toBytes();
+        });
+    }
+
+    /**
+     * Reads a graph and runs its after-load hooks with {@code env}. Any inconsistency in the
+     * bytes is an {@link ImageException}; nothing half-built escapes.
+     */
+    public <T> T load(byte[] bytes, Class<T> type, Object env) throws ImageException {
+        Object root;
+        try {
+            root = onBigStack(() -> {
+                loaded.clear();
+                Input in = new Input(bytes);
+                Object r = kryo.readClassAndObject(in);
+                if (in.position() != bytes.length) {
+                    throw new KryoException((bytes.length - in.position()) + " trailing bytes");
+                }
+                return r;
+            });
+        } catch (KryoException | IllegalArgumentException | IllegalStateException | ClassCastException
+                | IndexOutOfBoundsException | NegativeArraySizeException | OutOfMemoryError e) {
+            throw new ImageException("kernel state is corrupt: " + e.getMessage(), e);
+        }
+        if (!type.isInstance(root)) {
+            throw new ImageException("kernel state holds a " + (root == null ? "null" : root.getClass().getName())
+                    + ", not a " + type.getName());
+        }
+        List<AfterLoad> hooks = new ArrayList<>(loaded);
+        loaded.clear();
+        hooks.sort(Comparator.comparingInt(AfterLoad::afterLoadPhase)); // stable: read order within a phase
+        for (AfterLoad h : hooks) {
+            h.afterLoad(env);
+        }
+        return type.cast(root);
+    }
+
+    private static <R> R onBigStack(java.util.function.Supplier<R> work) {
+        AtomicReference<R> result = new AtomicReference<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread t = new Thread(null, () -> {
+            try {
+                result.set(work.get());
+            } catch (Throwable e) {
+                failure.set(e);
+            }
+        }, "cryo-codec", STACK_BYTES);
+        t.start();
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KryoException("interrupted");
+        }
+        Throwable f = failure.get();
+        if (f instanceof StackOverflowError) throw new KryoException("object graph too deep", f);
+        if (f instanceof RuntimeException r) throw r;
+        if (f instanceof Error err) throw err;
+        return result.get();
+    }
+
+    /** Field serialization that remembers each object with a hook for after the load. */
+    private static final class HookedSerializer<T> extends FieldSerializer<T> {
+        private final List<AfterLoad> loaded;
+
+        HookedSerializer(Kryo kryo, Class<T> type, List<AfterLoad> loaded) {
+            super(kryo, type);
+            this.loaded = loaded;
+        }
+
+        @Override
+        public T read(Kryo kryo, Input input, Class<? extends T> type) {
+            T obj = super.read(kryo, input, type);
+            loaded.add((AfterLoad) obj);
+            return obj;
+        }
+    }
+
+    /** Caps the capacity a hostile size can make Kryo allocate before any element is read. */
+    private static final class BoundedCollectionSerializer extends CollectionSerializer<Collection<Object>> {
+        @Override
+        protected Collection<Object> create(Kryo kryo, Input input, Class<? extends Collection<Object>> type, int size) {
+            checkSize(input, size);
+            return super.create(kryo, input, type, Math.min(size, 1024));
+        }
+    }
+
+    private static final class BoundedMapSerializer extends MapSerializer<Map<Object, Object>> {
+        @Override
+        protected Map<Object, Object> create(Kryo kryo, Input input, Class<? extends Map<Object, Object>> type, int size) {
+            checkSize(input, size);
+            return super.create(kryo, input, type, Math.min(size, 1024));
+        }
+    }
+
+    /** Every element takes at least one byte: a size beyond what is left is a lie. */
+    private static void checkSize(Input input, int size) {
+        if (size < 0 || size > input.limit() - input.position()) {
+            throw new KryoException("collection of " + size + " elements in " + (input.limit() - input.position()) + " bytes");
+        }
+    }
+}
