@@ -53,7 +53,11 @@ final class Strace {
                         .append(" +++");
             }
         } else {
-            sb.append(StraceFormat.result(r, e != null ? e.result() : Arg.LONG));
+            if (nr == Sysno.UMASK && !StraceFormat.isError(r)) {
+                sb.append(StraceFormat.mode(r)); // strace shows the old mask in octal
+            } else {
+                sb.append(StraceFormat.result(r, e != null ? e.result() : Arg.LONG));
+            }
         }
         return sb.toString();
     }
@@ -80,6 +84,11 @@ final class Strace {
                 break;
             }
             if (i > 0) sb.append(", ");
+            String special = StraceFormat.special(nr, i, v);
+            if (special != null) {
+                sb.append(special);
+                continue;
+            }
             switch (kinds[i]) {
                 case INT, FD -> sb.append((int) v);
                 case LONG -> sb.append(v);

@@ -220,6 +220,39 @@ final class StraceFormat {
         };
     }
 
+    private static final String[] RLIMITS = {"RLIMIT_CPU", "RLIMIT_FSIZE", "RLIMIT_DATA", "RLIMIT_STACK",
+        "RLIMIT_CORE", "RLIMIT_RSS", "RLIMIT_NPROC", "RLIMIT_NOFILE", "RLIMIT_MEMLOCK", "RLIMIT_AS",
+        "RLIMIT_LOCKS", "RLIMIT_SIGPENDING", "RLIMIT_MSGQUEUE", "RLIMIT_NICE", "RLIMIT_RTPRIO", "RLIMIT_RTTIME"};
+
+    /**
+     * Arguments whose meaning the {@link Arg} kinds cannot say yet (a resource, a "how", GRND_*
+     * flags), by syscall and position; null when the generic kind applies. A stopgap until
+     * {@link Arg} has kinds for them.
+     */
+    static String special(int nr, int index, long v) {
+        int i = (int) v;
+        switch (nr) {
+            case dev.cryo.sentry.abi.Sysno.GETRLIMIT, dev.cryo.sentry.abi.Sysno.SETRLIMIT -> {
+                if (index == 0) return i >= 0 && i < RLIMITS.length ? RLIMITS[i] : Integer.toString(i);
+            }
+            case dev.cryo.sentry.abi.Sysno.PRLIMIT64 -> {
+                if (index == 1) return i >= 0 && i < RLIMITS.length ? RLIMITS[i] : Integer.toString(i);
+            }
+            case dev.cryo.sentry.abi.Sysno.RT_SIGPROCMASK -> {
+                if (index == 0) return i >= 0 && i <= 2 ? new String[] {"SIG_BLOCK", "SIG_UNBLOCK", "SIG_SETMASK"}[i] : Integer.toString(i);
+            }
+            case dev.cryo.sentry.abi.Sysno.GETRUSAGE -> {
+                if (index == 0) return i == 0 ? "RUSAGE_SELF" : i == -1 ? "RUSAGE_CHILDREN" : i == 1 ? "RUSAGE_THREAD" : Integer.toString(i);
+            }
+            case dev.cryo.sentry.abi.Sysno.GETRANDOM -> {
+                if (index == 2) return flags(v & 0xffffffffL, new long[] {1, 2, 4},
+                        new String[] {"GRND_NONBLOCK", "GRND_RANDOM", "GRND_INSECURE"}, null);
+            }
+            default -> { }
+        }
+        return null;
+    }
+
     /** Whether {@code r} is an error return (-4095..-1). */
     static boolean isError(long r) {
         return r < 0 && r >= -4095;

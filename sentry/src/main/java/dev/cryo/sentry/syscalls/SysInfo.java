@@ -2,6 +2,7 @@ package dev.cryo.sentry.syscalls;
 
 import static dev.cryo.sentry.abi.Errno.EINVAL;
 import static dev.cryo.sentry.abi.Errno.EPERM;
+import static dev.cryo.sentry.syscalls.Arg.BUF_IN;
 import static dev.cryo.sentry.syscalls.Arg.BUF_OUT;
 import static dev.cryo.sentry.syscalls.Arg.HEX;
 import static dev.cryo.sentry.syscalls.Arg.INT;
@@ -47,7 +48,7 @@ final class SysInfo {
         t.supported(Sysno.UNAME, SysInfo::uname, PTR);
         t.partial(Sysno.SYSINFO, "load averages are 0; memory figures are the host's", SysInfo::sysinfo, PTR);
         t.supported(Sysno.GETRANDOM, SysInfo::getrandom, BUF_OUT, SIZE, HEX);
-        t.supported(Sysno.SETHOSTNAME, SysInfo::sethostname, PTR, INT);
+        t.supported(Sysno.SETHOSTNAME, SysInfo::sethostname, BUF_IN, INT);
     }
 
     /** Implements Linux uname(2). */

@@ -108,6 +108,15 @@ class StraceTest extends SysTestBase {
     }
 
     @Test
+    void callSpecificArguments() {
+        assertEquals("prlimit64(0, RLIMIT_NOFILE, NULL, NULL) = 0",
+                print(entry(Sysno.PRLIMIT64, Arg.LONG, INT, INT, Arg.PTR, Arg.PTR), 0, 0, 7, 0, 0));
+        assertEquals("rt_sigprocmask(SIG_SETMASK, NULL, NULL, 8) = 0",
+                print(entry(Sysno.RT_SIGPROCMASK, Arg.LONG, INT, Arg.PTR, Arg.PTR, SIZE), 0, 2, 0, 0, 8));
+        assertEquals("umask(077) = 022", print(entry(Sysno.UMASK, Arg.LONG, MODE), 022, 077));
+    }
+
+    @Test
     void unknownCallShowsRawArguments() {
         assertEquals("syscall_452(0x1, 0x0, 0x0, 0x0, 0x0, 0x0) = -1 ENOSYS (Function not implemented)",
                 print(null, -Errno.ENOSYS, 1));
