@@ -30,7 +30,7 @@ final class SysTime {
 
     static final int CLOCK_REALTIME = 0, CLOCK_MONOTONIC = 1, CLOCK_PROCESS_CPUTIME_ID = 2,
             CLOCK_THREAD_CPUTIME_ID = 3, CLOCK_MONOTONIC_RAW = 4, CLOCK_REALTIME_COARSE = 5,
-            CLOCK_MONOTONIC_COARSE = 6, CLOCK_BOOTTIME = 7;
+            CLOCK_MONOTONIC_COARSE = 6, CLOCK_BOOTTIME = 7, CLOCK_TAI = 11;
     static final int TIMER_ABSTIME = 1;
     static final long NANOS = 1_000_000_000L;
     /** USER_HZ: the unit of clock_t in times(2). */
@@ -67,6 +67,7 @@ final class SysTime {
         return switch (clock) {
             case CLOCK_REALTIME -> hostClock(CLOCK_REALTIME);
             case CLOCK_REALTIME_COARSE -> hostClock(CLOCK_REALTIME_COARSE);
+            case CLOCK_TAI -> hostClock(CLOCK_TAI); // the wall clock plus the host's TAI offset
             case CLOCK_MONOTONIC, CLOCK_MONOTONIC_RAW, CLOCK_MONOTONIC_COARSE, CLOCK_BOOTTIME -> t.kernel().uptimeNanos();
             case CLOCK_PROCESS_CPUTIME_ID, CLOCK_THREAD_CPUTIME_ID -> t.cpuTimeNanos();
             default -> {
@@ -146,7 +147,7 @@ final class SysTime {
     static long clockNanosleep(Task t) {
         int clock = t.intArg(0), flags = t.intArg(1);
         switch (clock) {
-            case CLOCK_REALTIME, CLOCK_MONOTONIC, CLOCK_BOOTTIME -> { }
+            case CLOCK_REALTIME, CLOCK_MONOTONIC, CLOCK_BOOTTIME, CLOCK_TAI -> { }
             case CLOCK_THREAD_CPUTIME_ID -> throw SyscallError.of(EINVAL);
             case CLOCK_PROCESS_CPUTIME_ID -> throw SyscallError.of(EOPNOTSUPP);
             case CLOCK_MONOTONIC_RAW, CLOCK_REALTIME_COARSE, CLOCK_MONOTONIC_COARSE -> throw SyscallError.of(EOPNOTSUPP);
