@@ -27,6 +27,8 @@ public final class Kernel {
     private final TreeMap<Integer, Task> tasks = new TreeMap<>();
     private int nextTid = 1;
     private String hostname = "cryo";
+    /** The NIS domain name uname(2) reports; Linux's default. */
+    private String domainname = "(none)";
     /** CLOCK_REALTIME and CLOCK_MONOTONIC at boot, ns: for uptime and sysinfo. */
     private final long bootRealtime;
     private final long bootMonotonic;
@@ -71,6 +73,14 @@ public final class Kernel {
 
     public void setHostname(String hostname) {
         this.hostname = hostname;
+    }
+
+    public String domainname() {
+        return domainname;
+    }
+
+    public void setDomainname(String domainname) {
+        this.domainname = domainname;
     }
 
     /** Nanoseconds since the sandbox booted (its CLOCK_BOOTTIME). */

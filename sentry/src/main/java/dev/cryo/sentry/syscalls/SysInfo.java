@@ -35,7 +35,6 @@ final class SysInfo {
      */
     static final String RELEASE = "6.1.0-cryo";
     static final String VERSION = "#1 SMP PREEMPT_DYNAMIC Cryo";
-    static final String DOMAINNAME = "(none)";
     /** __NEW_UTS_LEN: the longest host or domain name. */
     static final int UTS_LEN = 64;
     static final int GRND_NONBLOCK = 1, GRND_RANDOM = 2, GRND_INSECURE = 4;
@@ -49,12 +48,13 @@ final class SysInfo {
         t.partial(Sysno.SYSINFO, "load averages are 0; memory figures are the host's", SysInfo::sysinfo, PTR);
         t.supported(Sysno.GETRANDOM, SysInfo::getrandom, BUF_OUT, SIZE, HEX);
         t.supported(Sysno.SETHOSTNAME, SysInfo::sethostname, BUF_IN, INT);
+        t.supported(Sysno.SETDOMAINNAME, SysInfo::setdomainname, BUF_IN, INT);
     }
 
     /** Implements Linux uname(2). */
     static long uname(Task t) {
         ByteBuffer b = ByteBuffer.allocate(6 * (UTS_LEN + 1));
-        for (String field : new String[] {"Linux", t.kernel().hostname(), RELEASE, VERSION, "x86_64", DOMAINNAME}) {
+        for (String field : new String[] {"Linux", t.kernel().hostname(), RELEASE, VERSION, "x86_64", t.kernel().domainname()}) {
             byte[] s = field.getBytes(StandardCharsets.ISO_8859_1);
             b.put(s, 0, Math.min(s.length, UTS_LEN));
             b.position(b.position() + (UTS_LEN + 1 - Math.min(s.length, UTS_LEN)));
@@ -65,6 +65,18 @@ final class SysInfo {
 
     /** Implements Linux sethostname(2): root of the sandbox may rename it; len 0..64. */
     static long sethostname(Task t) {
+        t.kernel().setHostname(utsName(t));
+        return 0;
+    }
+
+    /** Implements Linux setdomainname(2), as sethostname. */
+    static long setdomainname(Task t) {
+        t.kernel().setDomainname(utsName(t));
+        return 0;
+    }
+
+    /** The name argument of sethostname/setdomainname, checked as kernel/sys.c does. */
+    private static String utsName(Task t) {
         int len = t.intArg(1);
         if (!SysIdentity.privileged(t)) throw SyscallError.of(EPERM);
         if (len < 0 || len > UTS_LEN) throw SyscallError.of(EINVAL);
@@ -72,8 +84,7 @@ final class SysInfo {
         int end = 0;
         while (end < len && name[end] != 0) end++;
         // The name is bytes, not text: ISO-8859-1 keeps each byte as it came (uname writes it back so).
-        t.kernel().setHostname(new String(name, 0, end, StandardCharsets.ISO_8859_1));
-        return 0;
+        return new String(name, 0, end, StandardCharsets.ISO_8859_1);
     }
 
     /** Implements Linux sysinfo(2) with mem_unit 1. */

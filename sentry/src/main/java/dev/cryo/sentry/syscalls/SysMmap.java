@@ -25,7 +25,7 @@ final class SysMmap {
 
     static void register(SyscallTable t) {
         t.partial(Sysno.MMAP, "file mappings are private copies: MAP_SHARED writes do not reach the file",
-                SysMmap::mmap, HEX, SIZE, PROT, MAP_FLAGS, FD, HEX);
+                SysMmap::mmap, HEX, SIZE, PROT, MAP_FLAGS, FD, Arg.LONG);
         t.supported(Sysno.MUNMAP, SysMmap::munmap, HEX, SIZE);
         t.supported(Sysno.MPROTECT, SysMmap::mprotect, HEX, SIZE, PROT);
         t.partial(Sysno.MREMAP, "old_size 0 (duplicating a shared mapping) is refused with EINVAL",
