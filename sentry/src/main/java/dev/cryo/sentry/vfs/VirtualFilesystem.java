@@ -81,9 +81,15 @@ public final class VirtualFilesystem {
     public Node lookup(String base, String path, boolean follow) {
         if (path.isEmpty()) throw SyscallError.of(ENOENT);
         String abs = absolute(base, path);
-        if (!abs.endsWith("/")) {
-            Device d = Device.byPath(lexicalClean(abs));
-            if (d != null) return new DevNode(d, d.path());
+        String clean = lexicalClean(abs);
+        if (clean.startsWith("/dev/")) {
+            int slash = clean.indexOf('/', 5);
+            Device d = Device.byPath(slash < 0 ? clean : clean.substring(0, slash));
+            if (d != null) {
+                // A device is not a directory: "/dev/null/" and "/dev/null/x" are ENOTDIR.
+                if (slash >= 0 || abs.endsWith("/")) throw SyscallError.of(ENOTDIR);
+                return new DevNode(d, d.path());
+            }
         }
         return root.lookup(abs, follow);
     }
