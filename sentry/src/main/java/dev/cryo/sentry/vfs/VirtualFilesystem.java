@@ -349,6 +349,11 @@ public final class VirtualFilesystem {
         }
     }
 
+    /** Releases the host root descriptor (when the sandbox ends; Sandbox.close should call it). */
+    public void close() {
+        root.close();
+    }
+
     /** A Java string from the CLI, as the byte string the sandbox sees. */
     private static String utf8(String s) {
         return new String(s.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);

@@ -1,12 +1,10 @@
 package dev.cryo.sentry.fs.host;
 
-import dev.cryo.platform.host.Host;
 import dev.cryo.sentry.fs.dev.DevNode;
 import dev.cryo.sentry.fs.dev.Device;
 import dev.cryo.sentry.vfs.Node;
 import dev.cryo.sentry.vfs.OpenFlags;
 import dev.cryo.sentry.vfs.Stat;
-import java.nio.charset.StandardCharsets;
 
 /**
  * A host directory served read-only as the sandbox's root (gVisor's fs/gofer, without the gofer).
@@ -99,13 +97,5 @@ public final class HostFilesystem {
     public synchronized void close() {
         HostCalls.closeQuietly(rootFd);
         rootFd = -1;
-    }
-
-    static String utf8ToLatin1(String s) {
-        return new String(s.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
-    }
-
-    static void closeFd(int fd) {
-        if (fd >= 0) Host.close(fd);
     }
 }
