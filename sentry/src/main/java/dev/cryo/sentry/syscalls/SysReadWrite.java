@@ -1,27 +1,204 @@
 package dev.cryo.sentry.syscalls;
 
+import static dev.cryo.sentry.abi.Errno.EBADF;
+import static dev.cryo.sentry.abi.Errno.EINVAL;
+import static dev.cryo.sentry.abi.Errno.EOPNOTSUPP;
 import static dev.cryo.sentry.syscalls.Arg.BUF_IN;
 import static dev.cryo.sentry.syscalls.Arg.BUF_OUT;
 import static dev.cryo.sentry.syscalls.Arg.FD;
+import static dev.cryo.sentry.syscalls.Arg.HEX;
+import static dev.cryo.sentry.syscalls.Arg.INT;
+import static dev.cryo.sentry.syscalls.Arg.LONG;
+import static dev.cryo.sentry.syscalls.Arg.PTR;
 import static dev.cryo.sentry.syscalls.Arg.SIZE;
+import static dev.cryo.sentry.syscalls.Arg.WHENCE;
 
+import dev.cryo.sentry.abi.SyscallError;
 import dev.cryo.sentry.abi.Sysno;
 import dev.cryo.sentry.kernel.Task;
+import dev.cryo.sentry.mm.Usermem;
+import dev.cryo.sentry.vfs.FileDescription;
 
-/** FIRST CUT: read and write only. */
+/** read, write and their positional and vectored forms, and lseek (Linux's fs/read_write.c). */
 final class SysReadWrite {
     private SysReadWrite() {}
+
+    /** UIO_MAXIOV. */
+    static final int IOV_MAX = 1024;
+    /** MAX_RW_COUNT: the most one call transfers. */
+    static final long MAX_RW_COUNT = 0x7ffff000L;
+    private static final int SEEK_MAX = 4;
+    /** RWF_HIPRI | RWF_DSYNC | RWF_SYNC: accepted and meaningless on a read-only tree. */
+    private static final int RWF_HARMLESS = 1 | 2 | 4;
 
     static void register(SyscallTable t) {
         t.supported(Sysno.READ, SysReadWrite::read, FD, BUF_OUT, SIZE);
         t.supported(Sysno.WRITE, SysReadWrite::write, FD, BUF_IN, SIZE);
+        t.supported(Sysno.PREAD64, SysReadWrite::pread64, FD, BUF_OUT, SIZE, LONG);
+        t.supported(Sysno.PWRITE64, SysReadWrite::pwrite64, FD, BUF_IN, SIZE, LONG);
+        t.supported(Sysno.READV, SysReadWrite::readv, FD, PTR, INT);
+        t.supported(Sysno.WRITEV, SysReadWrite::writev, FD, PTR, INT);
+        t.supported(Sysno.PREADV, SysReadWrite::preadv, FD, PTR, INT, LONG, LONG);
+        t.supported(Sysno.PWRITEV, SysReadWrite::pwritev, FD, PTR, INT, LONG, LONG);
+        t.partial(Sysno.PREADV2, "flags: RWF_HIPRI/DSYNC/SYNC ignored, others EOPNOTSUPP",
+                SysReadWrite::preadv2, FD, PTR, INT, LONG, LONG, HEX);
+        t.partial(Sysno.PWRITEV2, "flags: RWF_HIPRI/DSYNC/SYNC ignored, others EOPNOTSUPP",
+                SysReadWrite::pwritev2, FD, PTR, INT, LONG, LONG, HEX);
+        t.supported(Sysno.LSEEK, SysReadWrite::lseek, FD, LONG, WHENCE);
     }
 
+    static FileDescription readable(Task t, int fd) {
+        FileDescription f = t.fds().getIo(fd);
+        if (!f.readable()) throw SyscallError.of(EBADF);
+        return f;
+    }
+
+    static FileDescription writable(Task t, int fd) {
+        FileDescription f = t.fds().getIo(fd);
+        if (!f.writable()) throw SyscallError.of(EBADF);
+        return f;
+    }
+
+    /** Linux's access_ok(): the range must lie in the user address space (mapping is checked on use). */
+    private static void accessOk(Task t, long addr, long len) {
+        if (len < 0 || addr + len < addr) throw SyscallError.of(dev.cryo.sentry.abi.Errno.EFAULT);
+    }
+
+    /** Implements Linux read(2). */
     static long read(Task t) {
-        return t.fds().get(t.intArg(0)).read(t.mm().usermem(), t.arg(1), t.arg(2));
+        FileDescription f = readable(t, t.intArg(0));
+        long len = t.arg(2);
+        accessOk(t, t.arg(1), len);
+        return f.read(t.mm().usermem(), t.arg(1), Math.min(len, MAX_RW_COUNT));
     }
 
+    /** Implements Linux write(2). */
     static long write(Task t) {
-        return t.fds().get(t.intArg(0)).write(t.mm().usermem(), t.arg(1), t.arg(2));
+        FileDescription f = writable(t, t.intArg(0));
+        long len = t.arg(2);
+        accessOk(t, t.arg(1), len);
+        return f.write(t.mm().usermem(), t.arg(1), Math.min(len, MAX_RW_COUNT));
+    }
+
+    /** Implements Linux pread64(2). */
+    static long pread64(Task t) {
+        FileDescription f = readable(t, t.intArg(0));
+        long len = t.arg(2), off = t.arg(3);
+        accessOk(t, t.arg(1), len);
+        checkPos(off, len);
+        return f.pread(t.mm().usermem(), t.arg(1), Math.min(len, MAX_RW_COUNT), off);
+    }
+
+    /** Implements Linux pwrite64(2). */
+    static long pwrite64(Task t) {
+        FileDescription f = writable(t, t.intArg(0));
+        long len = t.arg(2), off = t.arg(3);
+        accessOk(t, t.arg(1), len);
+        checkPos(off, len);
+        return f.pwrite(t.mm().usermem(), t.arg(1), Math.min(len, MAX_RW_COUNT), off);
+    }
+
+    /** rw_verify_area(): a negative position, or one that overflows with the count, is EINVAL. */
+    private static void checkPos(long off, long len) {
+        if (off < 0 || off + Math.min(len, MAX_RW_COUNT) < 0) throw SyscallError.of(EINVAL);
+    }
+
+    /** Implements Linux readv(2). */
+    static long readv(Task t) {
+        return vectored(t, readable(t, t.intArg(0)), false, -1);
+    }
+
+    /** Implements Linux writev(2). */
+    static long writev(Task t) {
+        return vectored(t, writable(t, t.intArg(0)), true, -1);
+    }
+
+    /** Implements Linux preadv(2). */
+    static long preadv(Task t) {
+        FileDescription f = readable(t, t.intArg(0));
+        if (t.arg(3) < 0) throw SyscallError.of(EINVAL);
+        return vectored(t, f, false, t.arg(3));
+    }
+
+    /** Implements Linux pwritev(2). */
+    static long pwritev(Task t) {
+        FileDescription f = writable(t, t.intArg(0));
+        if (t.arg(3) < 0) throw SyscallError.of(EINVAL);
+        return vectored(t, f, true, t.arg(3));
+    }
+
+    /** Implements Linux preadv2(2); offset -1 means the file offset. */
+    static long preadv2(Task t) {
+        checkRwf(t.intArg(5));
+        FileDescription f = readable(t, t.intArg(0));
+        long off = t.arg(3);
+        if (off < -1) throw SyscallError.of(EINVAL);
+        return vectored(t, f, false, off);
+    }
+
+    /** Implements Linux pwritev2(2); offset -1 means the file offset. */
+    static long pwritev2(Task t) {
+        checkRwf(t.intArg(5));
+        FileDescription f = writable(t, t.intArg(0));
+        long off = t.arg(3);
+        if (off < -1) throw SyscallError.of(EINVAL);
+        return vectored(t, f, true, off);
+    }
+
+    private static void checkRwf(int flags) {
+        if ((flags & ~RWF_HARMLESS) != 0) throw SyscallError.of(EOPNOTSUPP);
+    }
+
+    /**
+     * The vectored calls: the iovec array is read and checked whole first (EINVAL for a count
+     * past IOV_MAX or a negative length, EFAULT for an unreadable array), then each segment is
+     * transferred in turn until one comes up short. {@code off} -1 means the file offset.
+     */
+    private static long vectored(Task t, FileDescription f, boolean write, long off) {
+        long iov = t.arg(1);
+        int cnt = t.intArg(2);
+        if (cnt < 0 || cnt > IOV_MAX) throw SyscallError.of(EINVAL);
+        if (cnt == 0) return 0;
+        Usermem mem = t.mm().usermem();
+        byte[] raw = mem.read(iov, cnt * 16);
+        java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(raw).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        long[] base = new long[cnt], len = new long[cnt];
+        long total = 0;
+        for (int i = 0; i < cnt; i++) {
+            base[i] = bb.getLong(16 * i);
+            len[i] = bb.getLong(16 * i + 8);
+            if (len[i] < 0) throw SyscallError.of(EINVAL);
+            accessOk(t, base[i], len[i]);
+            // rw_copy_check_uvector: the total is clamped to MAX_RW_COUNT.
+            len[i] = Math.min(len[i], MAX_RW_COUNT - total);
+            total += len[i];
+        }
+        if (off >= 0) checkPos(off, total);
+        long done = 0;
+        for (int i = 0; i < cnt; i++) {
+            if (len[i] == 0) continue;
+            long n;
+            try {
+                if (off < 0) {
+                    n = write ? f.write(mem, base[i], len[i]) : f.read(mem, base[i], len[i]);
+                } else {
+                    n = write ? f.pwrite(mem, base[i], len[i], off + done) : f.pread(mem, base[i], len[i], off + done);
+                }
+            } catch (SyscallError e) {
+                if (done > 0) return done; // a partial transfer is reported, its error dropped
+                throw e;
+            }
+            done += n;
+            if (n < len[i]) break;
+        }
+        return done;
+    }
+
+    /** Implements Linux lseek(2). */
+    static long lseek(Task t) {
+        FileDescription f = t.fds().getIo(t.intArg(0));
+        int whence = t.intArg(2);
+        if (whence < 0 || whence > SEEK_MAX) throw SyscallError.of(EINVAL);
+        return f.seek(t.arg(1), whence);
     }
 }

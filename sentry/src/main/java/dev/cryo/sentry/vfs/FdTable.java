@@ -38,6 +38,25 @@ public final class FdTable {
         return files[fd];
     }
 
+    /**
+     * The description at {@code fd} for I/O: EBADF also for an O_PATH description, as Linux's
+     * fdget() (where {@link #get} is fdget_raw()).
+     */
+    public FileDescription getIo(int fd) {
+        FileDescription f = get(fd);
+        if (f.isPathOnly()) throw SyscallError.of(EBADF);
+        return f;
+    }
+
+    /** Highest descriptor slot that could be open, plus one. */
+    public int size() {
+        return files.length;
+    }
+
+    public boolean isOpen(int fd) {
+        return fd >= 0 && fd < files.length && files[fd] != null;
+    }
+
     public boolean isCloexec(int fd) {
         get(fd);
         return cloexec[fd];
@@ -81,6 +100,23 @@ public final class FdTable {
         files[fd] = null;
         cloexec[fd] = false;
         f.decRef();
+    }
+
+    /** close_range(2): closes (or, with {@code cloexecOnly}, marks close-on-exec) [first, last]. */
+    public void closeRange(int first, int last, boolean cloexecOnly) {
+        int end = (int) Math.min((long) last, files.length - 1L);
+        for (int fd = first; fd <= end; fd++) {
+            if (files[fd] == null) continue;
+            if (cloexecOnly) cloexec[fd] = true;
+            else close(fd);
+        }
+    }
+
+    /** Closes every descriptor marked close-on-exec (at execve). */
+    public void closeOnExec() {
+        for (int fd = 0; fd < files.length; fd++) {
+            if (files[fd] != null && cloexec[fd]) close(fd);
+        }
     }
 
     /** Closes every descriptor (at exit). */

@@ -3,6 +3,7 @@ package dev.cryo.sentry.vfs;
 import static dev.cryo.sentry.abi.Errno.EBADF;
 import static dev.cryo.sentry.abi.Errno.EINVAL;
 import static dev.cryo.sentry.abi.Errno.ENODEV;
+import static dev.cryo.sentry.abi.Errno.ENOSYS;
 import static dev.cryo.sentry.abi.Errno.ENOTDIR;
 import static dev.cryo.sentry.abi.Errno.ENOTTY;
 import static dev.cryo.sentry.abi.Errno.ESPIPE;
@@ -42,17 +43,24 @@ public abstract class FileDescription {
         flags = (flags & ~changeable) | (newFlags & changeable);
     }
 
+    /** An O_PATH description: only good as a dirfd, for fstat, fchdir and fcntl (Linux's FMODE_PATH). */
+    public final boolean isPathOnly() {
+        return (flags & OpenFlags.O_PATH) != 0;
+    }
+
     public boolean readable() {
+        if (isPathOnly()) return false;
         int acc = flags & OpenFlags.O_ACCMODE;
         return acc == OpenFlags.O_RDONLY || acc == OpenFlags.O_RDWR;
     }
 
     public boolean writable() {
+        if (isPathOnly()) return false;
         int acc = flags & OpenFlags.O_ACCMODE;
         return acc == OpenFlags.O_WRONLY || acc == OpenFlags.O_RDWR;
     }
 
-    /** Reads at the current offset into application memory [addr, addr+len); advances it. */
+    /** Reads at the current offset into application memory [addr, addr+len); advances it. EBADF if not open for reading is the caller's check. */
     public long read(Usermem mem, long addr, long len) {
         throw SyscallError.of(EINVAL);
     }
@@ -76,6 +84,20 @@ public abstract class FileDescription {
 
     /** Fills a struct stat (144 bytes, x86-64 layout) for fstat(2). */
     public abstract byte[] stat();
+
+    /** A struct statfs (120 bytes) for fstatfs(2). */
+    public byte[] statfs() {
+        throw SyscallError.of(ENOSYS);
+    }
+
+    /** fsync(2) and fdatasync(2): EINVAL for files that cannot be synced (pipes, ttys), as Linux. */
+    public void fsync() {
+        throw SyscallError.of(EINVAL);
+    }
+
+    public final boolean isDirectory() {
+        return Stat.isDir(stat());
+    }
 
     public long ioctl(Usermem mem, long request, long arg) {
         throw SyscallError.of(ENOTTY);

@@ -1,23 +1,53 @@
 package dev.cryo.sentry.vfs;
 
+import static dev.cryo.sentry.abi.Errno.ENOTTY;
+
 import dev.cryo.platform.host.Host;
 import dev.cryo.platform.host.HostException;
+import dev.cryo.sentry.abi.SyscallError;
+import dev.cryo.sentry.fs.host.HostCalls;
 import dev.cryo.sentry.host.HostErrors;
 import dev.cryo.sentry.mm.Usermem;
 
-/** One of the cryo process's own stdin/stdout/stderr, given to the program as its fd 0, 1 or 2. */
+/**
+ * One of the cryo process's own stdin/stdout/stderr, given to the program as its fd 0, 1 or 2.
+ * I/O, fstat, lseek and the two terminal queries programs make (TCGETS, TIOCGWINSZ) pass
+ * through to the host descriptor; nothing that could change the host terminal does.
+ */
 final class HostStdio extends FileDescription {
-    private final transient int hostFd;
+    private static final long TCGETS = 0x5401, TIOCGWINSZ = 0x5413, FIONREAD = 0x541B;
+    /** The kernel's struct termios (not glibc's): 4 flags, c_line, c_cc[19]. */
+    private static final int TERMIOS_SIZE = 36, WINSIZE_SIZE = 8;
 
-    HostStdio(int hostFd, int flags) {
+    /** Which of the cryo process's descriptors (0, 1, 2) this is. */
+    private int stdFd;
+    /** Dup of the cryo process's {@link #stdFd}: after restore, dup'ed again from the restoring process. */
+    private transient int hostFd;
+    private transient boolean live;
+
+    HostStdio(int hostFd, int flags, int stdFd) {
         super(flags);
         this.hostFd = hostFd;
+        this.stdFd = stdFd;
+        this.live = true;
+    }
+
+    /** For Kryo. */
+    HostStdio() {}
+
+    private int fd() {
+        if (!live) {
+            hostFd = Host.dup(stdFd);
+            live = true;
+        }
+        return hostFd;
     }
 
     @Override
     public long read(Usermem mem, long addr, long len) {
+        int fd = fd();
         try {
-            return mem.visit(addr, len, true, (h, n) -> Host.read(hostFd, h, n));
+            return mem.visit(addr, len, true, (h, n) -> Host.read(fd, h, n));
         } catch (HostException e) {
             throw HostErrors.toGuest(e);
         }
@@ -25,25 +55,91 @@ final class HostStdio extends FileDescription {
 
     @Override
     public long write(Usermem mem, long addr, long len) {
+        int fd = fd();
         try {
-            return mem.visit(addr, len, false, (h, n) -> Host.write(hostFd, h, n));
+            return mem.visit(addr, len, false, (h, n) -> Host.write(fd, h, n));
         } catch (HostException e) {
             throw HostErrors.toGuest(e);
         }
     }
 
     @Override
+    public long pread(Usermem mem, long addr, long len, long offset) {
+        int fd = fd();
+        long[] pos = {offset};
+        try {
+            return mem.visit(addr, len, true, (h, n) -> {
+                long r = Host.pread(fd, h, n, pos[0]);
+                pos[0] += r;
+                return r;
+            });
+        } catch (HostException e) {
+            throw HostErrors.toGuest(e);
+        }
+    }
+
+    @Override
+    public long pwrite(Usermem mem, long addr, long len, long offset) {
+        int fd = fd();
+        long[] pos = {offset};
+        try {
+            return mem.visit(addr, len, false, (h, n) -> {
+                long r = Host.pwrite(fd, h, n, pos[0]);
+                pos[0] += r;
+                return r;
+            });
+        } catch (HostException e) {
+            throw HostErrors.toGuest(e);
+        }
+    }
+
+    @Override
+    public long seek(long offset, int whence) {
+        return HostCalls.lseek(fd(), offset, whence);
+    }
+
+    @Override
     public byte[] stat() {
-        return new byte[144];
+        return HostCalls.fstat(fd());
+    }
+
+    @Override
+    public long ioctl(Usermem mem, long request, long arg) {
+        int size;
+        if (request == TCGETS) {
+            size = TERMIOS_SIZE;
+        } else if (request == TIOCGWINSZ) {
+            size = WINSIZE_SIZE;
+        } else if (request == FIONREAD) {
+            size = 4;
+        } else {
+            throw SyscallError.of(ENOTTY);
+        }
+        int fd = fd();
+        if (request != FIONREAD && !Host.isatty(fd)) throw SyscallError.of(ENOTTY);
+        long buf = Host.allocate(64);
+        try {
+            Host.ioctl(fd, request, buf);
+            byte[] b = new byte[size];
+            Host.getBytes(buf, b, 0, size);
+            mem.write(arg, b);
+            return 0;
+        } catch (HostException e) {
+            throw HostErrors.toGuest(e);
+        } finally {
+            Host.free(buf);
+        }
     }
 
     @Override
     public String path() {
-        return "pipe:[stdio]";
+        return "/dev/fd/" + stdFd;
     }
 
     @Override
     protected void release() {
-        Host.close(hostFd);
+        if (live) HostCalls.closeQuietly(hostFd);
+        live = true;
+        hostFd = -1;
     }
 }

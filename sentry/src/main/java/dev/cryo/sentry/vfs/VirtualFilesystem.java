@@ -1,62 +1,361 @@
 package dev.cryo.sentry.vfs;
 
 import static dev.cryo.sentry.abi.Errno.EACCES;
+import static dev.cryo.sentry.abi.Errno.EBUSY;
+import static dev.cryo.sentry.abi.Errno.EEXIST;
+import static dev.cryo.sentry.abi.Errno.EINVAL;
+import static dev.cryo.sentry.abi.Errno.EISDIR;
+import static dev.cryo.sentry.abi.Errno.ELOOP;
 import static dev.cryo.sentry.abi.Errno.ENOENT;
+import static dev.cryo.sentry.abi.Errno.ENOTDIR;
+import static dev.cryo.sentry.abi.Errno.ENOTEMPTY;
+import static dev.cryo.sentry.abi.Errno.EROFS;
 
 import dev.cryo.platform.host.Host;
-import dev.cryo.platform.host.HostException;
 import dev.cryo.sentry.abi.SyscallError;
-import dev.cryo.sentry.host.HostErrors;
+import dev.cryo.sentry.fs.dev.DevNode;
+import dev.cryo.sentry.fs.dev.Device;
+import dev.cryo.sentry.fs.host.HostFilesystem;
 import dev.cryo.sentry.mm.MappingSource;
+import java.nio.charset.StandardCharsets;
 
 /**
- * The sandbox's filesystem tree. FIRST CUT: resolves paths by prefixing the host root; the
- * real resolver (openat2 RESOLVE_IN_ROOT, devices served by the Sentry) replaces it.
+ * The sandbox's filesystem tree (Linux's fs/namei.c and fs/open.c, gVisor's vfs): a read-only
+ * host directory as "/", with the Sentry's memory devices over /dev/{null,zero,full,random,
+ * urandom}. Paths come in as byte strings (one char per byte, ISO-8859-1) relative to a base
+ * directory that is canonical (the cwd, or a dirfd's path); the host filesystem resolves them
+ * confined to its root.
+ *
+ * <p>The tree is read-only: every call that would change it fails with EROFS, after the
+ * checks Linux makes before it asks the mount for write access (a missing parent is ENOENT,
+ * an existing target of O_CREAT|O_EXCL or mkdir is EEXIST, and so on).
+ *
+ * <p>Note on layering: this class composes the filesystems it mounts ({@code fs.host},
+ * {@code fs.dev}), which themselves implement this package's {@link Node} and
+ * {@link FileDescription}; the Sandbox should build the mounts and pass them in instead.
  */
 public final class VirtualFilesystem {
-    private final String hostRoot;
+    private final HostFilesystem root;
 
     public VirtualFilesystem(String hostRoot) {
-        this.hostRoot = hostRoot.endsWith("/") ? hostRoot.substring(0, hostRoot.length() - 1) : hostRoot;
+        this.root = new HostFilesystem(hostRoot);
     }
 
-    public String canonicalDirectory(String path) {
-        return path;
+    // ---- paths
+
+    /** Decodes a guest path as read from memory: one char per byte. */
+    public static String pathString(byte[] b) {
+        return new String(b, StandardCharsets.ISO_8859_1);
     }
 
-    public void installStdio(FdTable fds) {
-        for (int fd = 0; fd < 3; fd++) {
-            fds.installAt(fd, new HostStdio(Host.dup(fd), fd == 0 ? OpenFlags.O_RDONLY : OpenFlags.O_WRONLY), false);
+    public static byte[] pathBytes(String s) {
+        return s.getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    /** {@code path} made absolute against canonical directory {@code base}; not cleaned. */
+    public static String absolute(String base, String path) {
+        if (path.startsWith("/")) return path;
+        return base.endsWith("/") ? base + path : base + "/" + path;
+    }
+
+    /** {@code abs} with ".", ".." and repeated slashes removed by name only (no symlinks). */
+    static String lexicalClean(String abs) {
+        java.util.ArrayDeque<String> parts = new java.util.ArrayDeque<>();
+        for (String c : abs.split("/")) {
+            if (c.isEmpty() || c.equals(".")) continue;
+            if (c.equals("..")) {
+                parts.pollLast();
+            } else {
+                parts.addLast(c);
+            }
+        }
+        return "/" + String.join("/", parts);
+    }
+
+    // ---- lookups
+
+    /**
+     * Resolves {@code path} from {@code base}; follows a final symlink if {@code follow}. ENOENT
+     * for an empty path. The caller closes the node.
+     */
+    public Node lookup(String base, String path, boolean follow) {
+        if (path.isEmpty()) throw SyscallError.of(ENOENT);
+        String abs = absolute(base, path);
+        String clean = lexicalClean(abs);
+        if (clean.startsWith("/dev/")) {
+            int slash = clean.indexOf('/', 5);
+            Device d = Device.byPath(slash < 0 ? clean : clean.substring(0, slash));
+            if (d != null) {
+                // A device is not a directory: "/dev/null/" and "/dev/null/x" are ENOTDIR.
+                if (slash >= 0 || abs.endsWith("/")) throw SyscallError.of(ENOTDIR);
+                return new DevNode(d, d.path());
+            }
+        }
+        return root.lookup(abs, follow);
+    }
+
+    public byte[] stat(String base, String path, boolean follow) {
+        try (Node n = lookup(base, path, follow)) {
+            return n.stat();
         }
     }
 
-    public MappingSource openExecutable(FsContext fs, String path) {
-        if (!path.startsWith("/")) throw SyscallError.of(ENOENT);
-        int fd;
+    public byte[] statfs(String base, String path) {
+        try (Node n = lookup(base, path, true)) {
+            return n.statfs();
+        }
+    }
+
+    public byte[] readlink(String base, String path) {
+        try (Node n = lookup(base, path, false)) {
+            return n.readlink();
+        }
+    }
+
+    /** The canonical path of directory {@code path} (chdir); ENOTDIR if it is not one. */
+    public String lookupDirectory(String base, String path) {
+        try (Node n = lookup(base, path, true)) {
+            if (!Stat.isDir(n.stat())) throw SyscallError.of(ENOTDIR);
+            return n.path();
+        }
+    }
+
+    /**
+     * access(2) of {@code path} for a task with filesystem ids {@code uid}/{@code gid}: root
+     * passes read and write checks and needs one x bit to execute a non-directory
+     * (generic_permission with CAP_DAC_OVERRIDE); W_OK on this read-only tree is EROFS.
+     */
+    public void access(String base, String path, int mode, boolean follow, int uid, int gid) {
+        try (Node n = lookup(base, path, follow)) {
+            checkAccess(n.stat(), mode, uid, gid);
+        }
+    }
+
+    static void checkAccess(byte[] st, int mode, int uid, int gid) {
+        final int R = 4, W = 2, X = 1;
+        int type = Stat.type(st);
+        if ((mode & W) != 0 && (type == Stat.S_IFREG || type == Stat.S_IFDIR || type == Stat.S_IFLNK)) {
+            throw SyscallError.of(EROFS);
+        }
+        int perm = Stat.mode(st) & 0777;
+        if (uid == 0) {
+            if ((mode & X) != 0 && type != Stat.S_IFDIR && (perm & 0111) == 0) throw SyscallError.of(EACCES);
+            return;
+        }
+        int bits = uid == Stat.uid(st) ? perm >> 6 : gid == Stat.gid(st) ? perm >> 3 : perm;
+        if ((mode & ~bits & (R | W | X)) != 0) throw SyscallError.of(EACCES);
+    }
+
+    // ---- open
+
+    /**
+     * open(2) of {@code path} from {@code base} with {@code flags}; the description's flags are
+     * what F_GETFL reports. Regular files and directories open for reading only: writing, or
+     * creating, truncating, O_TMPFILE, is EROFS.
+     */
+    public FileDescription open(String base, String path, int flags) {
+        if ((flags & OpenFlags.O_TMPFILE) == OpenFlags.O_TMPFILE) {
+            int acc = flags & OpenFlags.O_ACCMODE;
+            if (acc != OpenFlags.O_WRONLY && acc != OpenFlags.O_RDWR) throw SyscallError.of(EINVAL);
+            lookupDirectory(base, path);
+            throw SyscallError.of(EROFS);
+        }
+        if ((flags & OpenFlags.O_PATH) != 0) {
+            flags &= OpenFlags.O_PATH | OpenFlags.O_DIRECTORY | OpenFlags.O_NOFOLLOW | OpenFlags.O_CLOEXEC;
+        } else if ((flags & (OpenFlags.O_CREAT | OpenFlags.O_DIRECTORY)) == (OpenFlags.O_CREAT | OpenFlags.O_DIRECTORY)) {
+            throw SyscallError.of(EINVAL); // since Linux 6.4
+        }
+        if (path.isEmpty()) throw SyscallError.of(ENOENT);
+        boolean pathOnly = (flags & OpenFlags.O_PATH) != 0;
+        boolean creat = (flags & OpenFlags.O_CREAT) != 0 && !pathOnly;
+        boolean follow = (flags & OpenFlags.O_NOFOLLOW) == 0
+                && !(creat && (flags & OpenFlags.O_EXCL) != 0);
+        Node n;
+        if (creat) {
+            Last last = parent(base, path);
+            if (last.kind != Last.NORMAL) throw SyscallError.of(EISDIR);
+            try {
+                n = lookup(base, path, follow);
+            } catch (SyscallError e) {
+                if (e.errno() == ENOENT) throw SyscallError.of(EROFS); // would create it
+                throw e;
+            }
+            if ((flags & OpenFlags.O_EXCL) != 0) {
+                n.close();
+                throw SyscallError.of(EEXIST);
+            }
+        } else {
+            n = lookup(base, path, follow);
+        }
         try {
-            fd = Host.openat(-100, hostRoot + path, OpenFlags.O_RDONLY | OpenFlags.O_CLOEXEC, 0);
-        } catch (HostException e) {
-            throw HostErrors.toGuest(e);
+            byte[] st = n.stat();
+            int type = Stat.type(st);
+            boolean dir = type == Stat.S_IFDIR;
+            if ((flags & OpenFlags.O_DIRECTORY) != 0 && !dir) {
+                throw SyscallError.of(type == Stat.S_IFLNK && !pathOnly ? ELOOP : ENOTDIR);
+            }
+            if (pathOnly) return n.open(flags);
+            if (type == Stat.S_IFLNK) throw SyscallError.of(ELOOP); // O_NOFOLLOW on a symlink
+            if (creat && dir) throw SyscallError.of(EISDIR);
+            int acc = flags & OpenFlags.O_ACCMODE;
+            boolean write = acc != OpenFlags.O_RDONLY;
+            if (dir && write) throw SyscallError.of(EISDIR);
+            if ((type == Stat.S_IFREG && (write || (flags & OpenFlags.O_TRUNC) != 0)) || (dir && write)) {
+                throw SyscallError.of(EROFS);
+            }
+            int kept = flags & ~(OpenFlags.O_CREAT | OpenFlags.O_EXCL | OpenFlags.O_NOCTTY
+                    | OpenFlags.O_TRUNC | OpenFlags.O_CLOEXEC);
+            return n.open(kept | OpenFlags.O_LARGEFILE);
+        } finally {
+            n.close();
+        }
+    }
+
+    // ---- calls that would change the tree: their checks, then EROFS
+
+    /** The last component of a path, by kind (Linux's LAST_NORM / LAST_DOT / LAST_DOTDOT / LAST_ROOT). */
+    record Last(int kind, String name) {
+        static final int NORMAL = 0, DOT = 1, DOTDOT = 2, ROOT = 3;
+    }
+
+    /** Checks that {@code path}'s parent exists and is a directory; returns its last component. */
+    Last parent(String base, String path) {
+        if (path.isEmpty()) throw SyscallError.of(ENOENT);
+        String abs = absolute(base, path);
+        int end = abs.length();
+        while (end > 1 && abs.charAt(end - 1) == '/') end--;
+        String trimmed = abs.substring(0, end);
+        if (trimmed.equals("/")) return new Last(Last.ROOT, "/");
+        int slash = trimmed.lastIndexOf('/');
+        String dir = slash == 0 ? "/" : trimmed.substring(0, slash);
+        String name = trimmed.substring(slash + 1);
+        lookupDirectory("/", dir);
+        int kind = name.equals(".") ? Last.DOT : name.equals("..") ? Last.DOTDOT : Last.NORMAL;
+        return new Last(kind, name);
+    }
+
+    /** mkdir, mknod, symlink, link's new name: EEXIST if the name is taken, else EROFS. */
+    public void checkCreate(String base, String path) {
+        Last last = parent(base, path);
+        if (last.kind != Last.NORMAL) throw SyscallError.of(EEXIST);
+        try (Node n = lookup(base, path, false)) {
+            throw SyscallError.of(EEXIST);
+        } catch (SyscallError e) {
+            if (e.errno() == ENOENT) throw SyscallError.of(EROFS);
+            throw e;
+        }
+    }
+
+    /** unlink and rmdir: Linux asks for write access before it looks the name up. */
+    public void checkRemove(String base, String path, boolean rmdir) {
+        Last last = parent(base, path);
+        if (rmdir) {
+            if (last.kind == Last.DOT) throw SyscallError.of(EINVAL);
+            if (last.kind == Last.DOTDOT) throw SyscallError.of(ENOTEMPTY);
+            if (last.kind == Last.ROOT) throw SyscallError.of(EBUSY);
+        } else if (last.kind != Last.NORMAL) {
+            throw SyscallError.of(EISDIR);
+        }
+        throw SyscallError.of(EROFS);
+    }
+
+    /** rename: both parents must exist; "." or ".." or "/" at either end is EBUSY. */
+    public void checkRename(String base, String from, String newBase, String to) {
+        Last a = parent(base, from);
+        Last b = parent(newBase, to);
+        if (a.kind != Last.NORMAL || b.kind != Last.NORMAL) throw SyscallError.of(EBUSY);
+        throw SyscallError.of(EROFS);
+    }
+
+    /** chmod, chown, utimes, setxattr: the file must exist; then EROFS. */
+    public void checkModify(String base, String path, boolean follow) {
+        try (Node n = lookup(base, path, follow)) {
+            throw SyscallError.of(EROFS);
+        }
+    }
+
+    /** truncate: EISDIR for a directory, EINVAL for what is not a regular file, else EROFS. */
+    public void checkTruncate(String base, String path) {
+        try (Node n = lookup(base, path, true)) {
+            int type = Stat.type(n.stat());
+            if (type == Stat.S_IFDIR) throw SyscallError.of(EISDIR);
+            if (type != Stat.S_IFREG) throw SyscallError.of(EINVAL);
+            throw SyscallError.of(EROFS);
+        }
+    }
+
+    // ---- what the kernel asks at start
+
+    /** The canonical form of directory {@code path} (absolute), for the first task's cwd. */
+    public String canonicalDirectory(String path) {
+        return lookupDirectory("/", utf8(path));
+    }
+
+    /** Gives the program dups of the cryo process's own stdin, stdout and stderr. */
+    public void installStdio(FdTable fds) {
+        for (int fd = 0; fd < 3; fd++) {
+            int hostFd = Host.dup(fd);
+            int flags;
+            try {
+                flags = Host.fcntl(hostFd, 3 /* F_GETFL */, 0) & ~OpenFlags.O_CLOEXEC;
+            } catch (dev.cryo.platform.host.HostException e) {
+                flags = fd == 0 ? OpenFlags.O_RDONLY : OpenFlags.O_WRONLY;
+            }
+            fds.installAt(fd, new HostStdio(hostFd, flags, fd), false);
+        }
+    }
+
+    /**
+     * The executable at {@code path} for execve: ENOENT/ENOTDIR/ELOOP from the lookup, EACCES
+     * unless it is a regular file with an x bit (as root: any of the three). The source reopens
+     * the file for each read, so it holds no host descriptor between them.
+     */
+    public MappingSource openExecutable(FsContext fs, String path) {
+        String p = utf8(path);
+        String canonical;
+        try (Node n = lookup(fs.cwd(), p, true)) {
+            byte[] st = n.stat();
+            if (!Stat.isRegular(st) || (Stat.mode(st) & 0111) == 0) throw SyscallError.of(EACCES);
+            canonical = n.path();
         }
         return new MappingSource() {
             @Override
             public long readInto(long hostAddress, long len, long offset) {
-                return Host.pread(fd, hostAddress, len, offset);
+                try (Node n = lookup("/", canonical, false)) {
+                    FileDescription f = n.open(OpenFlags.O_RDONLY);
+                    f.incRef();
+                    try {
+                        return f.mappable().readInto(hostAddress, len, offset);
+                    } finally {
+                        f.decRef();
+                    }
+                }
             }
 
             @Override
             public String name() {
-                return path;
+                return canonical;
             }
         };
     }
 
+    /** Whether {@code path} names a regular file with an x bit (for the PATH search). */
     public boolean isExecutableFile(String path) {
-        java.io.File f = new java.io.File(hostRoot + path);
-        return f.isFile() && f.canExecute();
+        try (Node n = lookup("/", utf8(path), true)) {
+            byte[] st = n.stat();
+            return Stat.isRegular(st) && (Stat.mode(st) & 0111) != 0;
+        } catch (SyscallError e) {
+            return false;
+        }
     }
 
-    static SyscallError eacces() {
-        return SyscallError.of(EACCES);
+    /** Releases the host root descriptor (when the sandbox ends; Sandbox.close should call it). */
+    public void close() {
+        root.close();
+    }
+
+    /** A Java string from the CLI, as the byte string the sandbox sees. */
+    private static String utf8(String s) {
+        return new String(s.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
     }
 }
