@@ -4,6 +4,8 @@ import dev.cryo.platform.Platform;
 import dev.cryo.sentry.abi.Errno;
 import dev.cryo.sentry.abi.SyscallError;
 import dev.cryo.sentry.abi.Sysno;
+import dev.cryo.sentry.fs.Filesystems;
+import dev.cryo.sentry.fs.host.HostStdio;
 import dev.cryo.sentry.kernel.Kernel;
 import dev.cryo.sentry.kernel.Task;
 import dev.cryo.sentry.syscalls.Dispatcher;
@@ -41,15 +43,16 @@ public final class Sandbox implements AutoCloseable {
 
     /** Builds the sandbox and loads its first program (without running it). */
     public static Sandbox create(Platform platform, SandboxConfig config) {
-        VirtualFilesystem vfs = new VirtualFilesystem(config.rootfs());
+        VirtualFilesystem vfs = Filesystems.hostRoot(config.rootfs());
         Kernel kernel = new Kernel(platform, vfs, new Dispatcher(SyscallTable.standard()));
         kernel.setStrace(config.strace());
         String program = config.argv().get(0);
         String path = ProgramLookup.resolve(vfs, config.cwd(), program, config.getenv("PATH"));
         Task init;
         try {
-            init = kernel.startInit(path, config.argv(), config.envp(), config.cwd());
+            init = kernel.startInit(path, config.argv(), config.envp(), config.cwd(), HostStdio::install);
         } catch (SyscallError e) {
+            vfs.close();
             int status = e.errno() == Errno.ENOENT ? 127 : 126;
             String what = e.errno() == Errno.ENOEXEC ? "exec format error" : Errno.text(e.errno());
             throw new StartException(program + ": " + what, status);
@@ -84,5 +87,6 @@ public final class Sandbox implements AutoCloseable {
     @Override
     public void close() {
         kernel.memoryFile().close();
+        kernel.vfs().close();
     }
 }

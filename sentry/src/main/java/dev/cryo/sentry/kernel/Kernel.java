@@ -106,9 +106,11 @@ public final class Kernel {
 
     /**
      * Creates the sandbox's first process (pid 1) from the executable at {@code path}, on the
-     * calling thread, which must then call {@link Task#run()}. {@code path} must be absolute.
+     * calling thread, which must then call {@link Task#run()}. {@code path} must be absolute;
+     * {@code stdio} installs descriptors 0-2.
      */
-    public Task startInit(String path, List<String> argv, List<String> envp, String cwd) {
+    public Task startInit(String path, List<String> argv, List<String> envp, String cwd,
+            java.util.function.Consumer<FdTable> stdio) {
         int tid = nextTid++;
         MemoryManager mm = new MemoryManager(memoryFile, platform.minUserAddress(), platform.maxUserAddress());
         AddressSpace as = platform.newAddressSpace(memoryFile.fd());
@@ -120,9 +122,11 @@ public final class Kernel {
             t.fs = new FsContext();
             t.fs.setCwd(vfs.canonicalDirectory(cwd));
             t.fds = new FdTable((int) t.limits.soft(Limits.NOFILE));
-            vfs.installStdio(t.fds);
-            LoadedImage image = ElfLoader.load(mm, vfs.openExecutable(t.fs, path), path, argv, envp,
-                    ElfLoader.Identity.of(t.creds.ruid, t.creds.euid, t.creds.rgid, t.creds.egid));
+            stdio.accept(t.fds);
+            FsContext fs = t.fs;
+            LoadedImage image = ElfLoader.load(mm, vfs.openExecutable(fs, path), path, argv, envp,
+                    ElfLoader.Identity.of(t.creds.ruid, t.creds.euid, t.creds.rgid, t.creds.egid),
+                    interp -> vfs.openExecutable(fs, interp));
             t.regs[Regs.RIP] = image.entry();
             t.regs[Regs.RSP] = image.stackPointer();
             t.execPath = path;

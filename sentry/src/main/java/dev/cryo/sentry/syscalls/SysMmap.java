@@ -1,7 +1,6 @@
 package dev.cryo.sentry.syscalls;
 
 import static dev.cryo.sentry.abi.Errno.EACCES;
-import static dev.cryo.sentry.abi.Errno.EBADF;
 import static dev.cryo.sentry.abi.Mman.MAP_ANONYMOUS;
 import static dev.cryo.sentry.abi.Mman.MAP_PRIVATE;
 import static dev.cryo.sentry.abi.Mman.MAP_TYPE;
@@ -44,12 +43,7 @@ final class SysMmap {
         int prot = t.intArg(2), flags = t.intArg(3), fd = t.intArg(4);
         MappingSource source = null;
         if ((flags & MAP_ANONYMOUS) == 0) {
-            FileDescription f;
-            try {
-                f = t.fds().get(fd);
-            } catch (SyscallError e) {
-                throw SyscallError.of(EBADF);
-            }
+            FileDescription f = t.fds().getIo(fd); // EBADF, also for O_PATH descriptors
             if (!f.readable()) throw SyscallError.of(EACCES);
             if ((flags & MAP_TYPE) != MAP_PRIVATE && (prot & PROT_WRITE) != 0 && !f.writable()) {
                 throw SyscallError.of(EACCES);

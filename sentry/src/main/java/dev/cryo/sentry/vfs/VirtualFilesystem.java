@@ -11,11 +11,7 @@ import static dev.cryo.sentry.abi.Errno.ENOTDIR;
 import static dev.cryo.sentry.abi.Errno.ENOTEMPTY;
 import static dev.cryo.sentry.abi.Errno.EROFS;
 
-import dev.cryo.platform.host.Host;
 import dev.cryo.sentry.abi.SyscallError;
-import dev.cryo.sentry.fs.dev.DevNode;
-import dev.cryo.sentry.fs.dev.Device;
-import dev.cryo.sentry.fs.host.HostFilesystem;
 import dev.cryo.sentry.mm.MappingSource;
 import java.nio.charset.StandardCharsets;
 
@@ -30,15 +26,16 @@ import java.nio.charset.StandardCharsets;
  * checks Linux makes before it asks the mount for write access (a missing parent is ENOENT,
  * an existing target of O_CREAT|O_EXCL or mkdir is EEXIST, and so on).
  *
- * <p>Note on layering: this class composes the filesystems it mounts ({@code fs.host},
- * {@code fs.dev}), which themselves implement this package's {@link Node} and
- * {@link FileDescription}; the Sandbox should build the mounts and pass them in instead.
+ * <p>The filesystems themselves live in {@code fs.*} and are handed in: this package only
+ * knows their {@link Filesystem} and {@link Devices} interfaces.
  */
 public final class VirtualFilesystem {
-    private final HostFilesystem root;
+    private final Filesystem root;
+    private final Devices devices;
 
-    public VirtualFilesystem(String hostRoot) {
-        this.root = new HostFilesystem(hostRoot);
+    public VirtualFilesystem(Filesystem root, Devices devices) {
+        this.root = root;
+        this.devices = devices;
     }
 
     // ---- paths
@@ -84,11 +81,14 @@ public final class VirtualFilesystem {
         String clean = lexicalClean(abs);
         if (clean.startsWith("/dev/")) {
             int slash = clean.indexOf('/', 5);
-            Device d = Device.byPath(slash < 0 ? clean : clean.substring(0, slash));
+            Node d = devices.lookup(slash < 0 ? clean : clean.substring(0, slash));
             if (d != null) {
                 // A device is not a directory: "/dev/null/" and "/dev/null/x" are ENOTDIR.
-                if (slash >= 0 || abs.endsWith("/")) throw SyscallError.of(ENOTDIR);
-                return new DevNode(d, d.path());
+                if (slash >= 0 || abs.endsWith("/")) {
+                    d.close();
+                    throw SyscallError.of(ENOTDIR);
+                }
+                return d;
             }
         }
         return root.lookup(abs, follow);
@@ -289,20 +289,6 @@ public final class VirtualFilesystem {
     /** The canonical form of directory {@code path} (absolute), for the first task's cwd. */
     public String canonicalDirectory(String path) {
         return lookupDirectory("/", utf8(path));
-    }
-
-    /** Gives the program dups of the cryo process's own stdin, stdout and stderr. */
-    public void installStdio(FdTable fds) {
-        for (int fd = 0; fd < 3; fd++) {
-            int hostFd = Host.dup(fd);
-            int flags;
-            try {
-                flags = Host.fcntl(hostFd, 3 /* F_GETFL */, 0) & ~OpenFlags.O_CLOEXEC;
-            } catch (dev.cryo.platform.host.HostException e) {
-                flags = fd == 0 ? OpenFlags.O_RDONLY : OpenFlags.O_WRONLY;
-            }
-            fds.installAt(fd, new HostStdio(hostFd, flags, fd), false);
-        }
     }
 
     /**

@@ -75,7 +75,7 @@ class FileSyscallsTest {
         mknod(root.resolve("fifo"), Stat.S_IFIFO | 0644, 0);
         mknod(root.resolve("mynull"), Stat.S_IFCHR | 0666, Stat.makedev(1, 3));
         mknod(root.resolve("mem"), Stat.S_IFCHR | 0600, Stat.makedev(1, 1));
-        h = new VfsHarness(TestTasks.newTask(new VirtualFilesystem(root.toString())));
+        h = new VfsHarness(TestTasks.newTask(dev.cryo.sentry.fs.Filesystems.hostRoot(root.toString())));
     }
 
     @AfterEach

@@ -29,8 +29,8 @@ final class SysTestTask implements AutoCloseable {
     final Dispatcher dispatcher = new Dispatcher(SyscallTable.standard());
 
     SysTestTask() {
-        kernel = new Kernel(new FakePlatform(), new VirtualFilesystem("/"), dispatcher);
-        task = kernel.startInit(PROGRAM, List.of("busybox"), List.of(), "/");
+        kernel = new Kernel(new FakePlatform(), dev.cryo.sentry.fs.Filesystems.hostRoot("/"), dispatcher);
+        task = kernel.startInit(PROGRAM, List.of("busybox"), List.of(), "/", dev.cryo.sentry.fs.host.HostStdio::install);
     }
 
     static boolean available() {

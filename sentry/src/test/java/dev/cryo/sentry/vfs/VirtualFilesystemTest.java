@@ -42,7 +42,7 @@ class VirtualFilesystemTest {
     @Test
     void stdioIsTheHostsOwn() {
         FdTable fds = new FdTable(64);
-        new VirtualFilesystem(root.toString()).installStdio(fds);
+        dev.cryo.sentry.fs.host.HostStdio.install(fds);
         byte[] st = fds.get(1).stat();
         assertTrue(Stat.type(st) != 0, "a real host fstat");
         fds.closeAll();
@@ -50,7 +50,7 @@ class VirtualFilesystemTest {
 
     @Test
     void devicePathsBelowADeviceAreNotDirectories() {
-        VirtualFilesystem vfs = new VirtualFilesystem(root.toString());
+        VirtualFilesystem vfs = dev.cryo.sentry.fs.Filesystems.hostRoot(root.toString());
         try {
             vfs.stat("/", "/dev/zero/x", true);
         } catch (SyscallError e) {
@@ -64,7 +64,7 @@ class VirtualFilesystemTest {
     @Test
     void noStaticMutableState() throws Exception {
         Class<?>[] classes = {VirtualFilesystem.class, FdTable.class, FileDescription.class, FsContext.class,
-                HostStdio.class, Stat.class, OpenFlags.class,
+                dev.cryo.sentry.fs.host.HostStdio.class, Stat.class, OpenFlags.class,
                 Class.forName("dev.cryo.sentry.fs.host.HostFilesystem"), Class.forName("dev.cryo.sentry.fs.host.HostFile"),
                 Class.forName("dev.cryo.sentry.fs.host.HostDirectory"), Class.forName("dev.cryo.sentry.fs.host.HostDescription"),
                 Class.forName("dev.cryo.sentry.fs.dev.DevFile"), Class.forName("dev.cryo.sentry.fs.dev.Device")};

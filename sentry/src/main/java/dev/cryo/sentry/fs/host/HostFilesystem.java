@@ -1,7 +1,10 @@
 package dev.cryo.sentry.fs.host;
 
+import dev.cryo.sentry.abi.Errno;
+import dev.cryo.sentry.abi.SyscallError;
 import dev.cryo.sentry.fs.dev.DevNode;
 import dev.cryo.sentry.fs.dev.Device;
+import dev.cryo.sentry.vfs.Filesystem;
 import dev.cryo.sentry.vfs.Node;
 import dev.cryo.sentry.vfs.OpenFlags;
 import dev.cryo.sentry.vfs.Stat;
@@ -19,7 +22,7 @@ import dev.cryo.sentry.vfs.Stat;
  * <p>Paths are byte strings held in Java strings as ISO-8859-1 (one char per byte), so names
  * that are not UTF-8 survive unchanged.
  */
-public final class HostFilesystem {
+public final class HostFilesystem implements Filesystem {
     /** The host directory that is the sandbox's "/", as the user named it. */
     private final String hostRoot;
     /** O_PATH descriptor of {@link #hostRoot}; -1 until first use (reopened after restore). guarded by this */
@@ -57,6 +60,15 @@ public final class HostFilesystem {
         int fd = HostCalls.openInRoot(rootFd(), path, flags);
         try {
             byte[] st = HostCalls.fstat(fd);
+            byte[] sfs = HostCalls.fstatfs(fd);
+            if (isHostPseudoFs(sfs)) {
+                // Never show the host's /proc or /sys: their mount points appear empty, and
+                // whatever a path or symlink reaches inside them does not exist.
+                String at = sandboxPath(fd);
+                HostCalls.closeQuietly(fd);
+                if (at.equals("/proc") || at.equals("/sys")) return new MaskedDirectory(at, st, sfs);
+                throw SyscallError.of(Errno.ENOENT);
+            }
             if (Stat.type(st) == Stat.S_IFCHR) {
                 Device d = Device.byRdev(Stat.rdev(st));
                 if (d != null) {
@@ -70,6 +82,21 @@ public final class HostFilesystem {
             HostCalls.closeQuietly(fd);
             throw e;
         }
+    }
+
+    /**
+     * Filesystems that describe the host rather than hold files (statfs(2) f_type): procfs,
+     * sysfs, debugfs, tracefs, securityfs, cgroup, cgroup2, bpffs, configfs, pstore,
+     * efivarfs, fusectl, binfmt_misc, devpts, mqueue.
+     */
+    private static final long[] HOST_PSEUDO_FS = {0x9fa0L, 0x62656572L, 0x64626720L, 0x74726163L,
+        0x73636673L, 0x27e0ebL, 0x63677270L, 0xcafe4a11L, 0x62656570L, 0x6165676cL, 0xde5e81e4L,
+        0x65735543L, 0x42494e4dL, 0x1cd1L /* devpts */, 0x19800202L /* mqueue */};
+
+    static boolean isHostPseudoFs(byte[] statfs) {
+        long type = java.nio.ByteBuffer.wrap(statfs).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong(0);
+        for (long t : HOST_PSEUDO_FS) if (type == t) return true;
+        return false;
     }
 
     /** The canonical sandbox path of the host file open at {@code fd}. */
@@ -94,6 +121,7 @@ public final class HostFilesystem {
     }
 
     /** Closes the root descriptor (when the sandbox ends). */
+    @Override
     public synchronized void close() {
         HostCalls.closeQuietly(rootFd);
         rootFd = -1;

@@ -1,20 +1,22 @@
-package dev.cryo.sentry.vfs;
+package dev.cryo.sentry.fs.host;
 
 import static dev.cryo.sentry.abi.Errno.ENOTTY;
 
 import dev.cryo.platform.host.Host;
 import dev.cryo.platform.host.HostException;
 import dev.cryo.sentry.abi.SyscallError;
-import dev.cryo.sentry.fs.host.HostCalls;
 import dev.cryo.sentry.host.HostErrors;
 import dev.cryo.sentry.mm.Usermem;
+import dev.cryo.sentry.vfs.FdTable;
+import dev.cryo.sentry.vfs.FileDescription;
+import dev.cryo.sentry.vfs.OpenFlags;
 
 /**
  * One of the cryo process's own stdin/stdout/stderr, given to the program as its fd 0, 1 or 2.
  * I/O, fstat, lseek and the two terminal queries programs make (TCGETS, TIOCGWINSZ) pass
  * through to the host descriptor; nothing that could change the host terminal does.
  */
-final class HostStdio extends FileDescription {
+public final class HostStdio extends FileDescription {
     private static final long TCGETS = 0x5401, TIOCGWINSZ = 0x5413, FIONREAD = 0x541B;
     /** The kernel's struct termios (not glibc's): 4 flags, c_line, c_cc[19]. */
     private static final int TERMIOS_SIZE = 36, WINSIZE_SIZE = 8;
@@ -34,6 +36,20 @@ final class HostStdio extends FileDescription {
 
     /** For Kryo. */
     HostStdio() {}
+
+    /** Gives the program dups of the cryo process's own stdin, stdout and stderr as fds 0-2. */
+    public static void install(FdTable fds) {
+        for (int fd = 0; fd < 3; fd++) {
+            int hostFd = Host.dup(fd);
+            int flags;
+            try {
+                flags = Host.fcntl(hostFd, 3 /* F_GETFL */, 0) & ~OpenFlags.O_CLOEXEC;
+            } catch (HostException e) {
+                flags = fd == 0 ? OpenFlags.O_RDONLY : OpenFlags.O_WRONLY;
+            }
+            fds.installAt(fd, new HostStdio(hostFd, flags, fd), false);
+        }
+    }
 
     private int fd() {
         if (!live) {
