@@ -89,14 +89,12 @@ public final class HostFilesystem implements Filesystem {
      * sysfs, debugfs, tracefs, securityfs, cgroup, cgroup2, bpffs, configfs, pstore,
      * efivarfs, fusectl, binfmt_misc, devpts, mqueue.
      */
-    private static final long[] HOST_PSEUDO_FS = {0x9fa0L, 0x62656572L, 0x64626720L, 0x74726163L,
-        0x73636673L, 0x27e0ebL, 0x63677270L, 0xcafe4a11L, 0x62656570L, 0x6165676cL, 0xde5e81e4L,
-        0x65735543L, 0x42494e4dL, 0x1cd1L /* devpts */, 0x19800202L /* mqueue */};
-
     static boolean isHostPseudoFs(byte[] statfs) {
         long type = java.nio.ByteBuffer.wrap(statfs).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong(0);
-        for (long t : HOST_PSEUDO_FS) if (type == t) return true;
-        return false;
+        return type == 0x9fa0L || type == 0x62656572L || type == 0x64626720L || type == 0x74726163L
+                || type == 0x73636673L || type == 0x27e0ebL || type == 0x63677270L || type == 0xcafe4a11L
+                || type == 0x62656570L || type == 0x6165676cL || type == 0xde5e81e4L || type == 0x65735543L
+                || type == 0x42494e4dL || type == 0x1cd1L /* devpts */ || type == 0x19800202L /* mqueue */;
     }
 
     /** The canonical sandbox path of the host file open at {@code fd}. */
