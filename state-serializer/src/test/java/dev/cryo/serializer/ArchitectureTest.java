@@ -43,11 +43,6 @@ class ArchitectureTest {
     /** The one package allowed to use the native-call libraries (jnr-ffi and its jffi). */
     private static final String NATIVE_PACKAGE = "dev.cryo.platform.host";
 
-    /**
-     * Packages that had no package-info.java when this test was written, reported to their
-     * owners: delete an entry once its file exists. Any other package without one fails.
-     */
-    private static final Set<String> MISSING_PACKAGE_INFO_REPORTED = Set.of();
 
     private static final Path SRC =
             Path.of(System.getProperty("basedir", System.getProperty("user.dir")), "src", "main", "java");
@@ -89,8 +84,7 @@ class ArchitectureTest {
         Set<String> packages = new TreeSet<>();
         for (Source s : sources()) {
             packages.add(s.pkg());
-            if (!Files.exists(SRC.resolve(s.path()).resolveSibling("package-info.java"))
-                    && !MISSING_PACKAGE_INFO_REPORTED.contains(s.pkg())) {
+            if (!Files.exists(SRC.resolve(s.path()).resolveSibling("package-info.java"))) {
                 missing.add(s.pkg());
             }
         }
