@@ -21,7 +21,7 @@ public final class Host {
             SYS_FCNTL = 72, SYS_FTRUNCATE = 77, SYS_PTRACE = 101, SYS_PRCTL = 157,
             SYS_GETTID = 186, SYS_SCHED_SETAFFINITY = 203, SYS_SCHED_GETAFFINITY = 204,
             SYS_CLOCK_GETTIME = 228, SYS_TGKILL = 234, SYS_OPENAT = 257, SYS_READLINKAT = 267,
-            SYS_FALLOCATE = 285, SYS_GETCPU = 309, SYS_MEMFD_CREATE = 319;
+            SYS_FALLOCATE = 285, SYS_GETCPU = 309, SYS_GETRANDOM = 318, SYS_MEMFD_CREATE = 319;
     private static final int EINTR = 4;
 
     private Host() {}
@@ -257,6 +257,32 @@ public final class Host {
             return LibC.SYSCALL.call(SYS_IOCTL, fd, 0x5401 /* TCGETS */, termios, 0, 0) == 0;
         } finally {
             free(termios);
+        }
+    }
+
+    /** Fills [addr, addr+len) from the host's getrandom(2) (blocking until the pool is ready). */
+    public static void getrandom(long addr, long len) {
+        long got = 0;
+        while (got < len) {
+            long r = LibC.SYSCALL.call(SYS_GETRANDOM, addr + got, len - got, 0, 0, 0);
+            if (r > 0) {
+                got += r;
+            } else if (LibC.errno() != EINTR) {
+                throw new HostException("getrandom", LibC.errno());
+            }
+        }
+    }
+
+    /** {@code len} random bytes from the host's getrandom(2). */
+    public static byte[] random(int len) {
+        long buf = allocate(Math.max(len, 1));
+        try {
+            getrandom(buf, len);
+            byte[] b = new byte[len];
+            IO.getByteArray(buf, b, 0, len);
+            return b;
+        } finally {
+            free(buf);
         }
     }
 

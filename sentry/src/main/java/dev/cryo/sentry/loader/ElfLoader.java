@@ -9,11 +9,11 @@ import static dev.cryo.sentry.abi.Mman.PROT_NONE;
 import static dev.cryo.sentry.abi.Mman.PROT_READ;
 import static dev.cryo.sentry.abi.Mman.PROT_WRITE;
 
+import dev.cryo.platform.host.Host;
 import dev.cryo.sentry.abi.SyscallError;
 import dev.cryo.sentry.mm.MappingSource;
 import dev.cryo.sentry.mm.MemoryManager;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.util.List;
 import java.util.function.Function;
 
@@ -103,8 +103,7 @@ public final class ElfLoader {
             Auxv.AT_PLATFORM, -1,
             Auxv.AT_MINSIGSTKSZ, Auxv.HOST[2],
         };
-        byte[] random = new byte[16];
-        new SecureRandom().nextBytes(random);
+        byte[] random = Host.random(16); // not SecureRandom: its providers cost ~8 ms of start-up
         long sp = StackBuilder.build(mm.usermem(), stackTop, argv, envp, execfn, aux, random);
         return new LoadedImage(entry, sp);
     }

@@ -10,7 +10,6 @@ import static dev.cryo.sentry.syscalls.Arg.PTR;
 import static dev.cryo.sentry.syscalls.Arg.SIZE;
 
 import dev.cryo.platform.host.Host;
-import dev.cryo.platform.host.HostException;
 import dev.cryo.sentry.abi.SyscallError;
 import dev.cryo.sentry.abi.Sysno;
 import dev.cryo.sentry.kernel.Task;
@@ -161,14 +160,7 @@ final class SysInfo {
 
     /** Fills {@code n} bytes of Sentry memory at {@code host} from the host's getrandom(2). */
     private static long hostRandom(long host, long n) {
-        long got = 0;
-        while (got < n) {
-            try {
-                got += Host.syscall("getrandom", 318, host + got, n - got, 0, 0, 0, 0);
-            } catch (HostException e) {
-                if (e.errno() != 4 /* EINTR */) throw new IllegalStateException("host getrandom failed", e);
-            }
-        }
+        Host.getrandom(host, n);
         return n;
     }
 }
