@@ -64,10 +64,11 @@ public final class MemoryFile implements AutoCloseable {
     public long allocate(long len) {
         long size = roundUp(len);
         for (Map.Entry<Long, Long> e : free.entrySet()) {
-            if (e.getValue() >= size) {
-                long off = e.getKey();
+            // Read the entry before removing it: TreeMap may reuse a deleted node for its successor.
+            long off = e.getKey(), avail = e.getValue();
+            if (avail >= size) {
                 free.remove(off);
-                if (e.getValue() > size) free.put(off + size, e.getValue() - size);
+                if (avail > size) free.put(off + size, avail - size);
                 used += size;
                 return off;
             }
