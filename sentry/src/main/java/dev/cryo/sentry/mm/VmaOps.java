@@ -25,6 +25,9 @@ final class VmaOps {
             | MAP_POPULATE | MAP_NONBLOCK | MAP_STACK | MAP_HUGETLB | MAP_SYNC | MAP_FIXED_NOREPLACE
             | MAP_UNINITIALIZED | (0x3f << 26) /* MAP_HUGE_SHIFT sizes */;
 
+    /** x86-64 TASK_SIZE: Linux validates user ranges against it. */
+    static final long TASK_SIZE = 0x7ffffffff000L;
+
     private final MemoryManager mm;
 
     VmaOps(MemoryManager mm) {
@@ -38,7 +41,9 @@ final class VmaOps {
         if (size == 0 || size < 0) throw err(ENOMEM);
         if (source != null && offset + size < offset) throw err(EOVERFLOW);
         int type = flags & MAP_TYPE;
-        if (type == MAP_SHARED_VALIDATE) {
+        if (type == MAP_SHARED_VALIDATE && source == null) {
+            throw err(EINVAL); // mm/mmap.c: anonymous mappings know only MAP_SHARED and MAP_PRIVATE
+        } else if (type == MAP_SHARED_VALIDATE) {
             if ((flags & ~KNOWN_MAP_FLAGS) != 0) throw err(EOPNOTSUPP);
             if ((flags & MAP_SYNC) != 0) throw err(EOPNOTSUPP); // no DAX here
         } else if (type != MAP_SHARED && type != MAP_PRIVATE) {
@@ -78,10 +83,11 @@ final class VmaOps {
     }
 
     void munmap(long addr, long len) {
+        // mm/mmap.c do_vmi_munmap: unsigned checks against TASK_SIZE, not our mappable top.
         if (!aligned(addr) || len == 0) throw err(EINVAL);
+        if (Long.compareUnsigned(addr, TASK_SIZE) > 0 || Long.compareUnsigned(len, TASK_SIZE - addr) > 0) throw err(EINVAL);
         long size = pageUp(len);
-        if (size == 0 || addr + size > mm.maxAddr || addr + size < addr) throw err(EINVAL);
-        removeRange(addr, addr + size);
+        if (addr < mm.maxAddr) removeRange(addr, Math.min(addr + size, mm.maxAddr));
     }
 
     void mprotect(long addr, long len, int prot) {

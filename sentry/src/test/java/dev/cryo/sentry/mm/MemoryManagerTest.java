@@ -55,7 +55,7 @@ class MemoryManagerTest {
         assertEquals(Errno.ENOMEM, errno(() -> anon(-1L, PROT_READ)));
         assertEquals(Errno.EEXIST, errno(() -> mm.mmap(a, PAGE, 1, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, null, 0)));
         assertEquals(Errno.EPERM, errno(() -> mm.mmap(0x1000, PAGE, 1, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, null, 0)));
-        assertEquals(Errno.EOPNOTSUPP, errno(() -> mm.mmap(0, PAGE, 1, MAP_SHARED_VALIDATE | MAP_ANONYMOUS | 0x800000, null, 0)));
+        assertEquals(Errno.EINVAL, errno(() -> mm.mmap(0, PAGE, 1, MAP_SHARED_VALIDATE | MAP_ANONYMOUS, null, 0)));
     }
 
     @Test
@@ -112,6 +112,8 @@ class MemoryManagerTest {
         assertEquals(Errno.EINVAL, errno(() -> mm.munmap(a + 1, PAGE)));
         assertEquals(Errno.EINVAL, errno(() -> mm.munmap(a, 0)));
         mm.munmap(0x20000, PAGE); // nothing there: fine
+        assertEquals(Errno.EINVAL, errno(() -> mm.munmap(-PAGE, PAGE)));
+        assertEquals(Errno.EINVAL, errno(() -> mm.munmap(0x7ffffffff000L - PAGE, 2 * PAGE)));
     }
 
     @Test
