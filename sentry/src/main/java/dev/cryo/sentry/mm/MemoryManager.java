@@ -76,10 +76,13 @@ public final class MemoryManager {
         this.mmapBase = base;
     }
 
-    /** Sets the start of the program break (just past the loaded program). */
-    public void setBrkStart(long start) {
-        this.brkStart = pageUp(start);
-        this.brk = start;
+    /**
+     * Sets the start of the program break just past the loaded program, page aligned as
+     * binfmt_elf does (mm->start_brk = mm->brk = ELF_PAGEALIGN(elf_brk)).
+     */
+    public void setBrkStart(long end) {
+        this.brkStart = pageUp(end);
+        this.brk = brkStart;
     }
 
     /** A snapshot of the VMAs, in address order (for /proc/PID/maps, core dumps, tests). */

@@ -164,8 +164,10 @@ class MemoryManagerTest {
 
     @Test
     void brkGrowsShrinksAndRefusesToOverlap() {
-        mm.setBrkStart(0x400000);
-        assertEquals(0x400000, mm.brk(0));
+        mm.setBrkStart(0x400000 - 0xd60);
+        assertEquals(0x400000, mm.brk(0), "page aligned, as binfmt_elf leaves it");
+        assertEquals(0x400000 + 0x10, mm.brk(0x400000 + 0x10));
+        assertEquals(0x400000, mm.brk(0x400000));
         assertEquals(0x400000 + 3 * PAGE + 1, mm.brk(0x400000 + 3 * PAGE + 1));
         mm.usermem().write(0x400000 + 3 * PAGE, new byte[] {9});
         assertEquals(0x400000 + PAGE, mm.brk(0x400000 + PAGE));
