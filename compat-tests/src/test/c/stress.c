@@ -9,7 +9,14 @@
  * values and pointers into a scratch mapping fenced by PROT_NONE guard pages. stdin, stdout
  * and stderr are pointed at /dev/null while the calls run (a read could block, a write of
  * garbage would reach the output); the summary goes to a duplicate of stdout kept at fd 900.
- * The last line is "stress: reached the end" and the exit status 23. */
+ * The last line is "stress: reached the end" and the exit status 23.
+ *
+ * NEVER RUN IT NATIVELY. An early version, run natively as root, opened /etc/os-release
+ * read-write through a random open() and overwrote it with garbage, and created junk files in /.
+ * Two guards now: it refuses to start unless CRYO_COMPAT_SANDBOXED=1 is set (the test sets it
+ * only inside cryo), and every open/openat has its flags masked to a read-only open that
+ * creates and truncates nothing, and ioctl commands come only from the small-number pool —
+ * so that even a Sentry bug that let a call through to a host file could not damage it. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -44,9 +51,10 @@ static const long harmless[] = {
 };
 /* Not defined on x86-64 (335 and 336 are: uretprobe and uprobe, which SIGILL outside a probe). */
 static const long undefined[] = { 340, 380, 423, 512, 547, 600, 1000, 5000, 0x3fffffff, -1, -2 };
+/* Refused calls whose worst case with random arguments would still be benign if one ever
+ * reached the host (no mount/umount2/syslog/quotactl here: forbidden.c covers mount). */
 static const long refused[] = {
-    SYS_ptrace, SYS_mount, SYS_umount2, SYS_init_module, SYS_delete_module, SYS_bpf,
-    SYS_perf_event_open, SYS_process_vm_readv, SYS_kcmp, SYS_syslog, SYS_quotactl,
+    SYS_ptrace, SYS_init_module, SYS_bpf, SYS_perf_event_open, SYS_process_vm_readv, SYS_kcmp,
 };
 
 static uint64_t rng;
@@ -62,6 +70,11 @@ int main(int argc, char **argv) {
     rng = strtoull(argv[1], NULL, 0) * 0x9E3779B97F4A7C15ull + 1;
     long count = atol(argv[2]);
     int with_refused = argc > 3 && strcmp(argv[3], "with-refused") == 0;
+    const char *guard = getenv("CRYO_COMPAT_SANDBOXED");
+    if (!guard || strcmp(guard, "1") != 0) {
+        fprintf(stderr, "stress: refusing to run outside a sandbox (CRYO_COMPAT_SANDBOXED=1 is not set)\n");
+        return 2;
+    }
 
     int out = fcntl(1, F_DUPFD_CLOEXEC, 900);
     if (out < 0) { perror("dup stdout"); return 1; }
@@ -70,7 +83,7 @@ int main(int argc, char **argv) {
     dup2(nul, 1);
     dup2(nul, 2);
     int fd_file = open("/etc/os-release", O_RDONLY);
-    int fd_dir = open("/", O_RDONLY | O_DIRECTORY);
+    int fd_dir = open(".", O_RDONLY | O_DIRECTORY);   /* the test's empty scratch directory */
 
     /* 1 MiB scratch between two PROT_NONE guard pages */
     size_t pg = 4096, span = 1 << 20;
@@ -105,6 +118,11 @@ int main(int argc, char **argv) {
         for (int k = 0; k < 6; k++) {
             a[k] = (next() % 8 == 0) ? (long)next() : pool[next() % N(pool)];
         }
+        /* read-only opens only: no write access, no creation, no truncation */
+        const long deny = O_ACCMODE | O_CREAT | O_TRUNC | O_APPEND | O_TMPFILE | O_EXCL;
+        if (nr == SYS_open) a[1] &= ~deny;
+        if (nr == SYS_openat) a[2] &= ~deny;
+        if (nr == SYS_ioctl) a[1] = pool[next() % 12];   /* small numbers only: no real ioctl command */
         if (nr == SYS_close_range) {   /* keep fd 900 (the summary's stdout) open */
             if ((unsigned long)a[1] >= 900) a[1] = 899;
         }

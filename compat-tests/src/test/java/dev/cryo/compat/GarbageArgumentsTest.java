@@ -5,6 +5,7 @@ import static dev.cryo.compat.Differential.Streams.STDOUT_AND_STDERR;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cryo.compat.Differential.Pair;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -13,6 +14,8 @@ import org.junit.jupiter.api.Test;
  * goes on. Every call in garbage.c is harmless natively, so both runs are compared.
  */
 class GarbageArgumentsTest {
+    // pending: open/openat and most file, signal, identity and time calls (vfs and sys branches)
+    @Tag("pending")
     @Test
     void garbageArgumentsGiveLinuxErrors() {
         Pair p = Differential.same(Program.of("c-garbage", CompatEnv.compiled("garbage")), STDOUT_AND_STDERR, NONE);
