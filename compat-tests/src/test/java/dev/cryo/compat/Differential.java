@@ -1,0 +1,60 @@
+package dev.cryo.compat;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.util.function.UnaryOperator;
+
+/**
+ * The differential check: run a program natively, then under cryo, and require the same exit
+ * status and byte-identical stdout (and stderr, unless the case says it is not meaningful).
+ * Host-dependent values are removed by a per-case {@link Normalizer} applied to both sides,
+ * never by skipping the comparison.
+ */
+final class Differential {
+    private Differential() {}
+
+    /** Rewrites output before comparison; the same for the native and the cryo side. */
+    interface Normalizer extends UnaryOperator<byte[]> {
+        Normalizer NONE = b -> b;
+    }
+
+    /** What to compare besides the exit status. */
+    enum Streams { STDOUT, STDOUT_AND_STDERR }
+
+    /** The two runs, for cases that want to assert more. */
+    record Pair(Outcome nativeRun, Outcome cryoRun) {}
+
+    static Pair same(Program p) {
+        return same(p, Streams.STDOUT_AND_STDERR, Normalizer.NONE);
+    }
+
+    static Pair same(Program p, Streams streams, Normalizer norm) {
+        Outcome nat = Runner.runNative(p);
+        Outcome cryo = Runner.runCryo(p);
+        StringBuilder problems = new StringBuilder();
+        if (nat.status() != cryo.status()) {
+            problems.append("exit status differs: native ").append(nat.status()).append(", cryo ")
+                    .append(cryo.status()).append('\n');
+        }
+        String out = OutputDiff.describe("stdout", "native", norm.apply(nat.stdoutBytes()), "cryo",
+                norm.apply(cryo.stdoutBytes()));
+        if (out != null) problems.append(out);
+        if (streams == Streams.STDOUT_AND_STDERR) {
+            String err = OutputDiff.describe("stderr", "native", norm.apply(nat.stderrBytes()), "cryo",
+                    norm.apply(cryo.stderrBytes()));
+            if (err != null) problems.append(err);
+        }
+        if (problems.length() > 0) {
+            fail(p.name() + ": native and cryo runs differ\n" + problems + "\n" + nat.summary() + cryo.summary()
+                    + "(full outputs under " + nat.stdout().getParent() + ")");
+        }
+        return new Pair(nat, cryo);
+    }
+
+    /** Fails with both outcomes described unless {@code o} exited with {@code expected}. */
+    static void assertStatus(int expected, Outcome o) {
+        assertEquals(expected, o.status(), () -> "unexpected exit status\n" + o.summary()
+                + OutputDiff.tail(o.where() + " stdout", o.stdoutBytes()));
+    }
+}

@@ -1,0 +1,138 @@
+package dev.cryo.compat;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Starts a {@link Program} natively or under cryo and waits for it with a deadline.
+ *
+ * <p>Cryo runs as a child JVM ({@code java ... dev.cryo.cli.Main run --no-enosys-report --
+ * argv}) on this module's test class path, with the launcher's JVM flags. ProcessBuilder is
+ * fine here: the harness is not a ptrace tracer (the child JVM is). Both runs get stdin from
+ * /dev/null, the same working directory and the same environment: cryo's default one (as
+ * SandboxConfig builds it) is given to the native run explicitly, and the program's extra
+ * variables are passed to cryo with {@code --env}.
+ */
+final class Runner {
+    private Runner() {}
+
+    /** The environment a sandbox gets by default (SandboxConfig.environment with no overrides, no TERM). */
+    static final List<String> BASE_ENV = List.of(
+            "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+            "HOSTNAME=cryo",
+            "HOME=/root");
+
+    /** The launcher's JVM flags (see ./cryo). */
+    private static final List<String> CRYO_JVM_FLAGS = List.of(
+            "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-XX:-UsePerfData");
+
+    /** Runs {@code p} directly on the host. */
+    static Outcome runNative(Program p) {
+        return start("native", p, new ArrayList<>(p.argv()));
+    }
+
+    /**
+     * Runs {@code p} in a new cryo sandbox (the host's / as root). With
+     * {@code -Dcompat.target=native} the "cryo" side runs natively too: a check that each case
+     * is deterministic on the host (the cases are written to pass that way first).
+     */
+    static Outcome runCryo(Program p) {
+        return runCryo(p, List.of());
+    }
+
+    /** Whether -Dcompat.target=native replaced cryo by a second native run. */
+    static boolean cryoIsNative() {
+        return "native".equals(System.getProperty("compat.target"));
+    }
+
+    /** Runs {@code p} under cryo with extra {@code cryo run} options (e.g. --strace). */
+    static Outcome runCryo(Program p, List<String> cryoOptions) {
+        if (cryoIsNative()) {
+            Outcome o = start("native-again", p, new ArrayList<>(p.argv()), p.argv());
+            return new Outcome("cryo(native)", o.command(), o.status(), o.stdout(), o.stderr(), o.elapsed());
+        }
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(CRYO_JVM_FLAGS);
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add("dev.cryo.cli.Main");
+        cmd.add("run");
+        cmd.add("--no-enosys-report");
+        cmd.add("--cwd");
+        cmd.add(p.cwd().toString());
+        for (String kv : p.env()) {
+            cmd.add("--env");
+            cmd.add(kv);
+        }
+        cmd.addAll(cryoOptions);
+        cmd.add("--");
+        cmd.addAll(p.argv());
+        List<String> shown = new ArrayList<>(List.of("cryo", "run"));
+        shown.addAll(cmd.subList(cmd.indexOf("dev.cryo.cli.Main") + 2, cmd.size()));
+        return start("cryo", p, cmd, shown);
+    }
+
+    private static Outcome start(String where, Program p, List<String> cmd) {
+        return start(where, p, cmd, cmd);
+    }
+
+    /** Starts {@code cmd}; failure messages show {@code shown} (the full command is in a .cmd file). */
+    private static Outcome start(String where, Program p, List<String> cmd, List<String> shown) {
+        Path dir = CompatEnv.work().resolve("runs").resolve(p.name());
+        Path out = dir.resolve(where + ".stdout");
+        Path err = dir.resolve(where + ".stderr");
+        ProcessBuilder pb = new ProcessBuilder(cmd)
+                .directory(where.startsWith("native") ? p.cwd().toFile() : CompatEnv.work().toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile());
+        if (where.startsWith("native")) {
+            Map<String, String> env = pb.environment();
+            env.clear();
+            for (String kv : BASE_ENV) put(env, kv);
+            for (String kv : p.env()) put(env, kv);
+        }
+        long t0 = System.nanoTime();
+        Process proc;
+        try {
+            Files.createDirectories(dir);
+            Files.write(dir.resolve(where + ".cmd"), cmd);
+            proc = pb.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + cmd, e);
+        }
+        try {
+            if (!proc.waitFor(p.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                // Kill the whole tree: for cryo the JVM and the stub processes it traces.
+                proc.descendants().forEach(ProcessHandle::destroyForcibly);
+                proc.destroyForcibly();
+                proc.waitFor(10, TimeUnit.SECONDS);
+                Outcome o = new Outcome(where, shown, -1, out, err, Duration.ofNanos(System.nanoTime() - t0));
+                fail(p.name() + ": " + where + " run timed out after " + p.timeout().toSeconds()
+                        + " s and was killed\n" + o.summary() + OutputDiff.tail(where + " stdout", o.stdoutBytes()));
+            }
+        } catch (InterruptedException e) {
+            proc.descendants().forEach(ProcessHandle::destroyForcibly);
+            proc.destroyForcibly();
+            Thread.currentThread().interrupt();
+            fail("interrupted");
+        }
+        return new Outcome(where, shown, proc.exitValue(), out, err, Duration.ofNanos(System.nanoTime() - t0));
+    }
+
+    private static void put(Map<String, String> env, String kv) {
+        int eq = kv.indexOf('=');
+        env.put(kv.substring(0, eq), kv.substring(eq + 1));
+    }
+}
