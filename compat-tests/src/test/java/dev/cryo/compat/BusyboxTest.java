@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.cryo.compat.Differential.Pair;
 import java.time.Duration;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -42,60 +41,44 @@ class BusyboxTest {
         assertEquals(7, p.cryoRun().status());
     }
 
-    // pending: open/openat, fstat/newfstatat, read of host files (vfs branch): cryo says ENOSYS
-    @Tag("pending")
     @Test
     void catOsRelease() {
         Pair p = same("bb-cat-os-release", bb("cat", "/etc/os-release"));
         assertEquals(0, p.nativeRun().status());
     }
 
-    // pending: open/openat, fstat/newfstatat, read of host files (vfs branch): cryo says ENOSYS; plus getdents64, lstat, readlink
-    @Tag("pending")
     @Test
     void lsLaUsrBin() {
         same("bb-ls-la-usr-bin", bb("ls", "-la", "/usr/bin"));
     }
 
-    // pending: open/openat, fstat/newfstatat, read of host files (vfs branch): cryo says ENOSYS
-    @Tag("pending")
     @Test
     void sha256sumOf64MiB() {
         String big = Fixtures.bigFile().toString();
         same("bb-sha256sum", bb("sha256sum", big));
     }
 
-    // pending: open/openat, fstat/newfstatat, read of host files (vfs branch): cryo says ENOSYS
-    @Tag("pending")
     @Test
     void md5sumOf64MiB() {
         String big = Fixtures.bigFile().toString();
         same("bb-md5sum", bb("md5sum", big));
     }
 
-    // pending: open/openat, fstat/newfstatat, read of host files (vfs branch): cryo says ENOSYS
-    @Tag("pending")
     @Test
     void wcOfLines() {
         same("bb-wc", bb("wc", Fixtures.linesFile().toString()));
     }
 
-    // pending: open/openat, fstat/newfstatat, read of host files (vfs branch): cryo says ENOSYS
-    @Tag("pending")
     @Test
     void headOfLines() {
         same("bb-head", bb("head", "-n", "1000", Fixtures.linesFile().toString()));
     }
 
-    // pending: open/openat, fstat/newfstatat, read of host files (vfs branch): cryo says ENOSYS
-    @Tag("pending")
     @Test
     void sortOfLines() {
         same("bb-sort", bb("sort", Fixtures.linesFile().toString()));
     }
 
-    // pending: open/openat, fstat/newfstatat, read of host files (vfs branch): cryo says ENOSYS
-    @Tag("pending")
     @Test
     void sortNumericReverseUnique() {
         same("bb-sort-nru", bb("sort", "-k2,2n", "-r", "-u", Fixtures.linesFile().toString()));
@@ -106,23 +89,17 @@ class BusyboxTest {
         same("bb-seq", bb("seq", "1", "200000"));
     }
 
-    // pending: open/openat, fstat/newfstatat, read of host files (vfs branch): cryo says ENOSYS; plus getdents64, newfstatat
-    @Tag("pending")
     @Test
     void findCopyrights() {
         same(Program.of("bb-find-copyright", bb("find", "/usr/share/doc", "-name", "copyright"))
                 .withTimeout(Duration.ofSeconds(90)));
     }
 
-    // pending: open/openat, fstat/newfstatat, read of host files (vfs branch): cryo says ENOSYS; plus getdents64
-    @Tag("pending")
     @Test
     void grepRecursiveInGeneratedTree() {
         same(Program.of("bb-grep-r-tree", bb("grep", "-r", "-n", "GPL", ".")).in(Fixtures.tree()));
     }
 
-    // pending: open/openat, fstat/newfstatat, read of host files (vfs branch): cryo says ENOSYS; plus getdents64
-    @Tag("pending")
     @Test
     void grepRecursiveInBusyboxDocs() {
         same("bb-grep-r-doc", bb("grep", "-r", "-n", "GPL", "/usr/share/doc/busybox-static"));

@@ -3,7 +3,6 @@ package dev.cryo.compat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,8 +25,6 @@ class ForbiddenSyscallsTest {
             reached the end
             """;
 
-    // pending: getpid (identity branch); every refused call already answers as expected
-    @Tag("pending")
     @Test
     void refusedCallsFailAndTheProgramCarriesOn() {
         assumeFalse(Runner.cryoIsNative(), "never run natively: these calls would reach the host's kernel as root");

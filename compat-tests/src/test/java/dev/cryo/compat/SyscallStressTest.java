@@ -8,7 +8,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,8 +19,6 @@ import org.junit.jupiter.api.Test;
 class SyscallStressTest {
     static final int CALLS = 20_000;
 
-    // pending: fcntl(F_DUPFD), open, dup2 (vfs branch): the program cannot set up its fds yet
-    @Tag("pending")
     @Test
     void sentrySurvivesRandomSyscalls() {
         // Never natively: run as root on the host, random calls damaged host files once (see stress.c).

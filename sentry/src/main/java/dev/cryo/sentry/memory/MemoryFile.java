@@ -1,6 +1,8 @@
 package dev.cryo.sentry.memory;
 
 import dev.cryo.platform.host.Host;
+import dev.cryo.sentry.abi.Errno;
+import dev.cryo.sentry.abi.SyscallError;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -60,9 +62,14 @@ public final class MemoryFile implements AutoCloseable {
         return base + offset;
     }
 
-    /** Allocates {@code len} bytes (rounded up to pages) of zeroed file; returns the offset. */
+    /**
+     * Allocates {@code len} bytes (rounded up to pages) of zeroed file; returns the offset.
+     * ENOMEM when no free range is large enough: the application asked for more memory than
+     * the sandbox has, which is its error, never the Sentry's.
+     */
     public long allocate(long len) {
         long size = roundUp(len);
+        if (size <= 0 || size > capacity) throw SyscallError.of(Errno.ENOMEM);
         for (Map.Entry<Long, Long> e : free.entrySet()) {
             // Read the entry before removing it: TreeMap may reuse a deleted node for its successor.
             long off = e.getKey(), avail = e.getValue();
@@ -73,7 +80,7 @@ public final class MemoryFile implements AutoCloseable {
                 return off;
             }
         }
-        throw new OutOfMemoryError("memory file exhausted");
+        throw SyscallError.of(Errno.ENOMEM);
     }
 
     /**

@@ -13,6 +13,7 @@ import static dev.cryo.sentry.mm.MemoryManager.aligned;
 import static dev.cryo.sentry.mm.MemoryManager.err;
 import static dev.cryo.sentry.mm.MemoryManager.pageUp;
 
+import dev.cryo.sentry.abi.SyscallError;
 import dev.cryo.sentry.memory.MemoryFile;
 import java.util.ArrayList;
 import java.util.List;
@@ -214,7 +215,12 @@ final class VmaOps {
         long oldTop = pageUp(mm.brk), newTop = pageUp(newBrk);
         if (newTop > oldTop) {
             if (newTop > mm.mmapBase || !free(oldTop, newTop)) return mm.brk;
-            long off = mm.file.allocate(newTop - oldTop);
+            long off;
+            try {
+                off = mm.file.allocate(newTop - oldTop);
+            } catch (SyscallError e) {
+                return mm.brk; // ENOMEM: brk(2) reports failure by not moving
+            }
             mm.vmas.put(oldTop, new Vma(oldTop, newTop, PROT_READ | PROT_WRITE, false, off, "[heap]"));
         } else if (newTop < oldTop) {
             removeRange(newTop, oldTop);

@@ -1,8 +1,13 @@
 package dev.cryo.sentry.syscalls;
 
 import static dev.cryo.sentry.abi.Errno.EACCES;
+import static dev.cryo.sentry.abi.Errno.EINVAL;
+import static dev.cryo.sentry.abi.Errno.ENOMEM;
+import static dev.cryo.sentry.abi.Errno.EOVERFLOW;
 import static dev.cryo.sentry.abi.Mman.MAP_ANONYMOUS;
 import static dev.cryo.sentry.abi.Mman.MAP_PRIVATE;
+import static dev.cryo.sentry.abi.Mman.MAP_SHARED;
+import static dev.cryo.sentry.abi.Mman.MAP_SHARED_VALIDATE;
 import static dev.cryo.sentry.abi.Mman.MAP_TYPE;
 import static dev.cryo.sentry.abi.Mman.PROT_WRITE;
 import static dev.cryo.sentry.syscalls.Arg.FD;
@@ -15,8 +20,8 @@ import static dev.cryo.sentry.syscalls.Arg.SIZE;
 import dev.cryo.sentry.abi.SyscallError;
 import dev.cryo.sentry.abi.Sysno;
 import dev.cryo.sentry.kernel.Task;
-import dev.cryo.sentry.mm.MappingSource;
 import dev.cryo.sentry.vfs.FileDescription;
+import dev.cryo.sentry.vfs.Stat;
 
 /** The mmap family and brk. Argument checks are in {@link dev.cryo.sentry.mm.MemoryManager}. */
 final class SysMmap {
@@ -37,20 +42,37 @@ final class SysMmap {
         t.supported(Sysno.MINCORE, SysMmap::mincore, HEX, SIZE, HEX);
     }
 
-    /** Implements Linux mmap(2). */
+    /** The largest file offset a mapping may reach (MAX_LFS_FILESIZE). */
+    private static final long MAX_LFS_FILESIZE = Long.MAX_VALUE;
+
+    /**
+     * Implements Linux mmap(2), with its checks in Linux's order (sys_mmap, ksys_mmap_pgoff,
+     * do_mmap): offset alignment, the descriptor, the length, the offset range, then access.
+     */
     static long mmap(Task t) {
         long addr = t.arg(0), len = t.arg(1), offset = t.arg(5);
         int prot = t.intArg(2), flags = t.intArg(3), fd = t.intArg(4);
-        MappingSource source = null;
-        if ((flags & MAP_ANONYMOUS) == 0) {
-            FileDescription f = t.fds().getIo(fd); // EBADF, also for O_PATH descriptors
-            if (!f.readable()) throw SyscallError.of(EACCES);
-            if ((flags & MAP_TYPE) != MAP_PRIVATE && (prot & PROT_WRITE) != 0 && !f.writable()) {
-                throw SyscallError.of(EACCES);
-            }
-            source = f.mappable();
+        if ((offset & 4095) != 0) throw SyscallError.of(EINVAL);
+        if ((flags & MAP_ANONYMOUS) != 0) {
+            return t.mm().mmap(addr, len, prot, flags, null, 0);
         }
-        return t.mm().mmap(addr, len, prot, flags, source, source == null ? 0 : offset);
+        FileDescription f = t.fds().getIo(fd); // EBADF, also for O_PATH descriptors
+        if (len == 0) throw SyscallError.of(EINVAL);
+        if (Long.compareUnsigned(len, -4096L) > 0) throw SyscallError.of(ENOMEM);
+        long size = (len + 4095) & ~4095L;
+        long pgoff = offset >>> 12;
+        if (Long.compareUnsigned(pgoff + (size >>> 12), pgoff) < 0) throw SyscallError.of(EOVERFLOW);
+        // file_mmap_ok: regular files end at MAX_LFS_FILESIZE, other files at ULONG_MAX.
+        long maxsize = Stat.isRegular(f.stat()) ? MAX_LFS_FILESIZE : -1L;
+        if (Long.compareUnsigned(size, maxsize) > 0
+                || Long.compareUnsigned(pgoff, (maxsize - size) >>> 12) > 0) {
+            throw SyscallError.of(EOVERFLOW);
+        }
+        int type = flags & MAP_TYPE;
+        if (type != MAP_PRIVATE && type != MAP_SHARED && type != MAP_SHARED_VALIDATE) throw SyscallError.of(EINVAL);
+        if (!f.readable()) throw SyscallError.of(EACCES);
+        if (type != MAP_PRIVATE && (prot & PROT_WRITE) != 0 && !f.writable()) throw SyscallError.of(EACCES);
+        return t.mm().mmap(addr, len, prot, flags, f.mappable(), offset);
     }
 
     /** Implements Linux munmap(2). */
@@ -88,7 +110,7 @@ final class SysMmap {
         final int MS_ASYNC = 1, MS_INVALIDATE = 2, MS_SYNC = 4;
         if ((addr & 4095) != 0 || (flags & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC)) != 0
                 || (flags & (MS_ASYNC | MS_SYNC)) == (MS_ASYNC | MS_SYNC)) {
-            throw SyscallError.of(dev.cryo.sentry.abi.Errno.EINVAL);
+            throw SyscallError.of(EINVAL);
         }
         requireMapped(t, addr, len);
         return 0;
@@ -104,7 +126,7 @@ final class SysMmap {
     /** Implements Linux mincore(2), reporting every mapped page resident. */
     static long mincore(Task t) {
         long addr = t.arg(0), len = t.arg(1), vec = t.arg(2);
-        if ((addr & 4095) != 0) throw SyscallError.of(dev.cryo.sentry.abi.Errno.EINVAL);
+        if ((addr & 4095) != 0) throw SyscallError.of(EINVAL);
         long pages = (len + 4095) >>> 12;
         requireMapped(t, addr, pages << 12);
         byte[] ones = new byte[(int) Math.min(pages, 1 << 20)];
@@ -119,10 +141,10 @@ final class SysMmap {
     /** ENOMEM unless every page of [addr, addr+len) is mapped. */
     private static void requireMapped(Task t, long addr, long len) {
         long end = addr + ((len + 4095) & ~4095L);
-        if (end < addr) throw SyscallError.of(dev.cryo.sentry.abi.Errno.ENOMEM);
+        if (end < addr) throw SyscallError.of(ENOMEM);
         for (long a = addr; a < end; ) {
             var v = t.mm().vmaAt(a);
-            if (v == null) throw SyscallError.of(dev.cryo.sentry.abi.Errno.ENOMEM);
+            if (v == null) throw SyscallError.of(ENOMEM);
             a = v.end();
         }
     }

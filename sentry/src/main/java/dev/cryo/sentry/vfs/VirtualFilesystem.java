@@ -154,6 +154,11 @@ public final class VirtualFilesystem {
      * creating, truncating, O_TMPFILE, is EROFS.
      */
     public FileDescription open(String base, String path, int flags) {
+        // fs/open.c build_open_flags: __O_TMPFILE only ever comes with O_DIRECTORY.
+        final int tmpfileBit = OpenFlags.O_TMPFILE & ~OpenFlags.O_DIRECTORY;
+        if ((flags & tmpfileBit) != 0 && (flags & OpenFlags.O_TMPFILE) != OpenFlags.O_TMPFILE) {
+            throw SyscallError.of(EINVAL);
+        }
         if ((flags & OpenFlags.O_TMPFILE) == OpenFlags.O_TMPFILE) {
             int acc = flags & OpenFlags.O_ACCMODE;
             if (acc != OpenFlags.O_WRONLY && acc != OpenFlags.O_RDWR) throw SyscallError.of(EINVAL);
