@@ -17,7 +17,11 @@ public final class Main implements Runnable {
         CommandLine.usage(this, System.out);
     }
 
+    /** Work started before the command line is parsed; see {@link Prewarm}. */
+    static Prewarm prewarm;
+
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("run") && System.getProperty("cryo.noprewarm") == null) prewarm = Prewarm.start();
         System.exit(execute(args));
     }
 

@@ -4,6 +4,7 @@ import dev.cryo.platform.PlatformException;
 import dev.cryo.platform.ptrace.PtracePlatform;
 import dev.cryo.sentry.Sandbox;
 import dev.cryo.sentry.SandboxConfig;
+import dev.cryo.sentry.syscalls.SyscallTable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -43,7 +44,8 @@ final class RunCommand implements Callable<Integer> {
         SandboxConfig config = new SandboxConfig(rootfs, command, SandboxConfig.environment(env), cwd,
                 strace ? System.err : null);
         int status;
-        try (Sandbox sandbox = Sandbox.create(PtracePlatform.create(), config)) {
+        SyscallTable table = Main.prewarm != null ? Main.prewarm.table() : SyscallTable.standard();
+        try (Sandbox sandbox = Sandbox.create(PtracePlatform.create(), config, table)) {
             status = sandbox.runToExit();
             if (!noEnosysReport) {
                 sandbox.reportEnosys(System.err);

@@ -43,8 +43,13 @@ public final class Sandbox implements AutoCloseable {
 
     /** Builds the sandbox and loads its first program (without running it). */
     public static Sandbox create(Platform platform, SandboxConfig config) {
+        return create(platform, config, SyscallTable.standard());
+    }
+
+    /** As {@link #create(Platform, SandboxConfig)}, with a table built beforehand (it is immutable). */
+    public static Sandbox create(Platform platform, SandboxConfig config, SyscallTable table) {
         VirtualFilesystem vfs = Filesystems.hostRoot(config.rootfs());
-        Kernel kernel = new Kernel(platform, vfs, new Dispatcher(SyscallTable.standard()));
+        Kernel kernel = new Kernel(platform, vfs, new Dispatcher(table));
         kernel.setStrace(config.strace());
         String program = config.argv().get(0);
         String path = ProgramLookup.resolve(vfs, config.cwd(), program, config.getenv("PATH"));
