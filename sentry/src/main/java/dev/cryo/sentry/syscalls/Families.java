@@ -18,5 +18,6 @@ final class Families {
         SysStat.register(t);
         SysDir.register(t);
         SysFcntl.register(t);
+        SysXattr.register(t);
     }
 }

@@ -466,4 +466,17 @@ class FileSyscallsTest {
             return e.errno();
         }
     }
+
+    @Test
+    void extendedAttributesReadAsUnsupportedAndNeverChange() {
+        long name = h.str("user.test");
+        long buf = h.alloc(64);
+        assertEquals(-dev.cryo.sentry.abi.Errno.EOPNOTSUPP, h.call(task -> SysXattr.get(task, true), h.str("/etc/hello"), name, buf, 64));
+        assertEquals(-ENOENT, h.call(task -> SysXattr.get(task, true), h.str("/no/such"), name, buf, 64));
+        assertEquals(-dev.cryo.sentry.abi.Errno.ERANGE, h.call(task -> SysXattr.get(task, true), h.str("/etc/hello"), h.str(""), buf, 64));
+        assertEquals(0, h.call(task -> SysXattr.list(task, false), h.str("/etc/hello"), buf, 64));
+        assertEquals(-dev.cryo.sentry.abi.Errno.EROFS, h.call(task -> SysXattr.set(task, true), h.str("/etc/hello"), name, buf, 4, 0));
+        assertEquals(-dev.cryo.sentry.abi.Errno.EINVAL, h.call(task -> SysXattr.set(task, true), h.str("/etc/hello"), name, buf, 4, 4));
+        assertEquals(-EBADF, h.call(SysXattr::fgetxattr, 99, name, buf, 64));
+    }
 }
