@@ -48,14 +48,26 @@ public final class Sandbox implements AutoCloseable {
 
     /** As {@link #create(Platform, SandboxConfig)}, with a table built beforehand (it is immutable). */
     public static Sandbox create(Platform platform, SandboxConfig config, SyscallTable table) {
-        VirtualFilesystem vfs = Filesystems.hostRoot(config.rootfs());
+        VirtualFilesystem vfs;
+        try {
+            vfs = Filesystems.hostRoot(config.rootfs());
+        } catch (SyscallError e) {
+            throw new StartException("root filesystem " + config.rootfs() + ": " + Errno.text(e.errno()), 125);
+        }
         Kernel kernel = new Kernel(platform, vfs, new Dispatcher(table));
         kernel.setStrace(config.strace());
+        String cwd;
+        try {
+            cwd = vfs.canonicalDirectory(config.cwd());
+        } catch (SyscallError e) {
+            vfs.close();
+            throw new StartException("working directory " + config.cwd() + ": " + Errno.text(e.errno()), 125);
+        }
         String program = config.argv().get(0);
-        String path = ProgramLookup.resolve(vfs, config.cwd(), program, config.getenv("PATH"));
+        String path = ProgramLookup.resolve(vfs, cwd, program, config.getenv("PATH"));
         Task init;
         try {
-            init = kernel.startInit(path, config.argv(), config.envp(), config.cwd(), HostStdio::install);
+            init = kernel.startInit(path, config.argv(), config.envp(), cwd, HostStdio::install);
         } catch (SyscallError e) {
             vfs.close();
             int status = e.errno() == Errno.ENOENT ? 127 : 126;
