@@ -162,6 +162,34 @@ public final class Host {
         }
     }
 
+    /**
+     * process_vm_readv(2) of one range: copies {@code len} bytes at {@code remote} in process
+     * {@code pid} to {@code local} in ours; returns the bytes copied.
+     */
+    public static long processVmRead(int pid, long local, long remote, long len) {
+        return processVm(LibC.PROCESS_VM_READV, "process_vm_readv", pid, local, remote, len);
+    }
+
+    /** process_vm_writev(2) of one range: {@code len} bytes from {@code local} to {@code remote} in {@code pid}. */
+    public static long processVmWrite(int pid, long local, long remote, long len) {
+        return processVm(LibC.PROCESS_VM_WRITEV, "process_vm_writev", pid, local, remote, len);
+    }
+
+    private static long processVm(LibC.Fn fn, String name, int pid, long local, long remote, long len) {
+        long iov = allocate(32);
+        try {
+            IO.putLong(iov, local);
+            IO.putLong(iov + 8, len);
+            IO.putLong(iov + 16, remote);
+            IO.putLong(iov + 24, len);
+            long r = fn.call(pid, iov, 1, iov + 16, 1, 0);
+            if (r == -1) throw new HostException(name, LibC.errno());
+            return r;
+        } finally {
+            free(iov);
+        }
+    }
+
     // ---- memory
 
     public static int memfdCreate(String name, int flags) {

@@ -72,6 +72,11 @@ class PtracePlatformTest {
             assertEquals(11, e.signo());
             assertEquals(0x500000, e.addr());
             as.map(0x500000, 0x1000, 1, 0x1000);
+            // The stub sees the memory file: what the Sentry wrote at offset 0 is the code.
+            long buf = Host.allocate(4);
+            Host.processVmRead(((PtraceAddressSpace) as).pid(), buf, CODE, 4);
+            assertEquals(0x048B48, Host.getInt(buf) & 0xffffff);
+            Host.free(buf);
             e = ctx.run(regs);
             assertEquals(Event.Kind.SYSCALL, e.kind());
             assertEquals(60, regs[Regs.ORIG_RAX]);
