@@ -88,6 +88,67 @@ public final class Sandbox implements AutoCloseable {
         return sig == 0 ? (ws >> 8) & 0xff : 128 + sig;
     }
 
+    // ---- control, from other threads while runToExit runs (the control socket's thread)
+
+    /** Exit status {@link #runToExit} returns when a checkpoint stopped the sandbox. */
+    public static final int CHECKPOINTED = -1;
+
+    /** One process of the sandbox, as {@code cryo ps} and runc's ps show it. */
+    public record ProcessInfo(int pid, String command) {}
+
+    /** The sandbox's processes, by pid. */
+    public java.util.List<ProcessInfo> processes() {
+        java.util.List<ProcessInfo> out = new java.util.ArrayList<>();
+        kernel.tasks().forEach((tid, t) -> out.add(new ProcessInfo(tid, t.comm())));
+        return out;
+    }
+
+    /** Freezes every task (as SIGSTOP would, invisibly to the program); returns once all are frozen. */
+    public void pause() {
+        throw new UnsupportedOperationException("pause: being built");
+    }
+
+    /** Lets frozen tasks run again. */
+    public void resume() {
+        throw new UnsupportedOperationException("resume: being built");
+    }
+
+    /**
+     * Sends {@code signal} to the sandbox's init. Until signal delivery exists, the signal takes
+     * its default action: SIGKILL, SIGTERM, SIGINT... end the sandbox with 128+signal.
+     */
+    public void kill(int signal) {
+        throw new UnsupportedOperationException("kill: being built");
+    }
+
+    /**
+     * Freezes the sandbox, writes its image to {@code imageDir} (created; must not hold an
+     * image already), then lets it run on ({@code leaveRunning}) or stops it, in which case
+     * {@link #runToExit} returns {@link #CHECKPOINTED}.
+     */
+    public void checkpoint(java.nio.file.Path imageDir, boolean leaveRunning) throws java.io.IOException {
+        throw new UnsupportedOperationException("checkpoint: being built");
+    }
+
+    /**
+     * Builds a sandbox from an image written by {@link #checkpoint}, in this process; run it
+     * with {@link #runToExit}. A damaged image or a changed host file is an ImageException with
+     * one clear message, before anything runs.
+     */
+    public static Sandbox restore(Platform platform, java.nio.file.Path imageDir, RestoreOptions options)
+            throws dev.cryo.serializer.ImageException {
+        throw new UnsupportedOperationException("restore: being built");
+    }
+
+    /**
+     * How to restore.
+     *
+     * @param acceptChangedFiles reopen host files even if their size or mtime changed
+     * @param strace where to print syscalls, or null
+     * @param table the syscall table (prebuilt, or {@link SyscallTable#standard()})
+     */
+    public record RestoreOptions(boolean acceptChangedFiles, PrintStream strace, SyscallTable table) {}
+
     /** Writes which unimplemented syscalls the program called, if any. */
     public void reportEnosys(PrintStream out) {
         Map<Long, Long> counts = kernel.stats().enosys();
