@@ -4,6 +4,9 @@ import dev.cryo.platform.Platform;
 import dev.cryo.sentry.abi.Errno;
 import dev.cryo.sentry.abi.SyscallError;
 import dev.cryo.sentry.abi.Sysno;
+import dev.cryo.sentry.checkpoint.Checkpointer;
+import dev.cryo.sentry.checkpoint.Restorer;
+import dev.cryo.serializer.ImageException;
 import dev.cryo.sentry.fs.Filesystems;
 import dev.cryo.sentry.fs.host.HostStdio;
 import dev.cryo.sentry.kernel.Kernel;
@@ -36,9 +39,13 @@ public final class Sandbox implements AutoCloseable {
         }
     }
 
-    private Sandbox(Kernel kernel, Task init) {
+    /** A restored sandbox's init must be attached to a new stub on the thread that runs it. */
+    private final boolean restored;
+
+    private Sandbox(Kernel kernel, Task init, boolean restored) {
         this.kernel = kernel;
         this.init = init;
+        this.restored = restored;
     }
 
     /** Builds the sandbox and loads its first program (without running it). */
@@ -74,16 +81,21 @@ public final class Sandbox implements AutoCloseable {
             String what = e.errno() == Errno.ENOEXEC ? "exec format error" : Errno.text(e.errno());
             throw new StartException(program + ": " + what, status);
         }
-        return new Sandbox(kernel, init);
+        return new Sandbox(kernel, init, false);
     }
 
     public Kernel kernel() {
         return kernel;
     }
 
-    /** Runs the program until it exits; returns its status as a shell reports it. */
+    /**
+     * Runs the program until it exits; returns its status as a shell reports it, or
+     * {@link #CHECKPOINTED} if a checkpoint stopped it.
+     */
     public int runToExit() {
+        if (restored) kernel.resumeOnThisThread(init);
         int ws = init.run();
+        if (init.checkpointed()) return CHECKPOINTED;
         int sig = ws & 0x7f;
         return sig == 0 ? (ws >> 8) & 0xff : 128 + sig;
     }
@@ -103,14 +115,17 @@ public final class Sandbox implements AutoCloseable {
         return out;
     }
 
+    /** How long a freeze waits for every task to stop. */
+    private static final long FREEZE_TIMEOUT_MILLIS = 10_000;
+
     /** Freezes every task (as SIGSTOP would, invisibly to the program); returns once all are frozen. */
     public void pause() {
-        throw new UnsupportedOperationException("pause: being built");
+        kernel.freeze(FREEZE_TIMEOUT_MILLIS);
     }
 
     /** Lets frozen tasks run again. */
     public void resume() {
-        throw new UnsupportedOperationException("resume: being built");
+        kernel.thaw();
     }
 
     /**
@@ -118,16 +133,31 @@ public final class Sandbox implements AutoCloseable {
      * its default action: SIGKILL, SIGTERM, SIGINT... end the sandbox with 128+signal.
      */
     public void kill(int signal) {
-        throw new UnsupportedOperationException("kill: being built");
+        kernel.kill(signal);
     }
 
     /**
      * Freezes the sandbox, writes its image to {@code imageDir} (created; must not hold an
      * image already), then lets it run on ({@code leaveRunning}) or stops it, in which case
-     * {@link #runToExit} returns {@link #CHECKPOINTED}.
+     * {@link #runToExit} returns {@link #CHECKPOINTED}. A paused sandbox stays paused.
      */
     public void checkpoint(java.nio.file.Path imageDir, boolean leaveRunning) throws java.io.IOException {
-        throw new UnsupportedOperationException("checkpoint: being built");
+        kernel.freeze(FREEZE_TIMEOUT_MILLIS);
+        if (kernel.tasks().isEmpty()) {
+            kernel.thaw();
+            throw new IllegalStateException("the sandbox has exited: nothing to checkpoint");
+        }
+        boolean saved = false;
+        try {
+            Checkpointer.save(kernel, imageDir);
+            saved = true;
+        } finally {
+            if (saved && !leaveRunning) {
+                kernel.stopFrozen();
+            } else {
+                kernel.thaw();
+            }
+        }
     }
 
     /**
@@ -136,8 +166,11 @@ public final class Sandbox implements AutoCloseable {
      * one clear message, before anything runs.
      */
     public static Sandbox restore(Platform platform, java.nio.file.Path imageDir, RestoreOptions options)
-            throws dev.cryo.serializer.ImageException {
-        throw new UnsupportedOperationException("restore: being built");
+            throws ImageException {
+        Kernel.RestoreEnv env = new Kernel.RestoreEnv(platform, new Dispatcher(options.table()), options.strace());
+        Kernel kernel = Restorer.load(imageDir, env, options.acceptChangedFiles());
+        Task init = kernel.tasks().values().iterator().next();
+        return new Sandbox(kernel, init, true);
     }
 
     /**

@@ -350,6 +350,25 @@ public final class Host {
         return a;
     }
 
+    /**
+     * A direct ByteBuffer over native memory the caller owns (at most 2 GiB), for NIO channels
+     * and checksums over the memory file without a copy. Valid while the memory is.
+     */
+    public static java.nio.ByteBuffer directBuffer(long address, int len) {
+        return IO.newDirectByteBuffer(address, len);
+    }
+
+    /** Index, from {@code from}, of the next populated (SEEK_DATA) or hole (SEEK_HOLE) byte of {@code fd}; -1 at the end. */
+    public static long seekData(int fd, long from, boolean data) {
+        long r = LibC.SYSCALL.call(SYS_LSEEK, fd, from, data ? 3 : 4, 0, 0);
+        if (r == -1) {
+            int e = LibC.errno();
+            if (e == 6 /* ENXIO: no more data past from */) return -1;
+            throw new HostException("lseek", e);
+        }
+        return r;
+    }
+
     public static void free(long address) {
         IO.freeMemory(address);
     }

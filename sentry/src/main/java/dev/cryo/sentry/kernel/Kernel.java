@@ -11,6 +11,9 @@ import dev.cryo.sentry.mm.MemoryManager;
 import dev.cryo.sentry.vfs.FdTable;
 import dev.cryo.sentry.vfs.FsContext;
 import dev.cryo.sentry.vfs.VirtualFilesystem;
+import dev.cryo.serializer.AfterLoad;
+import dev.cryo.serializer.Rebuilt;
+import dev.cryo.serializer.Savable;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +23,8 @@ import java.util.TreeMap;
  * The root of all sandbox state (DESIGN.md rule 1): memory file, filesystem, tasks, counters.
  * Everything a checkpoint saves is reachable from here; what is transient is rebuilt on restore.
  */
-public final class Kernel {
+@Savable
+public final class Kernel implements AfterLoad {
     private final MemoryFile memoryFile;
     private final VirtualFilesystem vfs;
     private final SyscallStats stats = new SyscallStats();
@@ -29,14 +33,48 @@ public final class Kernel {
     private String hostname = "cryo";
     /** The NIS domain name uname(2) reports; Linux's default. */
     private String domainname = "(none)";
-    /** CLOCK_REALTIME and CLOCK_MONOTONIC at boot, ns: for uptime and sysinfo. */
+    /** CLOCK_REALTIME at boot, ns: for uptime and sysinfo. */
     private final long bootRealtime;
-    private final long bootMonotonic;
+    /** The sandbox's uptime when it was saved: the monotonic clocks go on from it after a restore. */
+    private long savedUptime;
 
-    private final transient Platform platform;
+    @Rebuilt("System.nanoTime() at boot, or at restore minus savedUptime (afterLoad)")
+    private transient long bootMonotonic;
+    @Rebuilt("the restoring process's platform, from the RestoreEnv in afterLoad")
+    private transient Platform platform;
+    @Rebuilt("from the RestoreEnv in afterLoad")
     private transient SyscallDispatcher dispatcher;
     /** Where --strace writes, or null. */
+    @Rebuilt("from the RestoreEnv in afterLoad")
     private transient PrintStream strace;
+
+    // Freezing (checkpoint, pause). guarded by this.
+    @Rebuilt("0: a restored kernel starts thawed")
+    private transient int freezeDepth;
+    @Rebuilt("0: a restored kernel starts thawed")
+    private transient int frozen;
+    @Rebuilt("false: a restored kernel starts thawed")
+    private transient volatile boolean freezeRequested;
+    @Rebuilt("false: a restored kernel runs")
+    private transient boolean stopRequested;
+
+    /** What a restored kernel needs from the restoring process. */
+    public record RestoreEnv(Platform platform, SyscallDispatcher dispatcher, PrintStream strace) {}
+
+    /** Rebuilds the host side after the whole graph is read (phase 10: after the memory file). */
+    @Override
+    public void afterLoad(Object env) {
+        RestoreEnv e = (RestoreEnv) env;
+        this.platform = e.platform();
+        this.dispatcher = e.dispatcher();
+        this.strace = e.strace();
+        this.bootMonotonic = System.nanoTime() - savedUptime;
+    }
+
+    @Override
+    public int afterLoadPhase() {
+        return 10;
+    }
 
     public Kernel(Platform platform, VirtualFilesystem vfs, SyscallDispatcher dispatcher) {
         this.platform = platform;
@@ -86,6 +124,19 @@ public final class Kernel {
     /** Nanoseconds since the sandbox booted (its CLOCK_BOOTTIME). */
     public long uptimeNanos() {
         return System.nanoTime() - bootMonotonic;
+    }
+
+    /** Attaches a restored task to a new address space and context; call on the thread that will run it. */
+    public void resumeOnThisThread(Task t) {
+        AddressSpace as = platform.newAddressSpace(memoryFile.fd());
+        try {
+            t.mm.attach(as);
+            t.context = as.mainContext();
+            if (t.fpState != null) t.context.setFpState(t.fpState);
+        } catch (RuntimeException e) {
+            as.close();
+            throw e;
+        }
     }
 
     public long bootRealtimeNanos() {
@@ -142,12 +193,96 @@ public final class Kernel {
         return t;
     }
 
+    // ---- freezing: every task parks at its next boundary (DESIGN.md rule 4)
+
+    /** Whether tasks must park at their next boundary. Read by each task's loop. */
+    boolean freezeRequested() {
+        return freezeRequested;
+    }
+
+    /**
+     * Freezes every task and waits until all are parked: each stops at its next syscall
+     * boundary, or is interrupted (its stub stopped, a blocking syscall made to restart).
+     * Nests: each freeze needs a {@link #thaw}. Fails, thawed, if a task does not park within
+     * {@code timeoutMillis} (one blocked in a host call that cannot be interrupted).
+     */
+    public synchronized void freeze(long timeoutMillis) {
+        freezeDepth++;
+        freezeRequested = true;
+        for (Task t : tasks.values()) t.interrupt();
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+        while (frozen < tasks.size()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                thaw();
+                throw new IllegalStateException("a task did not stop within " + timeoutMillis + " ms");
+            }
+            try {
+                wait(Math.max(1, left / 1_000_000L));
+            } catch (InterruptedException e) {
+                thaw();
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while freezing");
+            }
+        }
+        savedUptime = uptimeNanos();
+    }
+
+    /** Undoes one {@link #freeze}; the last one lets the tasks run on. */
+    public synchronized void thaw() {
+        if (freezeDepth == 0) return;
+        if (--freezeDepth == 0) {
+            freezeRequested = false;
+            notifyAll();
+        }
+    }
+
+    /** Ends every frozen task without running it again (the sandbox was checkpointed and stops). */
+    public synchronized void stopFrozen() {
+        stopRequested = true;
+        freezeDepth = 0;
+        freezeRequested = false;
+        notifyAll();
+    }
+
+    /**
+     * Called by a task's own thread when {@link #freezeRequested}: saves what only that thread
+     * can read (the FP state, through ptrace), then waits until thawed. Returns true if the
+     * sandbox is to stop instead of running on.
+     */
+    boolean park(Task t) {
+        t.fpState = t.context.fpState();
+        synchronized (this) {
+            frozen++;
+            notifyAll();
+            while (freezeRequested && !stopRequested) {
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    // A freeze's own interrupt; keep waiting for the thaw.
+                }
+            }
+            frozen--;
+            Thread.interrupted(); // the freeze's interrupt must not cut a later sleep short
+            return stopRequested;
+        }
+    }
+
+    /** Sends {@code sig} to the sandbox's first process (its default action, for now). */
+    public synchronized void kill(int sig) {
+        Task init = tasks.isEmpty() ? null : tasks.firstEntry().getValue();
+        if (init == null) return;
+        init.pendingSignal = sig;
+        init.interrupt();
+    }
+
     void taskExited(Task t) {
         t.fds.closeAll();
         AddressSpace as = t.mm.addressSpace();
         if (as != null) as.close();
         synchronized (this) {
             tasks.remove(t.tid);
+            notifyAll(); // a freeze waits for fewer tasks now
         }
     }
 

@@ -7,6 +7,8 @@ import dev.cryo.sentry.abi.Signals;
 import dev.cryo.sentry.mm.MemoryManager;
 import dev.cryo.sentry.vfs.FdTable;
 import dev.cryo.sentry.vfs.FsContext;
+import dev.cryo.serializer.Rebuilt;
+import dev.cryo.serializer.Savable;
 
 /**
  * A thread of the sandbox (Linux's task_struct). Its whole state is in fields (DESIGN.md rule
@@ -14,6 +16,7 @@ import dev.cryo.sentry.vfs.FsContext;
  * It runs on its own Java platform thread: {@link #run} loops between the application and the
  * Sentry until the task exits.
  */
+@Savable
 public final class Task {
     final Kernel kernel;
     final int tid;
@@ -45,10 +48,32 @@ public final class Task {
 
     /** Set once the task has exited; {@link #waitStatus} then holds its wait(2) status. */
     boolean exited;
+    /** The task ended because a checkpoint stopped the sandbox, not by itself. */
+    boolean checkpointed;
     int waitStatus;
 
-    /** The platform context running this task: rebuilt on restore. */
+    /**
+     * The FP/SSE/AVX (XSAVE) state, read by the task's own thread when it parks for a freeze
+     * and loaded into the new context on restore. Between freezes it lives in the context.
+     */
+    byte[] fpState;
+
+    /**
+     * Linux's restart_block: what restart_syscall(2) continues after a freeze interrupted a
+     * sleep. {@code restartClock} is -1 when there is nothing to continue.
+     */
+    int restartClock = -1;
+    long restartDeadline;
+
+    /** The platform context running this task. */
+    @Rebuilt("a new stub's context, made by Kernel.resumeOnThisThread on the restoring thread")
     transient Context context;
+    /** The Java thread running the task, for interrupting its blocking waits. */
+    @Rebuilt("set by run() on the thread that runs the task")
+    transient volatile Thread thread;
+    /** A signal sent from outside the sandbox (cryo kill), 0 if none. */
+    @Rebuilt("0: a signal sent to a frozen sandbox is lost with it, as with a stopped process")
+    transient volatile int pendingSignal;
 
     Task(Kernel kernel, int tid, int tgid, long[] regs) {
         this.kernel = kernel;
@@ -200,6 +225,10 @@ public final class Task {
         return context == null ? 0 : context.cpuTimeNanos();
     }
 
+    public boolean checkpointed() {
+        return checkpointed;
+    }
+
     public boolean exited() {
         return exited;
     }
@@ -220,11 +249,38 @@ public final class Task {
         waitStatus = sig | (core ? 0x80 : 0);
     }
 
+    /** Records where a freeze interrupted a sleep, for restart_syscall(2). */
+    public void setRestart(int clock, long deadline) {
+        this.restartClock = clock;
+        this.restartDeadline = deadline;
+    }
+
+    public int restartClock() {
+        return restartClock;
+    }
+
+    public long restartDeadline() {
+        return restartDeadline;
+    }
+
+    /** Whether a freeze is asking this task to park (a blocking syscall gives way to it). */
+    public boolean freezePending() {
+        return kernel.freezeRequested() || pendingSignal != 0;
+    }
+
+    /** Any thread: makes the task leave the application or a blocking wait soon. */
+    void interrupt() {
+        if (context != null) context.interrupt();
+        Thread th = thread;
+        if (th != null) th.interrupt();
+    }
+
     /**
      * Runs the task until it exits; returns its wait status. Must be called on the thread that
      * created the task's address space (the platform's tracer).
      */
     public int run() {
+        thread = Thread.currentThread();
         TaskRunner.run(this);
         return waitStatus;
     }

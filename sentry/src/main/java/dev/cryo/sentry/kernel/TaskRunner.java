@@ -15,6 +15,17 @@ final class TaskRunner {
         Kernel k = t.kernel;
         SyscallDispatcher dispatcher = k.dispatcher();
         while (!t.exited) {
+            if (k.freezeRequested() && k.park(t)) {
+                t.exitGroup(0);
+                t.checkpointed = true;
+                break;
+            }
+            int sig = t.pendingSignal;
+            if (sig != 0) {
+                t.pendingSignal = 0;
+                hostSignal(t, sig);
+                if (t.exited) break;
+            }
             Event ev = t.context.run(t.regs);
             switch (ev.kind()) {
                 case SYSCALL -> {
@@ -63,12 +74,18 @@ final class TaskRunner {
         t.killBySignal(sig, Signals.defaultCore(sig));
     }
 
+    /** A signal from outside the sandbox: the stub's host signal, or cryo kill. */
     private static void hostSignal(Task t, int sig) {
         // A signal from the host (the terminal's SIGINT, say) reached the stub. Honour the
         // application's disposition as far as it can be without handlers: ignored or
         // default-ignored signals are dropped, the rest end the sandbox as the default does.
         SignalAction a = t.actions[sig];
         if (a.handler == Signals.SIG_IGN || (a.handler == Signals.SIG_DFL && Signals.defaultIgnore(sig))) {
+            return;
+        }
+        if (sig == Signals.SIGKILL) {
+            t.kernel.traceSignal(t, sig, 0, 0);
+            t.killBySignal(sig, false);
             return;
         }
         if (sig == Signals.SIGSTOP || sig == Signals.SIGTSTP || sig == Signals.SIGTTIN

@@ -3,6 +3,9 @@ package dev.cryo.sentry.memory;
 import dev.cryo.platform.host.Host;
 import dev.cryo.sentry.abi.Errno;
 import dev.cryo.sentry.abi.SyscallError;
+import dev.cryo.serializer.AfterLoad;
+import dev.cryo.serializer.Rebuilt;
+import dev.cryo.serializer.Savable;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -16,7 +19,8 @@ import java.util.TreeMap;
  * touched. Not thread-safe; the kernel serialises allocation (guarded by the kernel's lock once
  * tasks run concurrently).
  */
-public final class MemoryFile implements AutoCloseable {
+@Savable
+public final class MemoryFile implements AutoCloseable, AfterLoad {
     public static final long PAGE = 4096;
     /** Virtual size of the file and of its mapping in the Sentry; pages exist only once written. */
     public static final long DEFAULT_CAPACITY = 1L << 40;
@@ -30,10 +34,12 @@ public final class MemoryFile implements AutoCloseable {
     private final TreeMap<Long, Long> free = new TreeMap<>();
     private long used;
 
-    /** Host fd of the memfd: reopened (a new file) on restore. */
-    private final transient int fd;
-    /** Address of the file's mapping in this JVM: remade with the fd. */
-    private final transient long base;
+    /** Host fd of the memfd. */
+    @Rebuilt("a new memfd made in afterLoad; the image's pages are then read into it")
+    private transient int fd;
+    /** Address of the file's mapping in this JVM. */
+    @Rebuilt("the new memfd's mapping, made in afterLoad")
+    private transient long base;
 
     public MemoryFile() {
         this(DEFAULT_CAPACITY);
@@ -41,10 +47,49 @@ public final class MemoryFile implements AutoCloseable {
 
     public MemoryFile(long capacity) {
         this.capacity = capacity;
+        open();
+        free.put(0L, capacity);
+    }
+
+    private void open() {
         this.fd = Host.memfdCreate("cryo-memory", 0x0001 /* MFD_CLOEXEC */);
         Host.ftruncate(fd, capacity);
         this.base = Host.mmap(0, capacity, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_NORESERVE, fd, 0);
-        free.put(0L, capacity);
+    }
+
+    /** A new, empty memfd of the saved capacity; the restorer fills the saved pages. Runs first. */
+    @Override
+    public void afterLoad(Object env) {
+        if (capacity <= 0 || capacity > DEFAULT_CAPACITY || (capacity & (PAGE - 1)) != 0) {
+            throw new IllegalStateException("memory file capacity " + capacity + " is not plausible");
+        }
+        open();
+    }
+
+    public long capacity() {
+        return capacity;
+    }
+
+    /**
+     * The allocated ranges, offset to length, in offset order: what a checkpoint must look at
+     * (everything else is free, hence zero).
+     */
+    public java.util.List<long[]> allocatedRanges() {
+        java.util.List<long[]> out = new java.util.ArrayList<>();
+        long pos = 0;
+        for (Map.Entry<Long, Long> e : free.entrySet()) {
+            if (e.getKey() > pos) out.add(new long[] {pos, e.getKey() - pos});
+            pos = e.getKey() + e.getValue();
+        }
+        if (pos < capacity) out.add(new long[] {pos, capacity - pos});
+        return out;
+    }
+
+    /** Whether [off, off+len) lies inside the file and is allocated (restore checks images with it). */
+    public boolean isAllocated(long off, long len) {
+        if (off < 0 || len < 0 || off + len > capacity || off + len < off) return false;
+        Map.Entry<Long, Long> e = free.floorEntry(off + Math.max(len, 1) - 1);
+        return e == null || e.getKey() + e.getValue() <= off;
     }
 
     /** The host descriptor, for the platform to map ranges into address spaces. */

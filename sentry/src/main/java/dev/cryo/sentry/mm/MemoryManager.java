@@ -7,6 +7,8 @@ import static dev.cryo.sentry.abi.Errno.ENOMEM;
 import dev.cryo.platform.AddressSpace;
 import dev.cryo.sentry.abi.SyscallError;
 import dev.cryo.sentry.memory.MemoryFile;
+import dev.cryo.serializer.Rebuilt;
+import dev.cryo.serializer.Savable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +22,7 @@ import java.util.TreeMap;
  *
  * <p>Range operations are in {@link VmaOps}; copy-in/copy-out in {@link Usermem}.
  */
+@Savable
 public final class MemoryManager {
     public static final long PAGE = MemoryFile.PAGE;
 
@@ -33,13 +36,17 @@ public final class MemoryManager {
     long brkStart;
     long brk;
 
-    /** The platform's view: rebuilt empty after restore, refilled by faults. */
+    /** The platform's view of the address space. */
+    @Rebuilt("a new stub's address space, given to attach() by Kernel.resumeOnThisThread")
     transient AddressSpace as;
     /** Ranges currently mapped in {@link #as}: start to end. */
+    @Rebuilt("empty in attach(): the new stub maps nothing until the program touches it")
     transient TreeMap<Long, Long> mapped = new TreeMap<>();
 
-    /** Stateless helpers over this manager: rebuilt on first use after restore. */
+    /** Stateless helpers over this manager. */
+    @Rebuilt("made again on first use (ops())")
     private transient VmaOps ops;
+    @Rebuilt("made again on first use (usermem())")
     private transient Usermem usermem;
 
     public MemoryManager(MemoryFile file, long minAddr, long maxAddr) {
@@ -122,6 +129,30 @@ public final class MemoryManager {
     public void nameVma(long start, String name) {
         Vma v = vmas.get(start);
         if (v != null) v.name = name;
+    }
+
+    /**
+     * Null if the VMAs are consistent (inside the user range, ordered, not overlapping, each
+     * backed by an allocated range of the memory file), else what is wrong: a restore refuses an
+     * image whose memory map is not.
+     */
+    public String checkConsistent() {
+        long lastEnd = minAddr;
+        for (Map.Entry<Long, Vma> e : vmas.entrySet()) {
+            Vma v = e.getValue();
+            if (v == null || e.getKey() != v.start || v.start < lastEnd || v.end <= v.start || v.end > maxAddr
+                    || !aligned(v.start) || !aligned(v.end) || (v.prot & ~7) != 0) {
+                return "memory map entry at 0x" + Long.toHexString(e.getKey()) + " is invalid";
+            }
+            if (!file.isAllocated(v.fileOffset, v.end - v.start)) {
+                return "memory map entry at 0x" + Long.toHexString(v.start) + " points outside the memory file";
+            }
+            lastEnd = v.end;
+        }
+        if (brkStart < minAddr || brk < brkStart || brkStart > maxAddr || mmapBase > maxAddr || mmapBase < minAddr) {
+            return "program break or mmap base out of range";
+        }
+        return null;
     }
 
     /** The VMA containing {@code addr}, or null. */

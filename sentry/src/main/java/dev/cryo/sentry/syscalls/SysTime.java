@@ -9,6 +9,7 @@ import static dev.cryo.sentry.syscalls.Arg.INT;
 import static dev.cryo.sentry.syscalls.Arg.PTR;
 
 import dev.cryo.platform.host.Host;
+import dev.cryo.sentry.abi.Errno;
 import dev.cryo.sentry.abi.SyscallError;
 import dev.cryo.sentry.abi.Sysno;
 import dev.cryo.sentry.kernel.Task;
@@ -46,8 +47,9 @@ final class SysTime {
         t.supported(Sysno.CLOCK_GETRES, SysTime::clockGetres, CLOCK, PTR);
         t.supported(Sysno.GETTIMEOFDAY, SysTime::gettimeofday, PTR, PTR);
         t.supported(Sysno.TIME, SysTime::time, PTR);
-        String sleepNote = "not interrupted by signals and not restarted after a checkpoint yet";
+        String sleepNote = "not interrupted by signals yet (a freeze restarts it as Linux's restart_block)";
         t.partial(Sysno.NANOSLEEP, sleepNote, SysTime::nanosleep, PTR, PTR);
+        t.supported(Sysno.RESTART_SYSCALL, SysTime::restartSyscall);
         t.partial(Sysno.CLOCK_NANOSLEEP, sleepNote + "; CPU-time clocks give EOPNOTSUPP",
                 SysTime::clockNanosleep, CLOCK, INT, PTR, PTR);
         t.partial(Sysno.TIMES, "all CPU time counts as user time; children's times are 0 until fork",
@@ -171,14 +173,25 @@ final class SysTime {
         while (true) {
             long left = deadline - now(t, clock);
             if (left <= 0) return;
-            if (Thread.interrupted()) {
-                Thread.currentThread().interrupt();
-                if (rem != 0) writeTimespec(t.mm().usermem(), rem, left);
-                throw SyscallError.of(EINTR);
+            if (Thread.interrupted() && t.freezePending()) {
+                // A freeze (or cryo kill) needs the task: the sleep gives way and is continued
+                // by restart_syscall(2) with the same deadline, as Linux's restart_block does.
+                t.setRestart(clock, deadline);
+                throw SyscallError.of(Errno.ERESTART_RESTARTBLOCK);
             }
             // parkNanos, unlike Thread.sleep on Java 17, keeps sub-millisecond precision.
             LockSupport.parkNanos(left);
         }
+    }
+
+    /** Implements Linux restart_syscall(2): continues a sleep a freeze interrupted. */
+    static long restartSyscall(Task t) {
+        int clock = t.restartClock();
+        if (clock < 0) throw SyscallError.of(EINTR); // nothing to restart, as do_no_restart_syscall
+        long deadline = t.restartDeadline();
+        t.setRestart(-1, 0);
+        sleep(t, clock, deadline, 0);
+        return 0;
     }
 
     // ---- CPU time accounting

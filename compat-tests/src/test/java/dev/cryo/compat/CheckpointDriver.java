@@ -1,0 +1,58 @@
+package dev.cryo.compat;
+
+import dev.cryo.platform.ptrace.PtracePlatform;
+import dev.cryo.sentry.Sandbox;
+import dev.cryo.sentry.SandboxConfig;
+import dev.cryo.sentry.syscalls.SyscallTable;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A child process for the checkpoint tests, driving the Sentry's API directly (the CLI's
+ * detached sandboxes are tested in cli): starts or restores a sandbox whose output is this
+ * process's, lets it run, then checkpoints it and stops, or lets it finish.
+ *
+ * <pre>
+ * run MILLIS IMAGE -- PROGRAM ARGS   start PROGRAM, checkpoint it into IMAGE after MILLIS ms
+ * restore IMAGE MILLIS NEXT          restore IMAGE; after MILLIS ms checkpoint into NEXT, or,
+ *                                    with MILLIS = -1, run to the end
+ * </pre>
+ * Exits with the program's status, or 0 after a checkpoint that stopped it.
+ */
+public final class CheckpointDriver {
+    public static void main(String[] args) throws Exception {
+        Sandbox sb;
+        long millis;
+        Path next;
+        if (args[0].equals("run")) {
+            millis = Long.parseLong(args[1]);
+            next = Path.of(args[2]);
+            List<String> argv = Arrays.asList(args).subList(4, args.length);
+            sb = Sandbox.create(PtracePlatform.create(),
+                    new SandboxConfig("/", argv, SandboxConfig.environment(List.of()), "/", null));
+        } else {
+            millis = Long.parseLong(args[2]);
+            next = millis < 0 ? null : Path.of(args[3]);
+            sb = Sandbox.restore(PtracePlatform.create(), Path.of(args[1]),
+                    new Sandbox.RestoreOptions(false, null, SyscallTable.standard()));
+        }
+        Thread checkpointer = null;
+        if (next != null) {
+            Sandbox target = sb;
+            checkpointer = new Thread(() -> {
+                try {
+                    Thread.sleep(millis);
+                    target.checkpoint(next, false);
+                } catch (Exception e) {
+                    e.printStackTrace();
+                    System.exit(99);
+                }
+            });
+            checkpointer.start();
+        }
+        int status = sb.runToExit();
+        if (checkpointer != null) checkpointer.join();
+        System.exit(status == Sandbox.CHECKPOINTED ? 0 : status);
+    }
+}

@@ -1,0 +1,98 @@
+package dev.cryo.compat;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue #3: a running program checkpointed and restored in a new process continues exactly
+ * where it was, twenty times in a row, each restored copy checkpointed again.
+ */
+class CheckpointRestoreTest {
+    private static final int LAST = 900;
+
+    /** Runs the driver in a new JVM; its stdout (the program's) is appended to {@code out}. */
+    private static int driver(Path out, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+                CheckpointDriver.class.getName()));
+        cmd.addAll(List.of(args));
+        Path err = out.resolveSibling(out.getFileName() + ".stderr");
+        Process p = new ProcessBuilder(cmd).redirectInput(new File("/dev/null"))
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()))
+                .redirectError(ProcessBuilder.Redirect.appendTo(err.toFile())).start();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+            throw new AssertionError("driver " + String.join(" ", args) + " timed out; stderr: " + Files.readString(err));
+        }
+        int status = p.exitValue();
+        if (status != 0) {
+            System.err.println(Files.readString(err));
+        }
+        return status;
+    }
+
+    @Test
+    void counterContinuesFromTheSavedValueTwentyTimes() throws Exception {
+        String counter = CompatEnv.compiled("counter");
+        Path dir = Files.createTempDirectory(CompatEnv.work(), "ckpt");
+        Path out = dir.resolve("out");
+        Files.createFile(out);
+        Random rnd = new Random(3);
+        // A few hundred steps first, then short stretches: every restore is checkpointed again.
+        assertEquals(0, driver(out, "run", "3000", dir.resolve("img0").toString(), "--", counter, Integer.toString(LAST)));
+        int rounds = 20;
+        for (int i = 0; i < rounds; i++) {
+            String next = dir.resolve("img" + (i + 1)).toString();
+            long millis = 80 + rnd.nextInt(150);
+            assertEquals(0, driver(out, "restore", dir.resolve("img" + i).toString(), Long.toString(millis), next),
+                    "restore " + i);
+        }
+        assertEquals(0, driver(out, "restore", dir.resolve("img" + rounds).toString(), "-1"));
+        List<String> lines = Files.readAllLines(out);
+        for (int i = 0; i < lines.size(); i++) {
+            assertEquals(Integer.toString(i), lines.get(i), "line " + i + " (never from zero, never repeated or skipped)");
+        }
+        assertEquals(LAST + 1, lines.size());
+        assertTrue(lines.size() > 300, "ran through the checkpoints");
+    }
+
+    /** 200 MiB of data and FP/SIMD state in flight, checkpointed at 5 random moments. */
+    @Test
+    void memoryAndVectorStateSurviveCheckpoints() throws Exception {
+        String prog = CompatEnv.compiled("hashchain");
+        Path dir = Files.createTempDirectory(CompatEnv.work(), "hash");
+        Path expected = dir.resolve("native");
+        Process p = new ProcessBuilder(prog, "200", "80").redirectOutput(expected.toFile()).start();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue());
+        Path out = dir.resolve("out");
+        Files.createFile(out);
+        Random rnd = new Random(5);
+        assertEquals(0, driver(out, "run", Integer.toString(300 + rnd.nextInt(700)), dir.resolve("img0").toString(),
+                "--", prog, "200", "80"));
+        for (int i = 0; i < 4; i++) {
+            assertEquals(0, driver(out, "restore", dir.resolve("img" + i).toString(),
+                    Integer.toString(200 + rnd.nextInt(300)), dir.resolve("img" + (i + 1)).toString()), "restore " + i);
+        }
+        assertEquals(0, driver(out, "restore", dir.resolve("img4").toString(), "-1"));
+        assertEquals(Files.readString(expected), Files.readString(out));
+        for (int i = 0; i <= 4; i++) deleteImage(dir.resolve("img" + i));
+    }
+
+    private static void deleteImage(Path img) throws Exception {
+        try (var files = Files.list(img)) {
+            for (Path f : (Iterable<Path>) files::iterator) Files.delete(f);
+        }
+        Files.delete(img);
+    }
+}

@@ -1,0 +1,74 @@
+package dev.cryo.sentry.checkpoint;
+
+import dev.cryo.platform.host.Host;
+import dev.cryo.sentry.kernel.Kernel;
+import dev.cryo.sentry.memory.MemoryFile;
+import dev.cryo.serializer.ImageException;
+import dev.cryo.serializer.StateCodec;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.util.zip.CRC32C;
+
+/**
+ * Reads an image directory back into a kernel, in a new process (issue #3): checks the image,
+ * builds the object graph (its after-load hooks make a new memory file and rebuild host state),
+ * fills the memory file from the saved pages, checking each run's CRC, and checks that the host
+ * files the program had open are the ones it had. Anything wrong is one ImageException before any
+ * application code runs; what was built is released.
+ */
+public final class Restorer {
+    private static final int CHUNK = 1 << 30;
+
+    private Restorer() {}
+
+    public static Kernel load(Path dir, Kernel.RestoreEnv env, boolean acceptChangedFiles) throws ImageException {
+        ImageDirectory.Contents c = ImageDirectory.read(dir);
+        Kernel k;
+        try {
+            k = new StateCodec(SentryClasses.registry()).load(c.kernelState(), Kernel.class, env);
+        } catch (RuntimeException e) {
+            throw new ImageException(dir + ": kernel state cannot be rebuilt: " + e.getMessage(), e);
+        }
+        try {
+            fill(k.memoryFile(), c);
+            ImageChecks.check(k, acceptChangedFiles);
+        } catch (ImageException | RuntimeException e) {
+            k.memoryFile().close();
+            k.vfs().close();
+            if (e instanceof ImageException ie) throw ie;
+            throw new ImageException(dir + ": " + e.getMessage(), e);
+        }
+        return k;
+    }
+
+    private static void fill(MemoryFile mf, ImageDirectory.Contents c) throws ImageException {
+        try (FileChannel in = Checkpointer.openPages(c.pages())) {
+            int i = 0;
+            for (PageRun r : c.runs()) {
+                if (!mf.isAllocated(r.fileOffset(), r.length())) {
+                    throw new ImageException(c.pages() + ": page run " + i + " lies outside the sandbox's memory");
+                }
+                CRC32C crc = new CRC32C();
+                for (long done = 0; done < r.length(); ) {
+                    int n = (int) Math.min(CHUNK, r.length() - done);
+                    ByteBuffer b = Host.directBuffer(mf.address(r.fileOffset() + done), n);
+                    long at = r.dataOffset() + done;
+                    while (b.hasRemaining()) {
+                        if (in.read(b, at + b.position()) < 0) throw new ImageException(c.pages() + ": truncated");
+                    }
+                    b.flip();
+                    crc.update(b);
+                    done += n;
+                }
+                if ((int) crc.getValue() != r.crc()) {
+                    throw new ImageException(c.pages() + ": page run " + i + " checksum mismatch (corrupt image)");
+                }
+                i++;
+            }
+        } catch (IOException e) {
+            throw new ImageException(c.pages() + ": " + e.getMessage(), e);
+        }
+    }
+}
