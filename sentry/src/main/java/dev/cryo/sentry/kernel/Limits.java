@@ -1,9 +1,12 @@
 package dev.cryo.sentry.kernel;
 
+import dev.cryo.serializer.Savable;
+
 /**
  * Resource limits (getrlimit(2)): soft and hard value per resource, Linux's numbering
  * (include/uapi/asm-generic/resource.h). {@link #INFINITY} is RLIM_INFINITY.
  */
+@Savable
 public final class Limits {
     public static final long INFINITY = -1L;
     public static final int CPU = 0, FSIZE = 1, DATA = 2, STACK = 3, CORE = 4, RSS = 5, NPROC = 6,

@@ -1,9 +1,12 @@
 package dev.cryo.sentry.kernel;
 
+import dev.cryo.serializer.Savable;
+
 /**
  * One signal's disposition (struct sigaction as the kernel stores it): handler address
  * (0 = SIG_DFL, 1 = SIG_IGN), SA_* flags, restorer and the mask to block while handling.
  */
+@Savable
 public final class SignalAction {
     public long handler;
     public long flags;

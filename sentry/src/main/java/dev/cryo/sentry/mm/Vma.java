@@ -1,9 +1,12 @@
 package dev.cryo.sentry.mm;
 
+import dev.cryo.serializer.Savable;
+
 /**
  * A virtual memory area: [start, end) backed by the memory file from {@code fileOffset}.
  * Mutable only through {@link MemoryManager}, which keeps VMAs non-overlapping.
  */
+@Savable
 public final class Vma {
     long start;
     long end;

@@ -4,13 +4,15 @@ import static dev.cryo.sentry.abi.Errno.EBADF;
 import static dev.cryo.sentry.abi.Errno.EMFILE;
 
 import dev.cryo.sentry.abi.SyscallError;
+import dev.cryo.serializer.Savable;
 import java.util.Arrays;
 
 /**
  * A descriptor table (Linux's files_struct): small integers to open file descriptions, with the
  * close-on-exec flag per descriptor. Not thread-safe: guarded by the kernel's lock once tasks
- * share tables.
+ * share tables. Saved whole: descriptions shared by several descriptors (dup) stay one object.
  */
+@Savable
 public final class FdTable {
     private FileDescription[] files = new FileDescription[16];
     private boolean[] cloexec = new boolean[16];

@@ -11,6 +11,7 @@ import static dev.cryo.sentry.abi.Errno.ESPIPE;
 import dev.cryo.sentry.abi.SyscallError;
 import dev.cryo.sentry.mm.MappingSource;
 import dev.cryo.sentry.mm.Usermem;
+import dev.cryo.serializer.Savable;
 
 /**
  * An open file description (Linux's struct file): what a descriptor points at, shared by dup'ed
@@ -19,7 +20,11 @@ import dev.cryo.sentry.mm.Usermem;
  *
  * <p>Reference-counted by the descriptor tables that hold it: {@link FdTable} calls
  * {@link #incRef()} on install and {@link #decRef()} on close; the last decRef releases.
+ *
+ * <p>Saved with the kernel: flags and the reference count are saved; each subclass says what it
+ * saves and what it rebuilds (host-backed ones are {@link HostBacked}).
  */
+@Savable
 public abstract class FileDescription {
     /** O_ACCMODE bits and status flags (O_APPEND, O_NONBLOCK, ...), as open(2) took them. */
     protected int flags;

@@ -1,10 +1,13 @@
 package dev.cryo.sentry.vfs;
 
+import dev.cryo.serializer.Savable;
+
 /**
  * A task's filesystem context (Linux's fs_struct): its root and working directory, and umask.
  * Paths are kept as canonical absolute sandbox paths ("/", "/usr/bin"): the root filesystem is
- * read-only for now, so a directory cannot move under us.
+ * read-only for now, so a directory cannot move under us. Saved as is.
  */
+@Savable
 public final class FsContext {
     /** The working directory, canonical and absolute within the sandbox. */
     private String cwd = "/";

@@ -41,6 +41,16 @@ public final class Stat {
         return le(st).getLong(48);
     }
 
+    /** st_mtime: seconds part. */
+    public static long mtimeSec(byte[] st) {
+        return le(st).getLong(88);
+    }
+
+    /** st_mtime: nanoseconds part. */
+    public static long mtimeNsec(byte[] st) {
+        return le(st).getLong(96);
+    }
+
     public static int type(byte[] st) {
         return mode(st) & S_IFMT;
     }

@@ -13,6 +13,7 @@ import static dev.cryo.sentry.abi.Errno.EROFS;
 
 import dev.cryo.sentry.abi.SyscallError;
 import dev.cryo.sentry.mm.MappingSource;
+import dev.cryo.serializer.Savable;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -28,8 +29,12 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>The filesystems themselves live in {@code fs.*} and are handed in: this package only
  * knows their {@link Filesystem} and {@link Devices} interfaces.
+ *
+ * <p>Saved with the kernel (both filesystems are savable); {@link #verifySame} checks the host
+ * side after a restore.
  */
-public final class VirtualFilesystem {
+@Savable
+public final class VirtualFilesystem implements HostBacked {
     private final Filesystem root;
     private final Devices devices;
 
@@ -338,6 +343,13 @@ public final class VirtualFilesystem {
         } catch (SyscallError e) {
             return false;
         }
+    }
+
+    /** Checks, after a restore, that the host filesystems are still there (see {@link HostBacked}). */
+    @Override
+    public void verifySame(boolean acceptChanged) {
+        if (root instanceof HostBacked h) h.verifySame(acceptChanged);
+        if (devices instanceof HostBacked h) h.verifySame(acceptChanged);
     }
 
     /** Releases the host root descriptor (when the sandbox ends; Sandbox.close should call it). */

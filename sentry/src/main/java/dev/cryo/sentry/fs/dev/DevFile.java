@@ -10,6 +10,7 @@ import dev.cryo.sentry.host.HostErrors;
 import dev.cryo.sentry.mm.MappingSource;
 import dev.cryo.sentry.mm.Usermem;
 import dev.cryo.sentry.vfs.FileDescription;
+import dev.cryo.serializer.Savable;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -20,6 +21,7 @@ import java.nio.ByteOrder;
  * host pool is initialised long before a sandbox starts). Seeking always lands at 0.
  * Entirely savable: it holds no host resource.
  */
+@Savable
 public final class DevFile extends FileDescription {
     private static final long MAX_RW_COUNT = 0x7ffff000L;
     private static final int SYS_GETRANDOM = 318;

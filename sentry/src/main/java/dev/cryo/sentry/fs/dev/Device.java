@@ -5,6 +5,9 @@ import dev.cryo.sentry.vfs.Stat;
 /**
  * The memory devices the Sentry serves itself (drivers/char/mem.c, drivers/char/random.c):
  * character major 1, these minors. No host device node is ever opened for them.
+ *
+ * <p>Images store a device by its ordinal (Kryo's enum serializer): append new devices, never
+ * reorder or remove one.
  */
 public enum Device {
     NULL("null", 3),

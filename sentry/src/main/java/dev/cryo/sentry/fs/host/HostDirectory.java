@@ -6,19 +6,21 @@ import dev.cryo.platform.host.Host;
 import dev.cryo.sentry.abi.SyscallError;
 import dev.cryo.sentry.mm.Usermem;
 import dev.cryo.sentry.vfs.OpenFlags;
+import dev.cryo.serializer.Savable;
 
 /**
  * A host directory open for listing. getdents64 passes the host's records through unchanged
  * (same layout: both are Linux x86-64); the offset is the host's directory cookie, saved so a
  * restored listing continues where it stopped.
  */
-final class HostDirectory extends HostDescription {
+@Savable
+public final class HostDirectory extends HostDescription {
     /** Most bytes of records fetched per call: enough for hundreds of entries. */
     private static final int MAX_CHUNK = 1 << 16;
     private static final int SEEK_SET = 0, SEEK_CUR = 1;
 
-    HostDirectory(HostFilesystem fs, String path, int flags, int hostFd) {
-        super(fs, path, flags, hostFd);
+    HostDirectory(HostFilesystem fs, String path, int flags, int hostFd, byte[] stat) {
+        super(fs, path, flags, hostFd, stat);
     }
 
     /** For Kryo. */

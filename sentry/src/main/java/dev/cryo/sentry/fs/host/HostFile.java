@@ -7,19 +7,21 @@ import dev.cryo.sentry.mm.MappingSource;
 import dev.cryo.sentry.mm.Usermem;
 import dev.cryo.sentry.vfs.OpenFlags;
 import dev.cryo.sentry.vfs.Stat;
+import dev.cryo.serializer.Savable;
 
 /**
  * A host regular file open for reading. Reads go straight from the host file into application
  * memory (pread into the memory file's mapping, no copy in between); the offset is the Sentry's,
  * never the host descriptor's, so it is saved with the description.
  */
-final class HostFile extends HostDescription {
+@Savable
+public final class HostFile extends HostDescription {
     static final long MAX_RW_COUNT = 0x7ffff000L;
     private static final int SEEK_SET = 0, SEEK_CUR = 1, SEEK_END = 2, SEEK_DATA = 3, SEEK_HOLE = 4;
     private static final long FIONREAD = 0x541B;
 
-    HostFile(HostFilesystem fs, String path, int flags, int hostFd) {
-        super(fs, path, flags, hostFd);
+    HostFile(HostFilesystem fs, String path, int flags, int hostFd, byte[] stat) {
+        super(fs, path, flags, hostFd, stat);
     }
 
     /** For Kryo. */

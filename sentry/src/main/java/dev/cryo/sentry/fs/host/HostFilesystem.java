@@ -5,9 +5,13 @@ import dev.cryo.sentry.abi.SyscallError;
 import dev.cryo.sentry.fs.dev.DevNode;
 import dev.cryo.sentry.fs.dev.Device;
 import dev.cryo.sentry.vfs.Filesystem;
+import dev.cryo.sentry.vfs.HostBacked;
 import dev.cryo.sentry.vfs.Node;
 import dev.cryo.sentry.vfs.OpenFlags;
 import dev.cryo.sentry.vfs.Stat;
+import dev.cryo.serializer.AfterLoad;
+import dev.cryo.serializer.Rebuilt;
+import dev.cryo.serializer.Savable;
 
 /**
  * A host directory served read-only as the sandbox's root (gVisor's fs/gofer, without the gofer).
@@ -21,13 +25,22 @@ import dev.cryo.sentry.vfs.Stat;
  *
  * <p>Paths are byte strings held in Java strings as ISO-8859-1 (one char per byte), so names
  * that are not UTF-8 survive unchanged.
+ *
+ * <p>Saved as the host root's path; the root descriptor is reopened on first use after a
+ * restore. It is valid only while {@link #rootOpen}: a loaded object starts with it false (Kryo
+ * runs no constructor here, so the int would read 0 — stdin — and no initializer would set -1).
  */
-public final class HostFilesystem implements Filesystem {
+@Savable
+public final class HostFilesystem implements Filesystem, HostBacked, AfterLoad {
     /** The host directory that is the sandbox's "/", as the user named it. */
     private final String hostRoot;
-    /** O_PATH descriptor of {@link #hostRoot}; -1 until first use (reopened after restore). guarded by this */
+    /** O_PATH descriptor of {@link #hostRoot} while {@link #rootOpen}, else -1. guarded by this */
+    @Rebuilt("host fd: reopened from hostRoot by rootFd() on first use; -1 from afterLoad until then")
     private transient int rootFd = -1;
+    @Rebuilt("false after load (its default): rootFd() reopens the root")
+    private transient boolean rootOpen;
     /** The root's canonical host path, "" for "/": stripped from /proc/self/fd links. guarded by this */
+    @Rebuilt("read back from /proc/self/fd when rootFd() reopens the root (the host path may resolve differently)")
     private transient String prefix;
 
     public HostFilesystem(String hostRoot) {
@@ -37,13 +50,37 @@ public final class HostFilesystem implements Filesystem {
 
     /** The O_PATH descriptor of the root, opened on first use. */
     synchronized int rootFd() {
-        if (rootFd < 0) {
+        if (!rootOpen) {
             int fd = HostCalls.open(hostRoot, OpenFlags.O_PATH | OpenFlags.O_DIRECTORY | OpenFlags.O_CLOEXEC);
-            String p = HostCalls.latin1(HostCalls.readlink(-100, "/proc/self/fd/" + fd));
-            prefix = p.equals("/") ? "" : p;
+            try {
+                String p = HostCalls.latin1(HostCalls.readlink(-100, "/proc/self/fd/" + fd));
+                prefix = p.equals("/") ? "" : p;
+            } catch (RuntimeException e) {
+                HostCalls.closeQuietly(fd);
+                throw e;
+            }
             rootFd = fd;
+            rootOpen = true;
         }
         return rootFd;
+    }
+
+    @Override
+    public synchronized void afterLoad(Object env) {
+        rootFd = -1;
+        rootOpen = false;
+        prefix = null;
+    }
+
+    /** After a restore: the host root must still be a directory (its files are checked one by one). */
+    @Override
+    public void verifySame(boolean acceptChanged) {
+        try {
+            rootFd();
+        } catch (SyscallError e) {
+            throw new IllegalStateException("host root " + hostRoot + " cannot be opened since the checkpoint: "
+                    + Errno.text(e.errno()));
+        }
     }
 
     private synchronized String prefix() {
@@ -121,7 +158,8 @@ public final class HostFilesystem implements Filesystem {
     /** Closes the root descriptor (when the sandbox ends). */
     @Override
     public synchronized void close() {
-        HostCalls.closeQuietly(rootFd);
+        if (rootOpen) HostCalls.closeQuietly(rootFd);
         rootFd = -1;
+        rootOpen = false;
     }
 }

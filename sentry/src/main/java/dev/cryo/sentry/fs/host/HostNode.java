@@ -58,14 +58,14 @@ final class HostNode implements Node {
     @Override
     public FileDescription open(int flags) {
         if ((flags & OpenFlags.O_PATH) != 0) {
-            return new HostPathFile(fs, path(), flags, dup(fd));
+            return new HostPathFile(fs, path(), flags, dup(fd), stat);
         }
         switch (Stat.type(stat)) {
             case Stat.S_IFREG:
-                return new HostFile(fs, path(), flags, HostFilesystem.reopen(fd, OpenFlags.O_RDONLY));
+                return new HostFile(fs, path(), flags, HostFilesystem.reopen(fd, OpenFlags.O_RDONLY), stat);
             case Stat.S_IFDIR:
                 return new HostDirectory(fs, path(), flags,
-                        HostFilesystem.reopen(fd, OpenFlags.O_RDONLY | OpenFlags.O_DIRECTORY));
+                        HostFilesystem.reopen(fd, OpenFlags.O_RDONLY | OpenFlags.O_DIRECTORY), stat);
             case Stat.S_IFCHR:
             case Stat.S_IFBLK:
                 throw SyscallError.of(EACCES);

@@ -1,12 +1,15 @@
 package dev.cryo.sentry.fs.host;
 
+import dev.cryo.serializer.Savable;
+
 /**
  * An O_PATH description of a host file: a position in the tree (a dirfd, fchdir, fstat), never
  * read or written. The descriptor table refuses it for I/O with EBADF.
  */
-final class HostPathFile extends HostDescription {
-    HostPathFile(HostFilesystem fs, String path, int flags, int hostFd) {
-        super(fs, path, flags, hostFd);
+@Savable
+public final class HostPathFile extends HostDescription {
+    HostPathFile(HostFilesystem fs, String path, int flags, int hostFd, byte[] stat) {
+        super(fs, path, flags, hostFd, stat);
     }
 
     /** For Kryo. */

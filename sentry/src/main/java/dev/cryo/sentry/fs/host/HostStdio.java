@@ -10,32 +10,58 @@ import dev.cryo.sentry.mm.Usermem;
 import dev.cryo.sentry.vfs.FdTable;
 import dev.cryo.sentry.vfs.FileDescription;
 import dev.cryo.sentry.vfs.OpenFlags;
+import dev.cryo.serializer.AfterLoad;
+import dev.cryo.serializer.Rebuilt;
+import dev.cryo.serializer.Savable;
 
 /**
  * One of the cryo process's own stdin/stdout/stderr, given to the program as its fd 0, 1 or 2.
  * I/O, fstat, lseek and the two terminal queries programs make (TCGETS, TIOCGWINSZ) pass
  * through to the host descriptor; nothing that could change the host terminal does.
+ *
+ * <p>Saved as which of the three it is; after a restore it is a dup of the restoring process's
+ * descriptor of that number, made on first use (the program's output goes wherever the
+ * restoring {@code cryo} process's output goes).
  */
-public final class HostStdio extends FileDescription {
+@Savable
+public final class HostStdio extends FileDescription implements AfterLoad {
     private static final long TCGETS = 0x5401, TIOCGWINSZ = 0x5413, FIONREAD = 0x541B;
     /** The kernel's struct termios (not glibc's): 4 flags, c_line, c_cc[19]. */
     private static final int TERMIOS_SIZE = 36, WINSIZE_SIZE = 8;
 
     /** Which of the cryo process's descriptors (0, 1, 2) this is. */
     private int stdFd;
-    /** Dup of the cryo process's {@link #stdFd}: after restore, dup'ed again from the restoring process. */
+    /** Dup of the cryo process's {@link #stdFd} while {@link #hostOpen}, else -1. */
+    @Rebuilt("host fd: dup'ed again from the restoring process's stdFd in fd(); -1 from afterLoad until then")
     private transient int hostFd;
-    private transient boolean live;
+    @Rebuilt("false after load (its default): fd() dups stdFd again")
+    private transient boolean hostOpen;
+    @Rebuilt("false after load: a released description is in no table, so never in an image")
+    private transient boolean released;
 
     HostStdio(int hostFd, int flags, int stdFd) {
         super(flags);
         this.hostFd = hostFd;
         this.stdFd = stdFd;
-        this.live = true;
+        this.hostOpen = true;
     }
 
     /** For Kryo. */
-    HostStdio() {}
+    HostStdio() {
+        this.hostFd = -1;
+    }
+
+    @Override
+    public void afterLoad(Object env) {
+        hostFd = -1;
+        hostOpen = false;
+        released = false;
+    }
+
+    /** Which of the cryo process's descriptors (0, 1, 2) this is. */
+    public int stdFd() {
+        return stdFd;
+    }
 
     /** Gives the program dups of the cryo process's own stdin, stdout and stderr as fds 0-2. */
     public static void install(FdTable fds) {
@@ -52,9 +78,14 @@ public final class HostStdio extends FileDescription {
     }
 
     private int fd() {
-        if (!live) {
-            hostFd = Host.dup(stdFd);
-            live = true;
+        if (released) throw badf();
+        if (!hostOpen) {
+            try {
+                hostFd = Host.dup(stdFd);
+            } catch (HostException e) {
+                throw HostErrors.toGuest(e);
+            }
+            hostOpen = true;
         }
         return hostFd;
     }
@@ -154,8 +185,9 @@ public final class HostStdio extends FileDescription {
 
     @Override
     protected void release() {
-        if (live) HostCalls.closeQuietly(hostFd);
-        live = true;
+        if (hostOpen) HostCalls.closeQuietly(hostFd);
+        hostOpen = false;
         hostFd = -1;
+        released = true;
     }
 }

@@ -7,6 +7,7 @@ import dev.cryo.sentry.abi.SyscallError;
 import dev.cryo.sentry.mm.Usermem;
 import dev.cryo.sentry.vfs.FileDescription;
 import dev.cryo.sentry.vfs.Node;
+import dev.cryo.serializer.Savable;
 
 /**
  * Where the host has mounted one of its pseudo filesystems (/proc, /sys): an empty directory
@@ -14,7 +15,7 @@ import dev.cryo.sentry.vfs.Node;
  * processes, the cryo JVM's own environment, devices), and the program must see only its
  * sandbox; the Sentry serves its own /proc in a later release.
  */
-final class MaskedDirectory implements Node {
+public final class MaskedDirectory implements Node {
     private final String path;
     private final byte[] stat;
     private final byte[] statfs;
@@ -53,8 +54,9 @@ final class MaskedDirectory implements Node {
     @Override
     public void close() {}
 
-    /** An open masked directory: lists nothing. */
-    static final class Listing extends FileDescription {
+    /** An open masked directory: lists nothing. Saved whole: it holds no host resource. */
+    @Savable
+    public static final class Listing extends FileDescription {
         private String path;
         private byte[] stat;
 

@@ -1,0 +1,76 @@
+package dev.cryo.sentry.checkpoint;
+
+import dev.cryo.sentry.fs.dev.DevDevices;
+import dev.cryo.sentry.fs.dev.DevFile;
+import dev.cryo.sentry.fs.dev.Device;
+import dev.cryo.sentry.fs.host.HostDirectory;
+import dev.cryo.sentry.fs.host.HostFile;
+import dev.cryo.sentry.fs.host.HostFilesystem;
+import dev.cryo.sentry.fs.host.HostIdentity;
+import dev.cryo.sentry.fs.host.HostPathFile;
+import dev.cryo.sentry.fs.host.HostStdio;
+import dev.cryo.sentry.fs.host.MaskedDirectory;
+import dev.cryo.sentry.kernel.Credentials;
+import dev.cryo.sentry.kernel.Kernel;
+import dev.cryo.sentry.kernel.Limits;
+import dev.cryo.sentry.kernel.SignalAction;
+import dev.cryo.sentry.kernel.SyscallStats;
+import dev.cryo.sentry.kernel.Task;
+import dev.cryo.sentry.memory.MemoryFile;
+import dev.cryo.sentry.mm.MemoryManager;
+import dev.cryo.sentry.mm.Vma;
+import dev.cryo.sentry.vfs.FdTable;
+import dev.cryo.sentry.vfs.FileDescription;
+import dev.cryo.sentry.vfs.FsContext;
+import dev.cryo.sentry.vfs.VirtualFilesystem;
+import dev.cryo.serializer.ClassRegistry;
+
+/**
+ * Every class a kernel image may contain, with its id: the part of the image format that says
+ * what the bytes of the kernel-state section can become. Ids are forever: never renumber or
+ * reuse one; a class that goes away leaves its id unused. Each package has a block, with room
+ * to grow: kernel 100-149, memory 150-159, mm 160-199, vfs 200-249, fs.host 250-279,
+ * fs.dev 280-299, the rest (pipes, tmpfs, procfs, sockets...) from 300. Ids below 100 are the
+ * JDK types of {@link ClassRegistry#withJdkTypes()} (the registers are a plain long[]).
+ *
+ * <p>Abstract types and interfaces (FileDescription, Filesystem, Devices) are not registered:
+ * only the concrete classes that can stand in for them. An array of a class is its own class
+ * for Kryo and needs its own id. {@code SentryClassesTest} checks that the list covers the graph.
+ */
+public final class SentryClasses {
+    private SentryClasses() {}
+
+    public static ClassRegistry registry() {
+        return ClassRegistry.withJdkTypes()
+                // kernel
+                .register(100, Kernel.class)
+                .register(101, Task.class)
+                .register(102, Credentials.class)
+                .register(103, Limits.class)
+                .register(104, SignalAction.class)
+                .register(105, SignalAction[].class)
+                .register(106, SyscallStats.class)
+                // memory
+                .register(150, MemoryFile.class)
+                // mm
+                .register(160, MemoryManager.class)
+                .register(161, Vma.class)
+                // vfs
+                .register(200, VirtualFilesystem.class)
+                .register(201, FdTable.class)
+                .register(202, FileDescription[].class)
+                .register(203, FsContext.class)
+                // fs.host
+                .register(250, HostFilesystem.class)
+                .register(251, HostIdentity.class)
+                .register(252, HostFile.class)
+                .register(253, HostDirectory.class)
+                .register(254, HostPathFile.class)
+                .register(255, HostStdio.class)
+                .register(256, MaskedDirectory.Listing.class)
+                // fs.dev
+                .register(280, DevDevices.class)
+                .register(281, Device.class)
+                .register(282, DevFile.class);
+    }
+}
