@@ -80,7 +80,7 @@ public final class Kernel implements AfterLoad {
         this.platform = platform;
         this.vfs = vfs;
         this.dispatcher = dispatcher;
-        this.memoryFile = new MemoryFile();
+        this.memoryFile = new MemoryFile(MemoryFile.DEFAULT_CAPACITY);
         this.bootRealtime = System.currentTimeMillis() * 1_000_000L;
         this.bootMonotonic = System.nanoTime();
     }

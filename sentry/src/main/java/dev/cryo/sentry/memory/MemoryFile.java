@@ -41,10 +41,6 @@ public final class MemoryFile implements AutoCloseable, AfterLoad {
     @Rebuilt("the new memfd's mapping, made in afterLoad")
     private transient long base;
 
-    public MemoryFile() {
-        this(DEFAULT_CAPACITY);
-    }
-
     public MemoryFile(long capacity) {
         this.capacity = capacity;
         open();
@@ -187,10 +183,13 @@ public final class MemoryFile implements AutoCloseable, AfterLoad {
         Host.copy(base + fromOff, base + toOff, len);
     }
 
+    /** Releases the memfd and its mapping. Idempotent; a never-opened file (a failed load) has neither. */
     @Override
     public void close() {
-        Host.munmap(base, capacity);
-        Host.close(fd);
+        if (base != 0) Host.munmap(base, capacity);
+        if (fd > 0) Host.close(fd);
+        base = 0;
+        fd = -1;
     }
 
     public static long roundUp(long len) {

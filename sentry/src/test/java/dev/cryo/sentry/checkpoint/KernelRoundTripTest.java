@@ -52,7 +52,7 @@ class KernelRoundTripTest {
             k.stats().countEnosys(999);
 
             byte[] image = new StateCodec(SentryClasses.registry()).save(k);
-            r = new StateCodec(SentryClasses.registry()).load(image, Kernel.class, null);
+            r = new StateCodec(SentryClasses.registry()).load(image, Kernel.class, new Kernel.RestoreEnv(new NoPlatform(), null, null));
 
             assertEquals("saved", r.hostname());
             assertEquals(1L, r.stats().enosys().get(999L));
@@ -69,7 +69,7 @@ class KernelRoundTripTest {
             assertEquals(4, fds.get(fd).seek(0, 1));
 
             Files.writeString(file, "!", StandardOpenOption.APPEND);
-            Kernel changed = new StateCodec(SentryClasses.registry()).load(image, Kernel.class, null);
+            Kernel changed = new StateCodec(SentryClasses.registry()).load(image, Kernel.class, new Kernel.RestoreEnv(new NoPlatform(), null, null));
             try {
                 IllegalStateException e = assertThrows(IllegalStateException.class, () -> HostFiles.verifySame(changed, false));
                 assertEquals("host file " + file + " changed since the checkpoint (size/mtime)", e.getMessage());
