@@ -2,6 +2,7 @@ package dev.cryo.cli;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,8 +28,7 @@ final class Detach {
      * {@code sandbox-host --id ID}) and waits for it. Returns the exit status for {@code cryo}:
      * 0 once running (the id printed on {@code out}), else the start failure's status.
      */
-    static int start(StateDir states, String id, List<String> hostArgs, java.io.PrintWriter out,
-            java.io.PrintWriter err) throws IOException {
+    static int start(StateDir states, String id, List<String> hostArgs, PrintWriter out, PrintWriter err) throws IOException {
         if (id == null) {
             do {
                 id = StateDir.newId();

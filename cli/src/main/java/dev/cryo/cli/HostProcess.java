@@ -20,7 +20,8 @@ record HostProcess(long pid, long startTime) {
 
     /** Whether the process still runs (a zombie does not). */
     boolean alive() {
-        return pid > 0 && startTime(pid) == startTime;
+        long now = startTime(pid);
+        return now >= 0 && now == startTime;
     }
 
     /** The start time of {@code pid}, or -1 if there is no such live process. */

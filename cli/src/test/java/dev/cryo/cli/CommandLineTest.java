@@ -81,9 +81,10 @@ class CommandLineTest {
 
     @Test
     void aSandboxWhoseJvmDiedIsCorrectedToStopped() throws Exception {
-        Process p = new ProcessBuilder("true").start();
+        Process p = new ProcessBuilder("sleep", "60").start();
         long start = HostProcess.startTime(p.pid());
-        p.waitFor();
+        assertTrue(start >= 0 && new HostProcess(p.pid(), start).alive());
+        p.destroyForcibly().waitFor();
         StateDir states = new StateDir(root);
         Path dir = states.create("ghost");
         new SandboxState("ghost", new HostProcess(p.pid(), start), SandboxState.Status.RUNNING, SandboxState.now(),

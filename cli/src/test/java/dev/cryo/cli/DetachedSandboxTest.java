@@ -131,6 +131,25 @@ class DetachedSandboxTest {
     }
 
     @Test
+    void logsFollowsUntilTheSandboxStops() throws Exception {
+        String id = start("--", ticker.toString());
+        Thread killer = new Thread(() -> {
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                return;
+            }
+            new Cryo(root).run("kill", id, "KILL");
+        });
+        killer.start();
+        Cryo.Result r = cryo.run("logs", "--follow", id);
+        killer.join();
+        assertEquals("hi\n", r.out(), r.toString());
+        assertEquals(SandboxState.Status.STOPPED, state(id).status(), "--follow returned only once it stopped");
+        assertEquals("137\n", cryo.run("wait", id).out());
+    }
+
+    @Test
     void aSigkilledHostingJvmShowsAsStopped() throws Exception {
         String id = start("--id", "victim", "--", BUSYBOX.toString(), "sleep", "30");
         assertEquals("victim", id);
@@ -174,14 +193,15 @@ class DetachedSandboxTest {
     @Test
     void deleteRefusesARunningSandboxUnlessForced() throws Exception {
         String id = start("--", BUSYBOX.toString(), "sleep", "30");
-        ProcessHandle jvm = ProcessHandle.of(state(id).host().pid()).orElseThrow();
+        HostProcess jvm = state(id).host();
         Cryo.Result r = cryo.run("delete", id);
         assertEquals(125, r.status());
         assertEquals("cryo: sandbox " + id + " is running: stop it first, or use --force\n", r.err());
-        assertTrue(jvm.isAlive());
+        assertTrue(jvm.alive());
         r = cryo.run("delete", "--force", id);
         assertEquals(0, r.status(), r.toString());
-        assertFalse(jvm.isAlive(), "the hosting JVM is gone");
+        // (a zombie until this JVM, its parent here, reaps it: not alive for cryo)
+        assertFalse(jvm.alive(), "the hosting JVM is gone");
         assertFalse(Files.exists(root.resolve(id)));
     }
 

@@ -17,9 +17,10 @@ class HostProcessTest {
 
     @Test
     void anEndedProcessIsNotAlive() throws Exception {
-        Process p = new ProcessBuilder("true").start();
+        Process p = new ProcessBuilder("sleep", "60").start();
         long start = HostProcess.startTime(p.pid());
-        p.waitFor();
+        assertTrue(start >= 0 && new HostProcess(p.pid(), start).alive());
+        p.destroyForcibly().waitFor();
         assertFalse(new HostProcess(p.pid(), start).alive());
         assertEquals(-1, HostProcess.startTime(p.pid()));
     }
