@@ -56,6 +56,17 @@ final class ControlServer {
         return cs;
     }
 
+    /**
+     * Returns once no request is being handled or answered. The sandbox stops as a result of a
+     * request (kill, checkpoint) before the request returns, so the JVM must not exit until the
+     * client has its "ok": otherwise it sees the connection close and thinks the request failed.
+     */
+    void quiesce() {
+        synchronized (opLock) {
+            // nothing: taking the lock is the point
+        }
+    }
+
     /** Stops accepting and removes the socket, so that clients see the sandbox is gone. */
     void close() {
         try {
@@ -92,16 +103,17 @@ final class ControlServer {
                 while (ch.read(buf) >= 0) buf.clear(); // until the client goes away or we exit
                 return;
             }
-            String answer;
-            try {
-                synchronized (opLock) {
+            // The answer is sent under the lock too: see quiesce.
+            synchronized (opLock) {
+                String answer;
+                try {
                     handle(line, ch);
+                    answer = "ok";
+                } catch (RuntimeException | IOException e) {
+                    answer = "error " + message(e);
                 }
-                answer = "ok";
-            } catch (RuntimeException | IOException e) {
-                answer = "error " + message(e);
+                reply(ch, answer);
             }
-            reply(ch, answer);
         } catch (IOException e) {
             // the client went away
         }

@@ -57,6 +57,7 @@ final class SandboxHost implements Callable<Integer> {
     private SandboxState state; // guarded by this
     private boolean finished; // guarded by this: the last state is written, nothing may change it
     private Path checkpointImage; // guarded by this: where a stopping checkpoint is writing
+    private volatile boolean exited; // runToExit has returned
 
     @Override
     public Integer call() {
@@ -91,6 +92,8 @@ final class SandboxHost implements Callable<Integer> {
                 return startFailed("control socket: " + Main.describe(e), 125);
             }
             int status = sandbox.runToExit();
+            exited = true; // refuse new requests, then let the one in flight answer
+            server.quiesce();
             synchronized (this) {
                 finished = true;
                 state = status == Sandbox.CHECKPOINTED ? state.checkpointed(checkpointImage == null ? null : checkpointImage.toString())
@@ -129,7 +132,7 @@ final class SandboxHost implements Callable<Integer> {
     // ---- for the ControlServer's threads
 
     synchronized boolean live() {
-        return !finished && state.status().live();
+        return !exited && !finished && state.status().live();
     }
 
     synchronized void setStatus(SandboxState.Status s) {
