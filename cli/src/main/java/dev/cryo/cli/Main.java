@@ -2,15 +2,42 @@ package dev.cryo.cli;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.NoSuchFileException;
 import java.util.Properties;
+import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** The {@code cryo} command: a picocli dispatcher over the subcommands, runc/runsc style. */
 @Command(name = "cryo", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "A checkpointable sandbox for untrusted Linux x86-64 programs.",
-        subcommands = {RunCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, PsCommand.class, LogsCommand.class, WaitCommand.class, KillCommand.class,
+            PauseCommand.class, ResumeCommand.class, DeleteCommand.class, CheckpointCommand.class,
+            RestoreCommand.class, SandboxHost.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
+    @Option(names = "--root", paramLabel = "DIR",
+            description = "State directory (default: /run/cryo for root, $XDG_RUNTIME_DIR/cryo otherwise).")
+    String root;
+
+    /** Where bytes that are not ours to decode (a sandbox's log) go; flush {@code getOut()} first. */
+    private OutputStream rawOut = System.out;
+
+    OutputStream rawOut() {
+        return rawOut;
+    }
+
+    /** Where this invocation keeps its sandboxes' state. */
+    StateDir stateDir() {
+        return StateDir.of(root);
+    }
+
     /** With no command, prints the usage, as runc and docker do. */
     @Override
     public void run() {
@@ -21,23 +48,57 @@ public final class Main implements Runnable {
     static Prewarm prewarm;
 
     public static void main(String[] args) {
-        if (args.length > 0 && args[0].equals("run") && System.getProperty("cryo.noprewarm") == null) prewarm = Prewarm.start();
+        if (runsSandboxHere(args) && System.getProperty("cryo.noprewarm") == null) prewarm = Prewarm.start();
         System.exit(execute(args));
+    }
+
+    /** Whether this command runs a sandbox in this JVM (then {@link Prewarm} pays off). */
+    private static boolean runsSandboxHere(String[] args) {
+        int i = 0;
+        while (i < args.length && args[i].startsWith("--root")) i += args[i].contains("=") ? 1 : 2;
+        if (i >= args.length || !Set.of("run", "restore", "sandbox-host").contains(args[i])) return false;
+        for (int j = i + 1; j < args.length && !args[j].equals("--"); j++) {
+            if (args[j].equals("-d") || args[j].equals("--detach")) return false;
+        }
+        return true;
     }
 
     /** Runs the command line; returns the process exit status. */
     public static int execute(String... args) {
-        CommandLine cl = new CommandLine(new Main());
+        return execute(null, null, args);
+    }
+
+    /** As {@link #execute(String...)}, printing to {@code out} and {@code err} (null: System's). */
+    static int execute(OutputStream out, OutputStream err, String... args) {
+        Main main = new Main();
+        CommandLine cl = new CommandLine(main);
+        if (out != null) {
+            main.rawOut = out;
+            cl.setOut(new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true));
+        }
+        if (err != null) cl.setErr(new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true));
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-            cmd.getErr().println("cryo: " + (ex.getMessage() == null ? ex.toString() : ex.getMessage()));
-            return 125;
+            cmd.getErr().println("cryo: " + describe(ex));
+            cmd.getErr().flush();
+            return ex instanceof CryoException c ? c.status() : 125;
         });
         cl.setParameterExceptionHandler((ex, a) -> {
             ex.getCommandLine().getErr().println("cryo: " + ex.getMessage());
             ex.getCommandLine().getErr().println("Try 'cryo help' for more information.");
             return 125;
         });
-        return cl.execute(args);
+        int status = cl.execute(args);
+        cl.getOut().flush();
+        cl.getErr().flush();
+        return status;
+    }
+
+    /** One line for the user about {@code e}: the JDK's file exceptions say only the path. */
+    static String describe(Throwable e) {
+        if (e instanceof NoSuchFileException f) return f.getFile() + ": no such file or directory";
+        if (e instanceof AccessDeniedException f) return f.getFile() + ": permission denied";
+        if (e instanceof FileAlreadyExistsException f) return f.getFile() + ": file exists";
+        return e.getMessage() == null ? e.toString() : e.getMessage();
     }
 
     /** Reads the version Maven wrote at build time. */

@@ -5,20 +5,27 @@ import dev.cryo.platform.ptrace.PtracePlatform;
 import dev.cryo.sentry.Sandbox;
 import dev.cryo.sentry.SandboxConfig;
 import dev.cryo.sentry.syscalls.SyscallTable;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code cryo run [options] -- PROGRAM [ARGS...]}: runs PROGRAM in a new sandbox in the
  * foreground and exits with its status (128+N when signal N killed it, as shells report).
  * Status 125 means cryo itself failed, 126 that the program could not be executed, 127 that it
- * was not found (docker run's convention).
+ * was not found (docker run's convention). With {@code -d} it starts the sandbox in a background
+ * JVM instead ({@link Detach}), prints its id and exits 0; see {@code cryo ps}, {@code logs},
+ * {@code wait}, {@code kill}.
  */
-@Command(name = "run", description = "Run a program in a new sandbox, in the foreground.",
+@Command(name = "run", description = "Run a program in a new sandbox, in the foreground (-d: in the background).",
         mixinStandardHelpOptions = true)
 final class RunCommand implements Callable<Integer> {
     @Option(names = "--rootfs", paramLabel = "DIR", description = "Root filesystem (default: the host's /, read-only).")
@@ -36,11 +43,26 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--no-enosys-report", description = "Do not report unimplemented system calls at exit.")
     boolean noEnosysReport;
 
+    @Option(names = {"-d", "--detach"}, description = "Run in the background; print the sandbox's id.")
+    boolean detach;
+
+    @Option(names = "--id", paramLabel = "NAME",
+            description = "The detached sandbox's id (default: 12 random hex digits).")
+    String id;
+
+    @ParentCommand
+    Main main;
+
+    @Spec
+    CommandSpec spec;
+
     @Parameters(arity = "1..*", paramLabel = "PROGRAM [ARGS...]", description = "The program and its arguments.")
     List<String> command;
 
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
+        if (detach) return detached();
+        if (id != null) throw new CryoException("--id needs -d (a foreground sandbox has no id)");
         SandboxConfig config = new SandboxConfig(rootfs, command, SandboxConfig.environment(env), cwd,
                 strace ? System.err : null);
         int status;
@@ -59,5 +81,24 @@ final class RunCommand implements Callable<Integer> {
         }
         System.out.flush();
         return status;
+    }
+
+    /** Starts the sandbox in a background JVM with the same settings. */
+    private int detached() throws IOException {
+        SandboxConfig.environment(env); // a bad --env is refused here, not in the log
+        if (id != null) StateDir.checkId(id);
+        List<String> args = new ArrayList<>();
+        args.add("--rootfs");
+        args.add(Path.of(rootfs).toAbsolutePath().normalize().toString()); // the JVM runs in "/"
+        for (String kv : env) {
+            args.add("--env");
+            args.add(kv);
+        }
+        args.add("--cwd");
+        args.add(cwd);
+        if (strace) args.add("--strace");
+        args.add("--");
+        args.addAll(command);
+        return Detach.start(main.stateDir(), id, args, spec.commandLine().getOut(), spec.commandLine().getErr());
     }
 }

@@ -1,0 +1,191 @@
+package dev.cryo.cli;
+
+import dev.cryo.sentry.Sandbox;
+import dev.cryo.sentry.abi.Signals;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+
+/**
+ * Serves {@code control.sock} in the JVM that hosts a sandbox, on its own threads while the main
+ * thread runs the sandbox. One request per connection, one line of UTF-8:
+ * <pre>
+ *   pause | resume | kill SIGNO | checkpoint LEAVE_RUNNING(0|1) IMAGE_DIR | wait
+ * </pre>
+ * answered by {@code ok} or {@code error MESSAGE}, after which the server closes the connection.
+ * {@code wait} is never answered: the connection ends when the JVM does. Who may connect is
+ * decided by the directory's mode (0700), as for runc's and containerd's sockets.
+ */
+final class ControlServer {
+    private final SandboxHost host;
+    private final Sandbox sandbox;
+    private final Path socket;
+    private final ServerSocketChannel server;
+    /** Control operations run one at a time: a pause must not race a checkpoint. */
+    private final Object opLock = new Object();
+
+    private ControlServer(SandboxHost host, Sandbox sandbox, Path socket, ServerSocketChannel server) {
+        this.host = host;
+        this.sandbox = sandbox;
+        this.socket = socket;
+        this.server = server;
+    }
+
+    /** Binds the socket in {@code dir} and starts accepting on a daemon thread. */
+    static ControlServer start(SandboxHost host, Sandbox sandbox, Path dir) throws IOException {
+        Path socket = dir.resolve(StateDir.SOCKET);
+        Files.deleteIfExists(socket);
+        ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        server.bind(UnixDomainSocketAddress.of(socket));
+        Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
+        ControlServer cs = new ControlServer(host, sandbox, socket, server);
+        Thread t = new Thread(cs::acceptLoop, "cryo-control");
+        t.setDaemon(true);
+        t.start();
+        return cs;
+    }
+
+    /**
+     * Returns once no request is being handled or answered. The sandbox stops as a result of a
+     * request (kill, checkpoint) before the request returns, so the JVM must not exit until the
+     * client has its "ok": otherwise it sees the connection close and thinks the request failed.
+     */
+    void quiesce() {
+        synchronized (opLock) {
+            // nothing: taking the lock is the point
+        }
+    }
+
+    /** Stops accepting and removes the socket, so that clients see the sandbox is gone. */
+    void close() {
+        try {
+            server.close();
+            Files.deleteIfExists(socket);
+        } catch (IOException e) {
+            // the JVM is exiting; a stale socket is detected by the pid check
+        }
+    }
+
+    private void acceptLoop() {
+        while (true) {
+            SocketChannel ch;
+            try {
+                ch = server.accept();
+            } catch (ClosedChannelException e) {
+                return;
+            } catch (IOException e) {
+                continue;
+            }
+            Thread t = new Thread(() -> serve(ch), "cryo-control-conn");
+            t.setDaemon(true);
+            t.start();
+        }
+    }
+
+    private void serve(SocketChannel ch) {
+        try (ch) {
+            BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(ch), StandardCharsets.UTF_8));
+            String line = in.readLine();
+            if (line == null) return;
+            if (line.equals("wait")) {
+                ByteBuffer buf = ByteBuffer.allocate(64);
+                while (ch.read(buf) >= 0) buf.clear(); // until the client goes away or we exit
+                return;
+            }
+            // The answer is sent under the lock too: see quiesce.
+            synchronized (opLock) {
+                String answer;
+                try {
+                    handle(line, ch);
+                    answer = "ok";
+                } catch (RuntimeException | IOException e) {
+                    answer = "error " + message(e);
+                }
+                reply(ch, answer);
+            }
+        } catch (IOException e) {
+            // the client went away
+        }
+    }
+
+    private void handle(String line, SocketChannel ch) throws IOException {
+        String[] w = line.split(" ", 3);
+        switch (w[0]) {
+            case "pause" -> {
+                requireLive();
+                sandbox.pause();
+                host.setStatus(SandboxState.Status.PAUSED);
+            }
+            case "resume" -> {
+                requireLive();
+                sandbox.resume();
+                host.setStatus(SandboxState.Status.RUNNING);
+            }
+            case "kill" -> {
+                int sig = Integer.parseInt(w[1]);
+                if (!Signals.valid(sig)) throw new IllegalArgumentException("invalid signal " + sig);
+                requireLive();
+                try {
+                    sandbox.kill(sig);
+                } catch (UnsupportedOperationException e) {
+                    killByExiting(sig, ch, e);
+                }
+            }
+            case "checkpoint" -> {
+                requireLive();
+                boolean leaveRunning = w[1].equals("1");
+                Path image = Path.of(w[2]);
+                if (!leaveRunning) host.checkpointingTo(image);
+                try {
+                    sandbox.checkpoint(image, leaveRunning);
+                } catch (RuntimeException | IOException e) {
+                    if (!leaveRunning) host.checkpointingTo(null);
+                    throw e;
+                }
+            }
+            default -> throw new IllegalArgumentException("unknown request '" + w[0] + "'");
+        }
+    }
+
+    /**
+     * Until the Sentry delivers signals ({@link Sandbox#kill} is being built), a signal whose
+     * default action ends a process ends the sandbox by ending this JVM: its stubs die with it
+     * (PTRACE_O_EXITKILL), and the status is what Linux would report, 128+signal.
+     */
+    private void killByExiting(int sig, SocketChannel ch, UnsupportedOperationException why) throws IOException {
+        boolean terminates = !Signals.defaultIgnore(sig) && sig != Signals.SIGCONT && sig != Signals.SIGSTOP
+                && sig != Signals.SIGTSTP && sig != Signals.SIGTTIN && sig != Signals.SIGTTOU;
+        if (!terminates) throw why;
+        host.exitNow(128 + sig, () -> {
+            try {
+                reply(ch, "ok");
+            } catch (IOException e) {
+                // the client went away; the sandbox ends all the same
+            }
+            close();
+        });
+    }
+
+    private void requireLive() {
+        if (!host.live()) throw new IllegalStateException("sandbox is not running");
+    }
+
+    private static void reply(SocketChannel ch, String answer) throws IOException {
+        ch.write(ByteBuffer.wrap((answer.replace('\n', ' ') + "\n").getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static String message(Exception e) {
+        return e.getMessage() != null ? e.getMessage() : e.toString();
+    }
+}

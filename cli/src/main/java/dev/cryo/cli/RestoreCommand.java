@@ -1,0 +1,74 @@
+package dev.cryo.cli;
+
+import dev.cryo.platform.PlatformException;
+import dev.cryo.platform.ptrace.PtracePlatform;
+import dev.cryo.sentry.Sandbox;
+import dev.cryo.sentry.syscalls.SyscallTable;
+import dev.cryo.serializer.ImageException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code cryo restore --image DIR [-d [--id NAME]] [--accept-changed-files]}: brings a
+ * checkpointed sandbox back. In the foreground it runs in this process and exits with the
+ * program's status, as {@code cryo run} does; with {@code -d} it runs in a background JVM like
+ * {@code run -d}. An {@code --id} naming a checkpointed sandbox takes that sandbox's place.
+ */
+@Command(name = "restore", description = "Restore a sandbox from a checkpoint image.", mixinStandardHelpOptions = true)
+final class RestoreCommand extends ControlCommand {
+    @Option(names = "--image", required = true, paramLabel = "DIR", description = "The image to restore.")
+    String image;
+
+    @Option(names = {"-d", "--detach"}, description = "Run in the background; print the sandbox's id.")
+    boolean detach;
+
+    @Option(names = "--id", paramLabel = "NAME", description = "The detached sandbox's id (default: a new one).")
+    String id;
+
+    @Option(names = "--accept-changed-files",
+            description = "Reopen host files even if their size or modification time changed.")
+    boolean acceptChangedFiles;
+
+    @Option(names = "--strace", description = "Print each system call with its arguments and result on stderr.")
+    boolean strace;
+
+    @Override
+    public Integer call() throws IOException {
+        Path dir = Path.of(image).toAbsolutePath().normalize();
+        if (!Files.isDirectory(dir)) throw new CryoException("no image at " + image);
+        if (detach) return detached(dir);
+        if (id != null) throw new CryoException("--id needs -d (a foreground sandbox has no id)");
+        SyscallTable table = Main.prewarm != null ? Main.prewarm.table() : SyscallTable.standard();
+        int status;
+        try (Sandbox sandbox = Sandbox.restore(PtracePlatform.create(), dir,
+                new Sandbox.RestoreOptions(acceptChangedFiles, strace ? System.err : null, table))) {
+            status = sandbox.runToExit();
+        } catch (ImageException e) {
+            throw new CryoException("restore: " + e.getMessage());
+        } catch (PlatformException e) {
+            throw new CryoException(e.getMessage());
+        }
+        System.out.flush();
+        return status == Sandbox.CHECKPOINTED ? 0 : status;
+    }
+
+    private int detached(Path dir) throws IOException {
+        if (id != null) {
+            StateDir.checkId(id);
+            if (Files.isDirectory(states().dir(id))) {
+                SandboxState old = states().find(id);
+                if (old.status() != SandboxState.Status.CHECKPOINTED) throw new CryoException("sandbox already exists: " + id);
+                states().remove(id);
+            }
+        }
+        List<String> args = new ArrayList<>(List.of("--restore", dir.toString()));
+        if (acceptChangedFiles) args.add("--accept-changed-files");
+        if (strace) args.add("--strace");
+        return Detach.start(states(), id, args, out(), err());
+    }
+}
