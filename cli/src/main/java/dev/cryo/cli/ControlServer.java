@@ -136,11 +136,7 @@ final class ControlServer {
                 int sig = Integer.parseInt(w[1]);
                 if (!Signals.valid(sig)) throw new IllegalArgumentException("invalid signal " + sig);
                 requireLive();
-                try {
-                    sandbox.kill(sig);
-                } catch (UnsupportedOperationException e) {
-                    killByExiting(sig, ch, e);
-                }
+                sandbox.kill(sig);
             }
             case "checkpoint" -> {
                 requireLive();
@@ -156,25 +152,6 @@ final class ControlServer {
             }
             default -> throw new IllegalArgumentException("unknown request '" + w[0] + "'");
         }
-    }
-
-    /**
-     * Until the Sentry delivers signals ({@link Sandbox#kill} is being built), a signal whose
-     * default action ends a process ends the sandbox by ending this JVM: its stubs die with it
-     * (PTRACE_O_EXITKILL), and the status is what Linux would report, 128+signal.
-     */
-    private void killByExiting(int sig, SocketChannel ch, UnsupportedOperationException why) throws IOException {
-        boolean terminates = !Signals.defaultIgnore(sig) && sig != Signals.SIGCONT && sig != Signals.SIGSTOP
-                && sig != Signals.SIGTSTP && sig != Signals.SIGTTIN && sig != Signals.SIGTTOU;
-        if (!terminates) throw why;
-        host.exitNow(128 + sig, () -> {
-            try {
-                reply(ch, "ok");
-            } catch (IOException e) {
-                // the client went away; the sandbox ends all the same
-            }
-            close();
-        });
     }
 
     private void requireLive() {

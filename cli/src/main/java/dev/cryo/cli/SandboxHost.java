@@ -77,7 +77,7 @@ final class SandboxHost implements Callable<Integer> {
             return startFailed(e.getMessage(), e.exitStatus());
         } catch (ImageException e) {
             return startFailed("restore: " + e.getMessage(), 125);
-        } catch (PlatformException | UnsupportedOperationException | IllegalArgumentException e) {
+        } catch (PlatformException | IllegalArgumentException e) {
             return startFailed(Main.describe(e), 125);
         }
         try (sandbox) {
@@ -144,21 +144,6 @@ final class SandboxHost implements Callable<Integer> {
     /** Where the checkpoint now being taken writes, if it stops the sandbox (null: none is). */
     synchronized void checkpointingTo(Path image) {
         checkpointImage = image;
-    }
-
-    /**
-     * Records {@code status} and ends this JVM at once (after {@code last}, which answers the
-     * client), unless the sandbox has already stopped by itself.
-     */
-    synchronized void exitNow(int status, Runnable last) {
-        if (finished) return;
-        finished = true;
-        state = state.stopped(status, null);
-        writeLocked();
-        last.run();
-        System.out.flush();
-        System.err.flush();
-        Runtime.getRuntime().halt(status);
     }
 
     private void writeLocked() {

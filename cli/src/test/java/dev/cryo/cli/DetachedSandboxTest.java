@@ -205,8 +205,6 @@ class DetachedSandboxTest {
         assertFalse(Files.exists(root.resolve(id)));
     }
 
-    // pending: Sandbox.pause/resume are being built (they throw UnsupportedOperationException)
-    @Tag("pending")
     @Test
     void pauseAndResume() throws Exception {
         String id = start("--", ticker.toString());
@@ -219,8 +217,6 @@ class DetachedSandboxTest {
         assertTrue(cryo.run("ps").out().lines().anyMatch(l -> l.startsWith(id) && l.contains(" running ")));
     }
 
-    // pending: Sandbox.checkpoint/restore are being built
-    @Tag("pending")
     @Test
     void checkpointStopsThenRestoreDetachedTakesItsPlace() throws Exception {
         String id = start("--id", "cp", "--", ticker.toString());
@@ -240,8 +236,6 @@ class DetachedSandboxTest {
         assertEquals("137\n", cryo.run("wait", id).out());
     }
 
-    // pending: Sandbox.checkpoint/restore are being built
-    @Tag("pending")
     @Test
     void checkpointLeaveRunningThenRestoreInTheForeground() throws Exception {
         String id = start("--", BUSYBOX.toString(), "sleep", "1");
