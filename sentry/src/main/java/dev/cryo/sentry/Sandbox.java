@@ -41,6 +41,8 @@ public final class Sandbox implements AutoCloseable {
 
     /** A restored sandbox's init must be attached to a new stub on the thread that runs it. */
     private final boolean restored;
+    /** How the restore went, for CRYO_TIMINGS (null for a new sandbox). */
+    private Restorer.Restored restoreTimings;
 
     private Sandbox(Kernel kernel, Task init, boolean restored) {
         this.kernel = kernel;
@@ -93,7 +95,11 @@ public final class Sandbox implements AutoCloseable {
      * {@link #CHECKPOINTED} if a checkpoint stopped it.
      */
     public int runToExit() {
-        if (restored) kernel.resumeOnThisThread(init);
+        if (restored) {
+            long t = System.nanoTime();
+            kernel.resumeOnThisThread(init);
+            if (restoreTimings != null && System.getenv("CRYO_TIMINGS") != null) printTimings(System.nanoTime() - t);
+        }
         int ws = init.run();
         if (init.checkpointed()) return CHECKPOINTED;
         int sig = ws & 0x7f;
@@ -168,9 +174,12 @@ public final class Sandbox implements AutoCloseable {
     public static Sandbox restore(Platform platform, java.nio.file.Path imageDir, RestoreOptions options)
             throws ImageException {
         Kernel.RestoreEnv env = new Kernel.RestoreEnv(platform, new Dispatcher(options.table()), options.strace());
-        Kernel kernel = Restorer.load(imageDir, env, options.acceptChangedFiles());
+        Restorer.Restored r = Restorer.load(imageDir, env, options.acceptChangedFiles());
+        Kernel kernel = r.kernel();
         Task init = kernel.tasks().values().iterator().next();
-        return new Sandbox(kernel, init, true);
+        Sandbox sb = new Sandbox(kernel, init, true);
+        sb.restoreTimings = r;
+        return sb;
     }
 
     /**
@@ -181,6 +190,19 @@ public final class Sandbox implements AutoCloseable {
      * @param table the syscall table (prebuilt, or {@link SyscallTable#standard()})
      */
     public record RestoreOptions(boolean acceptChangedFiles, PrintStream strace, SyscallTable table) {}
+
+    /**
+     * With CRYO_TIMINGS set, the restore's breakdown on stderr: JVM start (process start to
+     * main), then each step, in ms. For the benchmarks.
+     */
+    private void printTimings(long resumeNanos) {
+        long jvm = ProcessHandle.current().info().startInstant()
+                .map(s -> java.time.Duration.between(s, java.time.Instant.now()).toMillis()).orElse(-1L);
+        Restorer.Restored r = restoreTimings;
+        System.err.printf("cryo: restore timings: since process start %d ms; image check %.1f ms, graph load %.1f ms,"
+                + " memory load %.1f ms, host files %.1f ms, resume %.1f ms%n", jvm, r.checkNanos() / 1e6,
+                r.graphNanos() / 1e6, r.memoryNanos() / 1e6, r.filesNanos() / 1e6, resumeNanos / 1e6);
+    }
 
     /** Writes which unimplemented syscalls the program called, if any. */
     public void reportEnosys(PrintStream out) {
