@@ -1,0 +1,67 @@
+package dev.cryo.sentry.checkpoint;
+
+import dev.cryo.platform.AddressSpace;
+import dev.cryo.platform.Context;
+import dev.cryo.platform.Event;
+import dev.cryo.platform.Platform;
+
+/** A platform whose address spaces map nothing and whose contexts never run. */
+final class NoPlatform implements Platform {
+    @Override
+    public String name() {
+        return "none";
+    }
+
+    @Override
+    public long minUserAddress() {
+        return 0x10000;
+    }
+
+    @Override
+    public long maxUserAddress() {
+        return 0x7fff_ffff_f000L;
+    }
+
+    @Override
+    public AddressSpace newAddressSpace(int memoryFd) {
+        return new AddressSpace() {
+            @Override
+            public void map(long addr, long len, int prot, long fileOffset) {}
+
+            @Override
+            public void unmap(long addr, long len) {}
+
+            @Override
+            public void protect(long addr, long len, int prot) {}
+
+            @Override
+            public Context mainContext() {
+                return new Context() {
+                    @Override
+                    public Event run(long[] regs) {
+                        throw new UnsupportedOperationException("runs nothing");
+                    }
+
+                    @Override
+                    public byte[] fpState() {
+                        return new byte[0];
+                    }
+
+                    @Override
+                    public void setFpState(byte[] xsave) {}
+
+                    @Override
+                    public long cpuTimeNanos() {
+                        return 0;
+                    }
+
+                    @Override
+                    public void interrupt() {}
+                };
+            }
+
+            @Override
+            public void close() {}
+        };
+    }
+}
