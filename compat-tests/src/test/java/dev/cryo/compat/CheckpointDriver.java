@@ -15,6 +15,7 @@ import java.util.List;
  *
  * <pre>
  * run MILLIS IMAGE -- PROGRAM ARGS   start PROGRAM, checkpoint it into IMAGE after MILLIS ms
+ * run-leave MILLIS IMAGE -- ...      the same, with --leave-running: the program then goes on
  * restore IMAGE MILLIS NEXT          restore IMAGE; after MILLIS ms checkpoint into NEXT, or,
  *                                    with MILLIS = -1, run to the end
  * </pre>
@@ -25,7 +26,8 @@ public final class CheckpointDriver {
         Sandbox sb;
         long millis;
         Path next;
-        if (args[0].equals("run")) {
+        boolean leave = args[0].equals("run-leave");
+        if (args[0].startsWith("run")) {
             millis = Long.parseLong(args[1]);
             next = Path.of(args[2]);
             List<String> argv = Arrays.asList(args).subList(4, args.length);
@@ -43,7 +45,7 @@ public final class CheckpointDriver {
             checkpointer = new Thread(() -> {
                 try {
                     Thread.sleep(millis);
-                    target.checkpoint(next, false);
+                    target.checkpoint(next, leave);
                 } catch (Exception e) {
                     e.printStackTrace();
                     System.exit(99);

@@ -89,6 +89,45 @@ class CheckpointRestoreTest {
         for (int i = 0; i <= 4; i++) deleteImage(dir.resolve("img" + i));
     }
 
+    /** cwd, umask, rlimits, signal dispositions and mask, environment and a file offset survive, mid-sleep. */
+    @Test
+    void processStateSurvivesACheckpointInASleep() throws Exception {
+        String prog = CompatEnv.compiled("survive");
+        Path dir = Files.createTempDirectory(CompatEnv.work(), "survive");
+        Path expected = dir.resolve("native");
+        ProcessBuilder pb = new ProcessBuilder(prog, "100").redirectOutput(expected.toFile());
+        pb.environment().clear();
+        for (String kv : Runner.BASE_ENV) pb.environment().put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+        Process p = pb.start();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        Path out = dir.resolve("out");
+        Files.createFile(out);
+        assertEquals(0, driver(out, "run", "400", dir.resolve("img").toString(), "--", prog, "100"));
+        assertEquals(0, driver(out, "restore", dir.resolve("img").toString(), "-1"));
+        assertEquals(Files.readString(expected), Files.readString(out));
+    }
+
+    /** --leave-running: the original goes on, and the restored copy continues from the saved value. */
+    @Test
+    void leaveRunningGivesTwoIndependentCopies() throws Exception {
+        String counter = CompatEnv.compiled("counter");
+        Path dir = Files.createTempDirectory(CompatEnv.work(), "leave");
+        Path original = dir.resolve("original");
+        Files.createFile(original);
+        assertEquals(0, driver(original, "run-leave", "500", dir.resolve("img").toString(), "--", counter, "100"));
+        List<String> all = Files.readAllLines(original);
+        assertEquals(101, all.size(), "the original ran to its end");
+        for (int i = 0; i <= 100; i++) assertEquals(Integer.toString(i), all.get(i));
+        Path copy = dir.resolve("copy");
+        Files.createFile(copy);
+        assertEquals(0, driver(copy, "restore", dir.resolve("img").toString(), "-1"));
+        List<String> rest = Files.readAllLines(copy);
+        assertTrue(rest.size() > 10 && rest.size() < 101, "the copy continued from the middle: " + rest.size());
+        int first = Integer.parseInt(rest.get(0));
+        for (int i = 0; i < rest.size(); i++) assertEquals(Integer.toString(first + i), rest.get(i));
+        assertEquals("100", rest.get(rest.size() - 1));
+    }
+
     private static void deleteImage(Path img) throws Exception {
         try (var files = Files.list(img)) {
             for (Path f : (Iterable<Path>) files::iterator) Files.delete(f);
