@@ -21,12 +21,19 @@ class CheckpointRestoreTest {
 
     /** Runs the driver in a new JVM; its stdout (the program's) is appended to {@code out}. */
     private static int driver(Path out, String... args) throws Exception {
+        return driver(out, new File("/dev/null"), args);
+    }
+
+    /** As {@link #driver(Path, String...)}, with stdin from {@code input}, or an idle pipe if null. */
+    private static int driver(Path out, File input, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
                 CheckpointDriver.class.getName()));
         cmd.addAll(List.of(args));
         Path err = out.resolveSibling(out.getFileName() + ".stderr");
-        Process p = new ProcessBuilder(cmd).redirectInput(new File("/dev/null"))
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        if (input != null) pb.redirectInput(input);
+        Process p = pb
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()))
                 .redirectError(ProcessBuilder.Redirect.appendTo(err.toFile())).start();
         if (!p.waitFor(60, TimeUnit.SECONDS)) {
@@ -126,6 +133,20 @@ class CheckpointRestoreTest {
         int first = Integer.parseInt(rest.get(0));
         for (int i = 0; i < rest.size(); i++) assertEquals(Integer.toString(first + i), rest.get(i));
         assertEquals("100", rest.get(rest.size() - 1));
+    }
+
+    /** A program blocked reading stdin is checkpointed waiting and reads the restorer's stdin. */
+    @Test
+    void aReadOnStdinWaitsAcrossACheckpoint() throws Exception {
+        String prog = CompatEnv.compiled("readline");
+        Path dir = Files.createTempDirectory(CompatEnv.work(), "stdin");
+        Path out = dir.resolve("out");
+        Files.createFile(out);
+        assertEquals(0, driver(out, (File) null, "run", "500", dir.resolve("img").toString(), "--", prog));
+        Path input = dir.resolve("input");
+        Files.writeString(input, "hello\n");
+        assertEquals(0, driver(out, input.toFile(), "restore", dir.resolve("img").toString(), "-1"));
+        assertEquals("waiting\ngot: hello\n", Files.readString(out));
     }
 
     private static void deleteImage(Path img) throws Exception {

@@ -4,6 +4,7 @@ import static dev.cryo.sentry.abi.Errno.ENOTTY;
 
 import dev.cryo.platform.host.Host;
 import dev.cryo.platform.host.HostException;
+import dev.cryo.sentry.abi.Errno;
 import dev.cryo.sentry.abi.SyscallError;
 import dev.cryo.sentry.host.HostErrors;
 import dev.cryo.sentry.mm.Usermem;
@@ -93,10 +94,37 @@ public final class HostStdio extends FileDescription implements AfterLoad {
     @Override
     public long read(Usermem mem, long addr, long len) {
         int fd = fd();
+        if ((flags & OpenFlags.O_NONBLOCK) == 0) waitReadable(fd);
         try {
             return mem.visit(addr, len, true, (h, n) -> Host.read(fd, h, n));
         } catch (HostException e) {
             throw HostErrors.toGuest(e);
+        }
+    }
+
+    /**
+     * Blocks until the host descriptor has input, in short polls, so that a freeze (which
+     * interrupts the task's thread) is never held up by a program waiting on its terminal or
+     * pipe: the read gives way with ERESTARTSYS and runs again after the restore or thaw.
+     */
+    private static void waitReadable(int fd) {
+        long pfd = Host.allocate(8);
+        try {
+            while (true) {
+                Host.putInt(pfd, fd);
+                Host.putInt(pfd + 4, 1); // events = POLLIN, revents = 0
+                int n;
+                try {
+                    n = Host.poll(pfd, 1, 100);
+                } catch (HostException e) {
+                    if (e.errno() == 4 /* EINTR */) continue;
+                    throw HostErrors.toGuest(e);
+                }
+                if (n > 0) return; // readable, at EOF, or in error: read() tells which
+                if (Thread.interrupted()) throw SyscallError.of(Errno.ERESTARTSYS);
+            }
+        } finally {
+            Host.free(pfd);
         }
     }
 
