@@ -5,6 +5,7 @@ import dev.cryo.sentry.abi.Errno;
 import dev.cryo.sentry.abi.SyscallError;
 import dev.cryo.sentry.abi.Sysno;
 import dev.cryo.sentry.checkpoint.Checkpointer;
+import dev.cryo.sentry.checkpoint.ImageDirectory;
 import dev.cryo.sentry.checkpoint.Restorer;
 import dev.cryo.serializer.ImageException;
 import dev.cryo.sentry.fs.Filesystems;
@@ -155,7 +156,7 @@ public final class Sandbox implements AutoCloseable {
         }
         boolean saved = false;
         try {
-            Checkpointer.save(kernel, imageDir);
+            Checkpointer.save(kernel, new ImageDirectory(imageDir));
             saved = true;
         } finally {
             if (saved && !leaveRunning) {
@@ -174,7 +175,7 @@ public final class Sandbox implements AutoCloseable {
     public static Sandbox restore(Platform platform, java.nio.file.Path imageDir, RestoreOptions options)
             throws ImageException {
         Kernel.RestoreEnv env = new Kernel.RestoreEnv(platform, new Dispatcher(options.table()), options.strace());
-        Restorer.Restored r = Restorer.load(imageDir, env, options.acceptChangedFiles());
+        Restorer.Restored r = Restorer.load(new ImageDirectory(imageDir), env, options.acceptChangedFiles());
         Kernel kernel = r.kernel();
         Task init = kernel.tasks().values().iterator().next();
         Sandbox sb = new Sandbox(kernel, init, true);

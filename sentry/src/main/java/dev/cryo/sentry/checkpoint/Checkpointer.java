@@ -7,7 +7,6 @@ import dev.cryo.serializer.StateCodec;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,17 +27,17 @@ public final class Checkpointer {
 
     private Checkpointer() {}
 
-    /** Saves {@code kernel} into {@code dir} (see {@link ImageDirectory}); returns the bytes of page data written. */
-    public static long save(Kernel kernel, Path dir) throws IOException {
+    /** Saves {@code kernel} into {@code store}; returns the bytes of page data written. */
+    public static long save(Kernel kernel, ImageStore store) throws IOException {
         byte[] state = new StateCodec(SentryClasses.registry()).save(kernel);
         MemoryFile mf = kernel.memoryFile();
         List<PageRun> runs = new ArrayList<>();
         long written;
-        try (FileChannel out = ImageDirectory.createPages(dir)) {
+        try (FileChannel out = store.createPages()) {
             written = writePages(mf, out, runs);
             out.force(true);
         }
-        ImageDirectory.commit(dir, state, runs, mf.usage());
+        store.commit(state, runs, mf.usage());
         return written;
     }
 

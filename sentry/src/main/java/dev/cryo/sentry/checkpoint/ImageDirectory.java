@@ -31,20 +31,27 @@ import java.util.Map;
  * kernel.img is written last, through a temporary file renamed into place: it is the commit
  * point, so an interrupted checkpoint leaves no image that looks complete.
  */
-final class ImageDirectory {
+public final class ImageDirectory implements ImageStore {
     static final String KERNEL = "kernel.img", PAGES = "pages.img";
     private static final Map<String, Long> CAPS = Map.of(
             "meta", 1L << 16,
             "pages", 256L << 20,
             "kernel", 1L << 30);
 
-    private ImageDirectory() {}
+    private final Path dir;
 
-    /** The contents of a checked image. */
-    record Contents(byte[] kernelState, List<PageRun> runs, Path pages, long pagesSize) {}
+    public ImageDirectory(Path dir) {
+        this.dir = dir;
+    }
 
-    /** Creates {@code dir} (or takes an empty one) and opens its page file for writing. */
-    static FileChannel createPages(Path dir) throws IOException {
+    @Override
+    public String toString() {
+        return dir.toString();
+    }
+
+    /** Creates the directory (or takes an empty one) and opens its page file for writing. */
+    @Override
+    public FileChannel createPages() throws IOException {
         Files.createDirectories(dir);
         if (Files.exists(dir.resolve(KERNEL))) throw new FileAlreadyExistsException(dir.resolve(KERNEL).toString());
         return FileChannel.open(dir.resolve(PAGES + ".tmp"), StandardOpenOption.CREATE,
@@ -52,7 +59,8 @@ final class ImageDirectory {
     }
 
     /** Puts the page file in place and writes kernel.img: the image exists from here on. */
-    static void commit(Path dir, byte[] state, List<PageRun> runs, long memoryUsage) throws IOException {
+    @Override
+    public void commit(byte[] state, List<PageRun> runs, long memoryUsage) throws IOException {
         Files.move(dir.resolve(PAGES + ".tmp"), dir.resolve(PAGES), StandardCopyOption.ATOMIC_MOVE,
                 StandardCopyOption.REPLACE_EXISTING);
         ByteBuffer index = ByteBuffer.allocate(4 + runs.size() * PageRun.BYTES).order(ByteOrder.LITTLE_ENDIAN);
@@ -77,7 +85,8 @@ final class ImageDirectory {
     }
 
     /** Reads and checks everything but the page data itself (whose runs carry their own CRCs). */
-    static Contents read(Path dir) throws ImageException {
+    @Override
+    public Contents read() throws ImageException {
         Path k = dir.resolve(KERNEL), p = dir.resolve(PAGES);
         if (!Files.isDirectory(dir)) throw new ImageException(dir + ": no such image directory");
         if (!Files.isRegularFile(k)) throw new ImageException(dir + ": not a Cryo image (no " + KERNEL + "; an interrupted checkpoint?)");
@@ -107,6 +116,6 @@ final class ImageDirectory {
             lastEnd = r.fileOffset() + r.length();
             runs.add(r);
         }
-        return new Contents(s.get("kernel"), runs, p, pagesSize);
+        return new Contents(s.get("kernel"), runs, p);
     }
 }

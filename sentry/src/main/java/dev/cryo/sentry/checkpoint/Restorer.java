@@ -8,7 +8,6 @@ import dev.cryo.serializer.StateCodec;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Path;
 import java.util.zip.CRC32C;
 
 /**
@@ -29,9 +28,9 @@ public final class Restorer {
      */
     public record Restored(Kernel kernel, long checkNanos, long graphNanos, long memoryNanos, long filesNanos) {}
 
-    public static Restored load(Path dir, Kernel.RestoreEnv env, boolean acceptChangedFiles) throws ImageException {
+    public static Restored load(ImageStore dir, Kernel.RestoreEnv env, boolean acceptChangedFiles) throws ImageException {
         long t0 = System.nanoTime();
-        ImageDirectory.Contents c = ImageDirectory.read(dir);
+        ImageStore.Contents c = dir.read();
         long t1 = System.nanoTime();
         Kernel k;
         try {
@@ -53,7 +52,7 @@ public final class Restorer {
         return new Restored(k, t1 - t0, t2 - t1, t3 - t2, System.nanoTime() - t3);
     }
 
-    private static void fill(MemoryFile mf, ImageDirectory.Contents c) throws ImageException {
+    private static void fill(MemoryFile mf, ImageStore.Contents c) throws ImageException {
         try (FileChannel in = Checkpointer.openPages(c.pages())) {
             int i = 0;
             for (PageRun r : c.runs()) {

@@ -53,7 +53,7 @@ class DamagedImageTest {
             new Random(1).nextBytes(junk);
             mm.usermem().write(a, junk);
             good = dir.resolve("good");
-            Checkpointer.save(k, good);
+            Checkpointer.save(k, new ImageDirectory(good));
         } finally {
             k.memoryFile().close();
             k.vfs().close();
@@ -73,7 +73,7 @@ class DamagedImageTest {
     /** Restores {@code d}: an ImageException, or a whole kernel (released again). */
     private static boolean refused(Path d) {
         try {
-            Restorer.Restored r = Restorer.load(d, new Kernel.RestoreEnv(new NoPlatform(), null, null), false);
+            Restorer.Restored r = Restorer.load(new ImageDirectory(d), new Kernel.RestoreEnv(new NoPlatform(), null, null), false);
             r.kernel().memoryFile().close();
             r.kernel().vfs().close();
             return false;
@@ -127,7 +127,7 @@ class DamagedImageTest {
         assertTrue(refused(noKernel));
         assertTrue(refused(dir.resolve("does-not-exist")));
         ImageException e = assertThrows(ImageException.class,
-                () -> Restorer.load(dir.resolve("future"), new Kernel.RestoreEnv(new NoPlatform(), null, null), false));
+                () -> Restorer.load(new ImageDirectory(dir.resolve("future")), new Kernel.RestoreEnv(new NoPlatform(), null, null), false));
         assertTrue(e.getMessage().contains("version 99"), e.getMessage());
     }
 
