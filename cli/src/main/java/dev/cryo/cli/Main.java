@@ -10,6 +10,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
 import java.util.Properties;
+import java.util.Arrays;
 import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -20,7 +21,7 @@ import picocli.CommandLine.Option;
         description = "A checkpointable sandbox for untrusted Linux x86-64 programs.",
         subcommands = {RunCommand.class, PsCommand.class, LogsCommand.class, WaitCommand.class, KillCommand.class,
             PauseCommand.class, ResumeCommand.class, DeleteCommand.class, CheckpointCommand.class,
-            RestoreCommand.class, SandboxHost.class, CommandLine.HelpCommand.class})
+            RestoreCommand.class, SandboxHost.class, CdsTrainCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @Option(names = "--root", paramLabel = "DIR",
             description = "State directory (default: /run/cryo for root, $XDG_RUNTIME_DIR/cryo otherwise).")
@@ -48,19 +49,22 @@ public final class Main implements Runnable {
     static Prewarm prewarm;
 
     public static void main(String[] args) {
-        if (runsSandboxHere(args) && System.getProperty("cryo.noprewarm") == null) prewarm = Prewarm.start();
+        String here = sandboxCommandHere(args);
+        if (here != null && System.getProperty("cryo.noprewarm") == null) {
+            prewarm = Prewarm.start(here.equals("restore") || Arrays.asList(args).contains("--restore"));
+        }
         System.exit(execute(args));
     }
 
-    /** Whether this command runs a sandbox in this JVM (then {@link Prewarm} pays off). */
-    private static boolean runsSandboxHere(String[] args) {
+    /** The command, if it runs a sandbox in this JVM (then {@link Prewarm} pays off), else null. */
+    private static String sandboxCommandHere(String[] args) {
         int i = 0;
         while (i < args.length && args[i].startsWith("--root")) i += args[i].contains("=") ? 1 : 2;
-        if (i >= args.length || !Set.of("run", "restore", "sandbox-host").contains(args[i])) return false;
+        if (i >= args.length || !Set.of("run", "restore", "sandbox-host").contains(args[i])) return null;
         for (int j = i + 1; j < args.length && !args[j].equals("--"); j++) {
-            if (args[j].equals("-d") || args[j].equals("--detach")) return false;
+            if (args[j].equals("-d") || args[j].equals("--detach")) return null;
         }
-        return true;
+        return args[i];
     }
 
     /** Runs the command line; returns the process exit status. */

@@ -1,6 +1,8 @@
 package dev.cryo.cli;
 
+import dev.cryo.sentry.checkpoint.SentryClasses;
 import dev.cryo.sentry.syscalls.SyscallTable;
+import dev.cryo.serializer.StateCodec;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
@@ -21,11 +23,16 @@ final class Prewarm {
     };
 
     private final CompletableFuture<SyscallTable> table = new CompletableFuture<>();
+    private final CompletableFuture<StateCodec> codec = new CompletableFuture<>();
+    /** Whether a restore will need the state codec. */
+    private final boolean restoring;
 
-    private Prewarm() {}
+    private Prewarm(boolean restoring) {
+        this.restoring = restoring;
+    }
 
-    static Prewarm start() {
-        Prewarm p = new Prewarm();
+    static Prewarm start(boolean restoring) {
+        Prewarm p = new Prewarm(restoring);
         Thread t = new Thread(p::run, "cryo-prewarm");
         t.setDaemon(true);
         t.start();
@@ -35,10 +42,24 @@ final class Prewarm {
     private void run() {
         try {
             table.complete(SyscallTable.standard());
+            codec.complete(restoring ? new StateCodec(SentryClasses.registry()) : null);
             ClassLoader cl = Prewarm.class.getClassLoader();
             for (String c : CLASSES) Class.forName(c, true, cl);
         } catch (Throwable e) {
             table.completeExceptionally(e); // the main thread builds it then, and reports
+            codec.complete(null);
+        }
+    }
+
+    /** The state codec for a restore, or null (the restore then makes its own). */
+    StateCodec codec() {
+        try {
+            return codec.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (ExecutionException e) {
+            return null;
         }
     }
 

@@ -46,7 +46,8 @@ final class RestoreCommand extends ControlCommand {
         SyscallTable table = Main.prewarm != null ? Main.prewarm.table() : SyscallTable.standard();
         int status;
         try (Sandbox sandbox = Sandbox.restore(PtracePlatform.create(), dir,
-                new Sandbox.RestoreOptions(acceptChangedFiles, strace ? System.err : null, table))) {
+                new Sandbox.RestoreOptions(acceptChangedFiles, strace ? System.err : null, table,
+                        Main.prewarm != null ? Main.prewarm.codec() : null))) {
             status = sandbox.runToExit();
         } catch (ImageException e) {
             throw new CryoException("restore: " + e.getMessage());

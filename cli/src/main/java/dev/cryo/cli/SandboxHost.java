@@ -71,7 +71,8 @@ final class SandboxHost implements Callable<Integer> {
                 sandbox = Sandbox.create(PtracePlatform.create(), config, table);
             } else {
                 sandbox = Sandbox.restore(PtracePlatform.create(), Path.of(restore),
-                        new Sandbox.RestoreOptions(acceptChangedFiles, strace ? System.err : null, table));
+                        new Sandbox.RestoreOptions(acceptChangedFiles, strace ? System.err : null, table,
+                        Main.prewarm != null ? Main.prewarm.codec() : null));
             }
         } catch (Sandbox.StartException e) {
             return startFailed(e.getMessage(), e.exitStatus());

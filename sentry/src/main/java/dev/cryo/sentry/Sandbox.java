@@ -175,7 +175,7 @@ public final class Sandbox implements AutoCloseable {
     public static Sandbox restore(Platform platform, java.nio.file.Path imageDir, RestoreOptions options)
             throws ImageException {
         Kernel.RestoreEnv env = new Kernel.RestoreEnv(platform, new Dispatcher(options.table()), options.strace());
-        Restorer.Restored r = Restorer.load(new ImageDirectory(imageDir), env, options.acceptChangedFiles());
+        Restorer.Restored r = Restorer.load(new ImageDirectory(imageDir), env, options.acceptChangedFiles(), options.codec());
         Kernel kernel = r.kernel();
         Task init = kernel.tasks().values().iterator().next();
         Sandbox sb = new Sandbox(kernel, init, true);
@@ -189,20 +189,41 @@ public final class Sandbox implements AutoCloseable {
      * @param acceptChangedFiles reopen host files even if their size or mtime changed
      * @param strace where to print syscalls, or null
      * @param table the syscall table (prebuilt, or {@link SyscallTable#standard()})
+     * @param codec a state codec built beforehand (it takes tens of ms), or null
      */
-    public record RestoreOptions(boolean acceptChangedFiles, PrintStream strace, SyscallTable table) {}
+    public record RestoreOptions(boolean acceptChangedFiles, PrintStream strace, SyscallTable table,
+            dev.cryo.serializer.StateCodec codec) {
+        public RestoreOptions(boolean acceptChangedFiles, PrintStream strace, SyscallTable table) {
+            this(acceptChangedFiles, strace, table, null);
+        }
+    }
 
     /**
      * With CRYO_TIMINGS set, the restore's breakdown on stderr: JVM start (process start to
      * main), then each step, in ms. For the benchmarks.
      */
     private void printTimings(long resumeNanos) {
-        long jvm = ProcessHandle.current().info().startInstant()
-                .map(s -> java.time.Duration.between(s, java.time.Instant.now()).toMillis()).orElse(-1L);
+        long jvm = millisSinceProcessStart();
         Restorer.Restored r = restoreTimings;
         System.err.printf("cryo: restore timings: since process start %d ms; image check %.1f ms, graph load %.1f ms,"
                 + " memory load %.1f ms, host files %.1f ms, resume %.1f ms%n", jvm, r.checkNanos() / 1e6,
                 r.graphNanos() / 1e6, r.memoryNanos() / 1e6, r.filesNanos() / 1e6, resumeNanos / 1e6);
+    }
+
+    /**
+     * Milliseconds since this process started, from /proc/uptime and /proc/self/stat (10 ms
+     * resolution); ProcessHandle's start instant is only as good as the boot time's second.
+     */
+    private static long millisSinceProcessStart() {
+        try {
+            String up = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/uptime")).split(" ")[0];
+            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long startTicks = Long.parseLong(f[19]); // field 22, starttime, in clock ticks (USER_HZ 100)
+            return Math.round(Double.parseDouble(up) * 1000) - startTicks * 10;
+        } catch (java.io.IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     /** Writes which unimplemented syscalls the program called, if any. */

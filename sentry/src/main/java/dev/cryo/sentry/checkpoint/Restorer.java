@@ -29,12 +29,19 @@ public final class Restorer {
     public record Restored(Kernel kernel, long checkNanos, long graphNanos, long memoryNanos, long filesNanos) {}
 
     public static Restored load(ImageStore dir, Kernel.RestoreEnv env, boolean acceptChangedFiles) throws ImageException {
+        return load(dir, env, acceptChangedFiles, null);
+    }
+
+    /** As above, with a codec over {@link SentryClasses#registry()} built beforehand (null: make one). */
+    public static Restored load(ImageStore dir, Kernel.RestoreEnv env, boolean acceptChangedFiles, StateCodec codec)
+            throws ImageException {
         long t0 = System.nanoTime();
         ImageStore.Contents c = dir.read();
         long t1 = System.nanoTime();
         Kernel k;
         try {
-            k = new StateCodec(SentryClasses.registry()).load(c.kernelState(), Kernel.class, env);
+            StateCodec kc = codec != null ? codec : new StateCodec(SentryClasses.registry());
+            k = kc.load(c.kernelState(), Kernel.class, env);
         } catch (RuntimeException e) {
             throw new ImageException(dir + ": kernel state cannot be rebuilt: " + e.getMessage(), e);
         }

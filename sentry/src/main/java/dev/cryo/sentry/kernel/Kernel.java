@@ -211,7 +211,7 @@ public final class Kernel implements AfterLoad {
         freezeRequested = true;
         for (Task t : tasks.values()) t.interrupt();
         long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
-        while (frozen < tasks.size()) {
+        while (frozen + notStarted() < tasks.size()) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
                 thaw();
@@ -226,6 +226,13 @@ public final class Kernel implements AfterLoad {
             }
         }
         savedUptime = uptimeNanos();
+    }
+
+    /** Tasks that never ran: they are at their first instruction, as frozen as can be. guarded by this */
+    private int notStarted() {
+        int n = 0;
+        for (Task t : tasks.values()) if (t.thread == null) n++;
+        return n;
     }
 
     /** Undoes one {@link #freeze}; the last one lets the tasks run on. */
