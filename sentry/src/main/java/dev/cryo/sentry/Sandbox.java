@@ -149,7 +149,11 @@ public final class Sandbox implements AutoCloseable {
      * {@link #runToExit} returns {@link #CHECKPOINTED}. A paused sandbox stays paused.
      */
     public void checkpoint(java.nio.file.Path imageDir, boolean leaveRunning) throws java.io.IOException {
+        long t0 = System.nanoTime();
         kernel.freeze(FREEZE_TIMEOUT_MILLIS);
+        if (System.getenv("CRYO_TIMINGS") != null) {
+            System.err.printf("cryo: checkpoint timings: freeze %.1f ms%n", (System.nanoTime() - t0) / 1e6);
+        }
         if (kernel.tasks().isEmpty()) {
             kernel.thaw();
             throw new IllegalStateException("the sandbox has exited: nothing to checkpoint");

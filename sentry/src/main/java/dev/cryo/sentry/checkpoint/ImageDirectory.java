@@ -49,13 +49,12 @@ public final class ImageDirectory implements ImageStore {
         return dir.toString();
     }
 
-    /** Creates the directory (or takes an empty one) and opens its page file for writing. */
+    /** Creates the directory (or takes an empty one); the pages go to a temporary file in it. */
     @Override
-    public FileChannel createPages() throws IOException {
+    public Path createPages() throws IOException {
         Files.createDirectories(dir);
         if (Files.exists(dir.resolve(KERNEL))) throw new FileAlreadyExistsException(dir.resolve(KERNEL).toString());
-        return FileChannel.open(dir.resolve(PAGES + ".tmp"), StandardOpenOption.CREATE,
-                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+        return dir.resolve(PAGES + ".tmp");
     }
 
     /** Puts the page file in place and writes kernel.img: the image exists from here on. */

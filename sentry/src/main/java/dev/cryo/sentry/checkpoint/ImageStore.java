@@ -2,7 +2,6 @@ package dev.cryo.sentry.checkpoint;
 
 import dev.cryo.serializer.ImageException;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -13,8 +12,8 @@ import java.util.List;
  * is an image before {@link #commit} returns.
  */
 public interface ImageStore {
-    /** The channel the saved pages are written to, in order. */
-    FileChannel createPages() throws IOException;
+    /** The (new, empty) file the saved pages are written to, in order. */
+    Path createPages() throws IOException;
 
     /** Makes the image whole and durable: the object graph, the page runs, the memory in use. */
     void commit(byte[] kernelState, List<PageRun> runs, long memoryUsage) throws IOException;

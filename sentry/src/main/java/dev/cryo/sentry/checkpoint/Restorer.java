@@ -1,13 +1,11 @@
 package dev.cryo.sentry.checkpoint;
 
 import dev.cryo.platform.host.Host;
+import dev.cryo.platform.host.HostException;
 import dev.cryo.sentry.kernel.Kernel;
 import dev.cryo.sentry.memory.MemoryFile;
 import dev.cryo.serializer.ImageException;
 import dev.cryo.serializer.StateCodec;
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.util.zip.CRC32C;
 
 /**
@@ -60,31 +58,38 @@ public final class Restorer {
     }
 
     private static void fill(MemoryFile mf, ImageStore.Contents c) throws ImageException {
-        try (FileChannel in = Checkpointer.openPages(c.pages())) {
+        int in;
+        try {
+            in = Host.openat(-100, c.pages().toString(), 0 /* O_RDONLY */ | 02000000 /* O_CLOEXEC */, 0);
+        } catch (HostException e) {
+            throw new ImageException(c.pages() + ": " + e.getMessage(), e);
+        }
+        try {
             int i = 0;
             for (PageRun r : c.runs()) {
                 if (!mf.isAllocated(r.fileOffset(), r.length())) {
                     throw new ImageException(c.pages() + ": page run " + i + " lies outside the sandbox's memory");
                 }
+                // A copy inside the host kernel into the memory file, then the check through the
+                // Sentry's mapping of it.
+                Host.lseek(mf.fd(), r.fileOffset(), 0 /* SEEK_SET */);
+                try {
+                    Host.sendfile(mf.fd(), in, r.dataOffset(), r.length());
+                } catch (HostException e) {
+                    throw new ImageException(c.pages() + ": page run " + i + " cannot be read (truncated image?)", e);
+                }
                 CRC32C crc = new CRC32C();
-                for (long done = 0; done < r.length(); ) {
+                for (long done = 0; done < r.length(); done += CHUNK) {
                     int n = (int) Math.min(CHUNK, r.length() - done);
-                    ByteBuffer b = Host.directBuffer(mf.address(r.fileOffset() + done), n);
-                    long at = r.dataOffset() + done;
-                    while (b.hasRemaining()) {
-                        if (in.read(b, at + b.position()) < 0) throw new ImageException(c.pages() + ": truncated");
-                    }
-                    b.flip();
-                    crc.update(b);
-                    done += n;
+                    crc.update(Host.directBuffer(mf.address(r.fileOffset() + done), n));
                 }
                 if ((int) crc.getValue() != r.crc()) {
                     throw new ImageException(c.pages() + ": page run " + i + " checksum mismatch (corrupt image)");
                 }
                 i++;
             }
-        } catch (IOException e) {
-            throw new ImageException(c.pages() + ": " + e.getMessage(), e);
+        } finally {
+            Host.close(in);
         }
     }
 }
