@@ -29,7 +29,20 @@ final class CheckpointCommand extends ControlCommand {
         Path dir = Path.of(image).toAbsolutePath().normalize();
         control(id, "checkpoint " + (leaveRunning ? 1 : 0) + " " + dir);
         if (!leaveRunning) {
-            SandboxState s = awaitStopped(id);
+            // The image is complete once the request is answered; the sandbox records that it
+            // stopped a moment later, well before its JVM has finished exiting: wait for that.
+            SandboxState s = states().find(id);
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (s.status().live() && System.nanoTime() < deadline) {
+                try {
+                    Thread.sleep(2);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+                s = states().find(id);
+            }
+            if (s.status().live()) s = awaitStopped(id);
             if (s.status() != SandboxState.Status.CHECKPOINTED) {
                 throw new CryoException("sandbox " + id + " " + s.status() + " instead of being checkpointed");
             }
