@@ -275,6 +275,11 @@ public final class Host {
         }
     }
 
+    /** sync_file_range(2) with SYNC_FILE_RANGE_WRITE: starts writeback of the range, without waiting. */
+    public static void startWriteback(int fd, long offset, long len) {
+        sys("sync_file_range", 277, fd, offset, len, 2, 0);
+    }
+
     public static void fdatasync(int fd) {
         sys("fdatasync", SYS_FDATASYNC, fd, 0, 0);
     }

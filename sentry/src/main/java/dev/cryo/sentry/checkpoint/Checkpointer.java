@@ -100,6 +100,8 @@ public final class Checkpointer {
         CRC32C crc = new CRC32C();
         crc.update(chunk.slice((int) (off - chunkStart), (int) len));
         Host.sendfile(out, mf.fd(), off, len);
+        // Start writing it to disk now, so the fdatasync at the end has less left to wait for.
+        Host.startWriteback(out, dataOffset, len);
         return new PageRun(off, len, dataOffset, (int) crc.getValue());
     }
 }
