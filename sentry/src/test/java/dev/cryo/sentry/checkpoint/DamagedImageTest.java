@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.cryo.sentry.NoPlatform;
 import dev.cryo.sentry.fs.Filesystems;
 import dev.cryo.sentry.fs.dev.DevFile;
 import dev.cryo.sentry.fs.dev.Device;

@@ -10,6 +10,7 @@ import dev.cryo.platform.AddressSpace;
 import dev.cryo.platform.Context;
 import dev.cryo.platform.Event;
 import dev.cryo.platform.Platform;
+import dev.cryo.sentry.NoPlatform;
 import dev.cryo.sentry.fs.Filesystems;
 import dev.cryo.sentry.fs.dev.DevFile;
 import dev.cryo.sentry.fs.dev.Device;

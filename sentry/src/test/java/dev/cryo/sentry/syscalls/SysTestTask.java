@@ -1,10 +1,7 @@
 package dev.cryo.sentry.syscalls;
 
-import dev.cryo.platform.AddressSpace;
-import dev.cryo.platform.Context;
-import dev.cryo.platform.Event;
-import dev.cryo.platform.Platform;
 import dev.cryo.platform.Regs;
+import dev.cryo.sentry.NoPlatform;
 import dev.cryo.sentry.abi.Mman;
 import dev.cryo.sentry.kernel.Kernel;
 import dev.cryo.sentry.kernel.Task;
@@ -29,7 +26,7 @@ final class SysTestTask implements AutoCloseable {
     final Dispatcher dispatcher = new Dispatcher(SyscallTable.standard());
 
     SysTestTask() {
-        kernel = new Kernel(new FakePlatform(), dev.cryo.sentry.fs.Filesystems.hostRoot("/"), dispatcher);
+        kernel = new Kernel(new NoPlatform(() -> cpuNanos), dev.cryo.sentry.fs.Filesystems.hostRoot("/"), dispatcher);
         task = kernel.startInit(PROGRAM, List.of("busybox"), List.of(), "/", dev.cryo.sentry.fs.host.HostStdio::install);
     }
 
@@ -66,67 +63,5 @@ final class SysTestTask implements AutoCloseable {
     @Override
     public void close() {
         kernel.memoryFile().close();
-    }
-
-    private final class FakePlatform implements Platform {
-        @Override
-        public String name() {
-            return "fake";
-        }
-
-        @Override
-        public long minUserAddress() {
-            return 0x10000;
-        }
-
-        @Override
-        public long maxUserAddress() {
-            return 0x7fff_ffff_f000L;
-        }
-
-        @Override
-        public AddressSpace newAddressSpace(int memoryFd) {
-            return new AddressSpace() {
-                @Override
-                public void map(long addr, long len, int prot, long fileOffset) {}
-
-                @Override
-                public void unmap(long addr, long len) {}
-
-                @Override
-                public void protect(long addr, long len, int prot) {}
-
-                @Override
-                public Context mainContext() {
-                    return new FakeContext();
-                }
-
-                @Override
-                public void close() {}
-            };
-        }
-    }
-
-    private final class FakeContext implements Context {
-        @Override
-        public Event run(long[] regs) {
-            throw new UnsupportedOperationException("the fake platform runs nothing");
-        }
-
-        @Override
-        public byte[] fpState() {
-            return new byte[0];
-        }
-
-        @Override
-        public void setFpState(byte[] xsave) {}
-
-        @Override
-        public long cpuTimeNanos() {
-            return cpuNanos;
-        }
-
-        @Override
-        public void interrupt() {}
     }
 }

@@ -1,12 +1,27 @@
-package dev.cryo.sentry.checkpoint;
+package dev.cryo.sentry;
 
 import dev.cryo.platform.AddressSpace;
 import dev.cryo.platform.Context;
 import dev.cryo.platform.Event;
 import dev.cryo.platform.Platform;
+import java.util.function.LongSupplier;
 
-/** A platform whose address spaces map nothing and whose contexts never run. */
-final class NoPlatform implements Platform {
+/**
+ * A platform whose address spaces map nothing and whose contexts never run: for tests of the
+ * Sentry's logic without a stub process (STYLE.md "a fake platform").
+ */
+public final class NoPlatform implements Platform {
+    private final LongSupplier cpuNanos;
+
+    public NoPlatform() {
+        this(() -> 0);
+    }
+
+    /** With the CPU time its contexts report. */
+    public NoPlatform(LongSupplier cpuNanos) {
+        this.cpuNanos = cpuNanos;
+    }
+
     @Override
     public String name() {
         return "none";
@@ -52,7 +67,7 @@ final class NoPlatform implements Platform {
 
                     @Override
                     public long cpuTimeNanos() {
-                        return 0;
+                        return cpuNanos.getAsLong();
                     }
 
                     @Override
