@@ -13,8 +13,9 @@ import picocli.CommandLine.Parameters;
 
 /**
  * Hidden: what the launcher runs once per build, under -XX:ArchiveClassesAtExit, so that the
- * class-data-sharing archive holds the classes of every path a user's command takes: a sandbox
- * made, checkpointed before it ran, restored and run to its end.
+ * class-data-sharing archive holds the classes of every path a user's command takes: a
+ * {@code cryo run} as a user types it, then a sandbox made, checkpointed before it ran, restored
+ * and run to its end.
  */
 @Command(name = "cds-train", hidden = true)
 final class CdsTrainCommand implements Callable<Integer> {
@@ -23,6 +24,7 @@ final class CdsTrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Main.execute("run", "--no-enosys-report", "--", program);
         Path image = Files.createTempDirectory("cryo-train");
         try {
             SyscallTable table = SyscallTable.standard();

@@ -9,8 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
-import java.util.Properties;
 import java.util.Arrays;
+import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -18,11 +19,38 @@ import picocli.CommandLine.Option;
 
 /** The {@code cryo} command: a picocli dispatcher over the subcommands, runc/runsc style. */
 @Command(name = "cryo", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "A checkpointable sandbox for untrusted Linux x86-64 programs.",
-        subcommands = {RunCommand.class, PsCommand.class, LogsCommand.class, WaitCommand.class, KillCommand.class,
-            PauseCommand.class, ResumeCommand.class, DeleteCommand.class, CheckpointCommand.class,
-            RestoreCommand.class, SandboxHost.class, CdsTrainCommand.class, CommandLine.HelpCommand.class})
+        description = "A checkpointable sandbox for untrusted Linux x86-64 programs.")
 public final class Main implements Runnable {
+    /**
+     * The subcommands. Only the one invoked is given to picocli: building a command's model from
+     * its annotations costs milliseconds each, on every start (a switch, not a map of lambdas,
+     * so that no other command class is even loaded).
+     */
+    private static final String[] COMMANDS = {"run", "ps", "logs", "wait", "kill", "pause", "resume", "delete",
+        "checkpoint", "restore", "sandbox-host", "cds-train", "help"};
+
+    private static Object command(String name) {
+        return switch (name) {
+            case "run" -> new RunCommand();
+            case "ps" -> new PsCommand();
+            case "logs" -> new LogsCommand();
+            case "wait" -> new WaitCommand();
+            case "kill" -> new KillCommand();
+            case "pause" -> new PauseCommand();
+            case "resume" -> new ResumeCommand();
+            case "delete" -> new DeleteCommand();
+            case "checkpoint" -> new CheckpointCommand();
+            case "restore" -> new RestoreCommand();
+            case "sandbox-host" -> new SandboxHost();
+            case "cds-train" -> new CdsTrainCommand();
+            case "help" -> new CommandLine.HelpCommand();
+            default -> throw new IllegalArgumentException(name);
+        };
+    }
+
+    /** Aliases, as the commands' own {@code @Command(aliases)} declare them. */
+    private static final Map<String, String> ALIASES = Map.of("list", "ps", "rm", "delete");
+
     @Option(names = "--root", paramLabel = "DIR",
             description = "State directory (default: /run/cryo for root, $XDG_RUNTIME_DIR/cryo otherwise).")
     String root;
@@ -56,6 +84,13 @@ public final class Main implements Runnable {
         System.exit(execute(args));
     }
 
+    /** The first word after the global options (the subcommand's name), or null. */
+    private static String commandWord(String[] args) {
+        int i = 0;
+        while (i < args.length && args[i].startsWith("--root")) i += args[i].contains("=") ? 1 : 2;
+        return i < args.length && !args[i].startsWith("-") ? args[i] : null;
+    }
+
     /** The command, if it runs a sandbox in this JVM (then {@link Prewarm} pays off), else null. */
     private static String sandboxCommandHere(String[] args) {
         int i = 0;
@@ -76,6 +111,13 @@ public final class Main implements Runnable {
     static int execute(OutputStream out, OutputStream err, String... args) {
         Main main = new Main();
         CommandLine cl = new CommandLine(main);
+        String word = commandWord(args);
+        String wanted = word == null ? null : ALIASES.getOrDefault(word, word);
+        if (wanted != null && !wanted.equals("help") && Arrays.asList(COMMANDS).contains(wanted)) {
+            cl.addSubcommand(command(wanted));
+        } else {
+            for (String c : COMMANDS) cl.addSubcommand(command(c)); // help, usage, a typo's message
+        }
         if (out != null) {
             main.rawOut = out;
             cl.setOut(new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true));
