@@ -79,7 +79,8 @@ public final class Main implements Runnable {
     public static void main(String[] args) {
         String here = sandboxCommandHere(args);
         if (here != null && System.getProperty("cryo.noprewarm") == null) {
-            prewarm = Prewarm.start(here.equals("restore") || Arrays.asList(args).contains("--restore"));
+            // A restore needs the state codec at once; a detached sandbox will need it for its checkpoints.
+            prewarm = Prewarm.start(here.equals("restore") || here.equals("sandbox-host"));
         }
         System.exit(execute(args));
     }

@@ -81,6 +81,17 @@ final class SandboxHost implements Callable<Integer> {
         } catch (PlatformException | IllegalArgumentException e) {
             return startFailed(Main.describe(e), 125);
         }
+        if (Main.prewarm != null) {
+            // The codec the prewarm thread is making serves this sandbox's checkpoints; hand it
+            // over when it is ready, without holding up the start.
+            Sandbox target = sandbox;
+            Thread t = new Thread(() -> {
+                var codec = Main.prewarm.codec();
+                if (codec != null) target.useCodec(codec);
+            }, "cryo-codec-handover");
+            t.setDaemon(true);
+            t.start();
+        }
         try (sandbox) {
             List<String> shown = restore == null ? command : restoredCommand(sandbox);
             state = new SandboxState(id, HostProcess.self(), SandboxState.Status.RUNNING, SandboxState.now(), shown,

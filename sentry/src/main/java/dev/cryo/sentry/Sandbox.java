@@ -122,6 +122,19 @@ public final class Sandbox implements AutoCloseable {
         return out;
     }
 
+    /** The state codec for checkpoints: made once (tens of ms), by {@link #useCodec} or on first use. */
+    private dev.cryo.serializer.StateCodec codec;
+
+    /** Gives the sandbox a codec made beforehand (on another thread), for its checkpoints. */
+    public synchronized void useCodec(dev.cryo.serializer.StateCodec codec) {
+        if (this.codec == null) this.codec = codec;
+    }
+
+    private synchronized dev.cryo.serializer.StateCodec codec() {
+        if (codec == null) codec = new dev.cryo.serializer.StateCodec(dev.cryo.sentry.checkpoint.SentryClasses.registry());
+        return codec;
+    }
+
     /** How long a freeze waits for every task to stop. */
     private static final long FREEZE_TIMEOUT_MILLIS = 10_000;
 
@@ -160,7 +173,7 @@ public final class Sandbox implements AutoCloseable {
         }
         boolean saved = false;
         try {
-            Checkpointer.save(kernel, new ImageDirectory(imageDir));
+            Checkpointer.save(kernel, new ImageDirectory(imageDir), codec());
             saved = true;
         } finally {
             if (saved && !leaveRunning) {

@@ -31,8 +31,13 @@ public final class Checkpointer {
 
     /** Saves {@code kernel} into {@code store}; returns the bytes of page data written. */
     public static long save(Kernel kernel, ImageStore store) throws IOException {
+        return save(kernel, store, new StateCodec(SentryClasses.registry()));
+    }
+
+    /** As {@link #save(Kernel, ImageStore)} with a codec over {@link SentryClasses#registry()} made beforehand. */
+    public static long save(Kernel kernel, ImageStore store, StateCodec codec) throws IOException {
         long t0 = System.nanoTime();
-        byte[] state = new StateCodec(SentryClasses.registry()).save(kernel);
+        byte[] state = codec.save(kernel);
         long t1 = System.nanoTime();
         MemoryFile mf = kernel.memoryFile();
         List<PageRun> runs = new ArrayList<>();
