@@ -114,9 +114,11 @@ public final class Main implements Runnable {
         CommandLine cl = new CommandLine(main);
         String word = commandWord(args);
         String wanted = word == null ? null : ALIASES.getOrDefault(word, word);
+        boolean versionOnly = wanted == null && args.length > 0
+                && Arrays.asList(args).stream().anyMatch(a -> a.equals("-V") || a.equals("--version"));
         if (wanted != null && !wanted.equals("help") && Arrays.asList(COMMANDS).contains(wanted)) {
             cl.addSubcommand(command(wanted));
-        } else {
+        } else if (!versionOnly) {
             for (String c : COMMANDS) cl.addSubcommand(command(c)); // help, usage, a typo's message
         }
         if (out != null) {
