@@ -16,6 +16,9 @@ import java.util.List;
  * <pre>
  * run MILLIS IMAGE -- PROGRAM ARGS   start PROGRAM, checkpoint it into IMAGE after MILLIS ms
  * run-leave MILLIS IMAGE -- ...      the same, with --leave-running: the program then goes on
+ * run-at N IMAGE CWD [K=V...] -- PROGRAM ARGS
+ *                                    start PROGRAM in CWD with the environment K=V..., checkpoint
+ *                                    it right after its Nth system call (if it makes that many)
  * restore IMAGE MILLIS NEXT          restore IMAGE; after MILLIS ms checkpoint into NEXT, or,
  *                                    with MILLIS = -1, run to the end
  * </pre>
@@ -27,6 +30,19 @@ public final class CheckpointDriver {
         long millis;
         Path next;
         boolean leave = args[0].equals("run-leave");
+        if (args[0].equals("run-at")) {
+            int dash = Arrays.asList(args).indexOf("--");
+            List<String> env = new java.util.ArrayList<>(Arrays.asList(args).subList(4, dash));
+            List<String> argv = Arrays.asList(args).subList(dash + 1, args.length);
+            Sandbox at = Sandbox.create(PtracePlatform.create(),
+                    new SandboxConfig("/", argv, SandboxConfig.environment(env), args[3], null));
+            at.checkpointAfterSyscalls(Long.parseLong(args[1]), Path.of(args[2]), e -> {
+                e.printStackTrace();
+                System.exit(99);
+            });
+            int status = at.runToExit();
+            System.exit(status == Sandbox.CHECKPOINTED ? 0 : status);
+        }
         if (args[0].startsWith("run")) {
             millis = Long.parseLong(args[1]);
             next = Path.of(args[2]);

@@ -83,6 +83,72 @@ final class Runner {
         return start("cryo", p, cmd, shown);
     }
 
+    /**
+     * Runs {@code p} under cryo with a checkpoint right after its {@code n}th system call: the
+     * sandbox is saved and stopped, then restored in a new process, where it runs to its end.
+     * The outcome holds both processes' output, in order, and the final status; a program that
+     * makes fewer calls simply runs to its end in the first process.
+     */
+    static Outcome runCryoCheckpointed(Program p, long n) {
+        Path dir = CompatEnv.work().resolve("runs").resolve(p.name());
+        Path image = dir.resolve("image-" + n);
+        Path out = dir.resolve("cryo-ckpt.stdout");
+        Path err = dir.resolve("cryo-ckpt.stderr");
+        List<String> shown = new ArrayList<>(List.of("cryo", "run", "(checkpoint after syscall " + n + ", restore)"));
+        shown.addAll(p.argv());
+        long t0 = System.nanoTime();
+        try {
+            Files.createDirectories(dir);
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+            deleteTree(image);
+            List<String> first = new ArrayList<>(List.of("run-at", Long.toString(n), image.toString(), p.cwd().toString()));
+            first.addAll(p.env());
+            first.add("--");
+            first.addAll(p.argv());
+            int status = driver(p, first, out, err);
+            boolean restored = Files.exists(image.resolve("kernel.img"));
+            if (restored) status = driver(p, List.of("restore", image.toString(), "-1"), out, err);
+            deleteTree(image);
+            return new Outcome(restored ? "cryo-ckpt+restore" : "cryo-ckpt", shown, status, out, err,
+                    Duration.ofNanos(System.nanoTime() - t0));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static int driver(Program p, List<String> args, Path out, Path err) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(CRYO_JVM_FLAGS);
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(CheckpointDriver.class.getName());
+        cmd.addAll(args);
+        Process proc = new ProcessBuilder(cmd).directory(CompatEnv.work().toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()))
+                .redirectError(ProcessBuilder.Redirect.appendTo(err.toFile())).start();
+        try {
+            if (!proc.waitFor(p.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                proc.descendants().forEach(ProcessHandle::destroyForcibly);
+                proc.destroyForcibly();
+                fail(p.name() + ": checkpointed cryo run timed out");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            fail("interrupted");
+        }
+        return proc.exitValue();
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) return;
+        try (var files = Files.walk(dir)) {
+            for (Path f : (Iterable<Path>) files.sorted(java.util.Comparator.reverseOrder())::iterator) Files.delete(f);
+        }
+    }
+
     private static Outcome start(String where, Program p, List<String> cmd) {
         return start(where, p, cmd, cmd);
     }

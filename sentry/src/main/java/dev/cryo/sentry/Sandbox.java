@@ -185,6 +185,23 @@ public final class Sandbox implements AutoCloseable {
     }
 
     /**
+     * Checkpoints the sandbox (stopping it) right after its {@code n}th system call from now:
+     * a reproducible save point for tests, whatever the program. Failures go to {@code onError}.
+     */
+    public void checkpointAfterSyscalls(long n, java.nio.file.Path imageDir, java.util.function.Consumer<Exception> onError) {
+        kernel.afterSyscalls(n, () -> {
+            Thread t = new Thread(() -> {
+                try {
+                    checkpoint(imageDir, false);
+                } catch (java.io.IOException | RuntimeException e) {
+                    onError.accept(e);
+                }
+            }, "cryo-checkpoint-at-syscall");
+            t.start();
+        });
+    }
+
+    /**
      * Builds a sandbox from an image written by {@link #checkpoint}, in this process; run it
      * with {@link #runToExit}. A damaged image or a changed host file is an ImageException with
      * one clear message, before anything runs.

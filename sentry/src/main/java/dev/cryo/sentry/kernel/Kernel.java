@@ -48,6 +48,12 @@ public final class Kernel implements AfterLoad {
     @Rebuilt("from the RestoreEnv in afterLoad")
     private transient PrintStream strace;
 
+    /** Test hook: syscalls left before {@link #onCountdown} runs; 0 when off. Task thread only. */
+    @Rebuilt("off after a restore: a hook is set for one run")
+    private transient long countdown;
+    @Rebuilt("off after a restore: a hook is set for one run")
+    private transient Runnable onCountdown;
+
     // Freezing (checkpoint, pause). guarded by this.
     @Rebuilt("0: a restored kernel starts thawed")
     private transient int freezeDepth;
@@ -194,6 +200,21 @@ public final class Kernel implements AfterLoad {
     }
 
     // ---- freezing: every task parks at its next boundary (DESIGN.md rule 4)
+
+    /**
+     * Runs {@code action} right after the {@code n}th system call from now (for tests that
+     * checkpoint a program at a reproducible point: the action should checkpoint from another
+     * thread, so that the task parks at its next boundary).
+     */
+    public void afterSyscalls(long n, Runnable action) {
+        this.onCountdown = action;
+        this.countdown = n;
+    }
+
+    /** Counts one served system call against {@link #afterSyscalls}. */
+    void countSyscall() {
+        if (countdown > 0 && --countdown == 0) onCountdown.run();
+    }
 
     /** Whether tasks must park at their next boundary. Read by each task's loop. */
     boolean freezeRequested() {

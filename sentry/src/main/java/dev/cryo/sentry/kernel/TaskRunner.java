@@ -34,6 +34,7 @@ final class TaskRunner {
                     } else {
                         dispatcher.dispatch(t);
                     }
+                    k.countSyscall();
                 }
                 case FAULT -> fault(t, ev);
                 case SIGNAL -> hostSignal(t, ev.signo());
