@@ -19,6 +19,9 @@ import java.util.List;
  * run-at N IMAGE CWD [K=V...] -- PROGRAM ARGS
  *                                    start PROGRAM in CWD with the environment K=V..., checkpoint
  *                                    it right after its Nth system call (if it makes that many)
+ * run-at-leave N IMAGE CWD [K=V...] -- ...
+ *                                    the same, leaving it running; the sizes of this process's
+ *                                    stdout and stderr at the save point go to IMAGE.marks
  * restore IMAGE MILLIS NEXT          restore IMAGE; after MILLIS ms checkpoint into NEXT, or,
  *                                    with MILLIS = -1, run to the end
  * </pre>
@@ -30,13 +33,22 @@ public final class CheckpointDriver {
         long millis;
         Path next;
         boolean leave = args[0].equals("run-leave");
-        if (args[0].equals("run-at")) {
+        if (args[0].startsWith("run-at")) {
+            boolean leaveAt = args[0].equals("run-at-leave");
             int dash = Arrays.asList(args).indexOf("--");
             List<String> env = new java.util.ArrayList<>(Arrays.asList(args).subList(4, dash));
             List<String> argv = Arrays.asList(args).subList(dash + 1, args.length);
             Sandbox at = Sandbox.create(PtracePlatform.create(),
                     new SandboxConfig("/", argv, SandboxConfig.environment(env), args[3], null));
-            at.checkpointAfterSyscalls(Long.parseLong(args[1]), Path.of(args[2]), e -> {
+            Path marks = Path.of(args[2] + ".marks");
+            at.checkpointAfterSyscalls(Long.parseLong(args[1]), Path.of(args[2]), leaveAt, () -> {
+                try {
+                    java.nio.file.Files.writeString(marks, java.nio.file.Files.size(Path.of("/proc/self/fd/1")) + " "
+                            + java.nio.file.Files.size(Path.of("/proc/self/fd/2")) + "\n");
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }, e -> {
                 e.printStackTrace();
                 System.exit(99);
             });

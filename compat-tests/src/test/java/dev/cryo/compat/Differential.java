@@ -41,8 +41,29 @@ final class Differential {
             Outcome ckpt = Runner.runCryoCheckpointed(p, n);
             assertEquals("cryo-ckpt+restore", ckpt.where(), p.name() + ": no checkpoint was taken after call " + n);
             compare(p, streams, norm, nat, ckpt);
+            // The leave-running variant: the original goes on as if nothing happened, and the
+            // restored copy prints exactly what the original printed after the save point.
+            long[] marks = new long[2];
+            Outcome[] both = Runner.runCryoLeaveRunning(p, n, marks);
+            compare(p, streams, norm, nat, both[0]);
+            assertEquals("cryo-copy", both[1] == null ? null : both[1].where(), p.name() + ": no checkpoint after call " + n);
+            compare(p, streams, norm, suffix(nat, marks), both[1]);
         }
         return pair;
+    }
+
+    /** The native outcome with the first {@code marks[0]} bytes of stdout and {@code marks[1]} of stderr cut. */
+    private static Outcome suffix(Outcome nat, long[] marks) {
+        try {
+            java.nio.file.Path dir = nat.stdout().getParent();
+            java.nio.file.Path out = dir.resolve("native-after-save.stdout"), err = dir.resolve("native-after-save.stderr");
+            byte[] o = nat.stdoutBytes(), e = nat.stderrBytes();
+            java.nio.file.Files.write(out, java.util.Arrays.copyOfRange(o, (int) Math.min(marks[0], o.length), o.length));
+            java.nio.file.Files.write(err, java.util.Arrays.copyOfRange(e, (int) Math.min(marks[1], e.length), e.length));
+            return new Outcome("native-after-save", nat.command(), nat.status(), out, err, nat.elapsed());
+        } catch (java.io.IOException ex) {
+            throw new java.io.UncheckedIOException(ex);
+        }
     }
 
     private static Pair compare(Program p, Streams streams, Normalizer norm, Outcome nat, Outcome cryo) {

@@ -117,6 +117,49 @@ final class Runner {
         }
     }
 
+    /**
+     * The leave-running variant: {@code p} checkpointed right after its {@code n}th system call
+     * and left running to its end (the first outcome), then its image restored in a new process
+     * and run to its end too (the second). {@code marks} receives the original's stdout and
+     * stderr sizes at the save point: what the copy's output must continue from.
+     */
+    static Outcome[] runCryoLeaveRunning(Program p, long n, long[] marks) {
+        Path dir = CompatEnv.work().resolve("runs").resolve(p.name());
+        Path image = dir.resolve("leave-" + n);
+        List<String> shown = new ArrayList<>(List.of("cryo", "run", "(checkpoint after syscall " + n + ", left running)"));
+        shown.addAll(p.argv());
+        try {
+            Files.createDirectories(dir);
+            deleteTree(image);
+            Path m = Path.of(image + ".marks");
+            Files.deleteIfExists(m);
+            Path[] out = {dir.resolve("cryo-leave.stdout"), dir.resolve("cryo-copy.stdout")};
+            Path[] err = {dir.resolve("cryo-leave.stderr"), dir.resolve("cryo-copy.stderr")};
+            for (int i = 0; i < 2; i++) {
+                Files.deleteIfExists(out[i]);
+                Files.deleteIfExists(err[i]);
+            }
+            List<String> first = new ArrayList<>(List.of("run-at-leave", Long.toString(n), image.toString(), p.cwd().toString()));
+            first.addAll(p.env());
+            first.add("--");
+            first.addAll(p.argv());
+            long t0 = System.nanoTime();
+            int original = driver(p, first, out[0], err[0]);
+            Outcome a = new Outcome("cryo-leave", shown, original, out[0], err[0], Duration.ofNanos(System.nanoTime() - t0));
+            if (!Files.exists(image.resolve("kernel.img"))) return new Outcome[] {a, null};
+            String[] sizes = Files.readString(m).trim().split(" ");
+            marks[0] = Long.parseLong(sizes[0]);
+            marks[1] = Long.parseLong(sizes[1]);
+            t0 = System.nanoTime();
+            int copy = driver(p, List.of("restore", image.toString(), "-1"), out[1], err[1]);
+            deleteTree(image);
+            Files.deleteIfExists(m);
+            return new Outcome[] {a, new Outcome("cryo-copy", shown, copy, out[1], err[1], Duration.ofNanos(System.nanoTime() - t0))};
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private static int driver(Program p, List<String> args, Path out, Path err) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());

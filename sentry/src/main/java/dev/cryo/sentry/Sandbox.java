@@ -167,6 +167,11 @@ public final class Sandbox implements AutoCloseable {
         if (System.getenv("CRYO_TIMINGS") != null) {
             System.err.printf("cryo: checkpoint timings: freeze %.1f ms%n", (System.nanoTime() - t0) / 1e6);
         }
+        saveFrozen(imageDir, leaveRunning);
+    }
+
+    /** Saves the frozen kernel, then thaws it or stops it; undoes the caller's freeze either way. */
+    private void saveFrozen(java.nio.file.Path imageDir, boolean leaveRunning) throws java.io.IOException {
         if (kernel.tasks().isEmpty()) {
             kernel.thaw();
             throw new IllegalStateException("the sandbox has exited: nothing to checkpoint");
@@ -185,14 +190,20 @@ public final class Sandbox implements AutoCloseable {
     }
 
     /**
-     * Checkpoints the sandbox (stopping it) right after its {@code n}th system call from now:
-     * a reproducible save point for tests, whatever the program. Failures go to {@code onError}.
+     * Checkpoints the sandbox right after its {@code n}th system call from now, exactly there:
+     * the task is asked to park before it runs another instruction, so the save point is
+     * reproducible whatever the program (for tests). {@code atSavePoint} runs on the task's
+     * thread at that moment; failures go to {@code onError}.
      */
-    public void checkpointAfterSyscalls(long n, java.nio.file.Path imageDir, java.util.function.Consumer<Exception> onError) {
+    public void checkpointAfterSyscalls(long n, java.nio.file.Path imageDir, boolean leaveRunning,
+            Runnable atSavePoint, java.util.function.Consumer<Exception> onError) {
         kernel.afterSyscalls(n, () -> {
+            kernel.requestFreeze();
+            atSavePoint.run();
             Thread t = new Thread(() -> {
                 try {
-                    checkpoint(imageDir, false);
+                    kernel.awaitFrozen(FREEZE_TIMEOUT_MILLIS);
+                    saveFrozen(imageDir, leaveRunning);
                 } catch (java.io.IOException | RuntimeException e) {
                     onError.accept(e);
                 }

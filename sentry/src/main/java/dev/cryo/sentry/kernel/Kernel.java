@@ -228,9 +228,23 @@ public final class Kernel implements AfterLoad {
      * {@code timeoutMillis} (one blocked in a host call that cannot be interrupted).
      */
     public synchronized void freeze(long timeoutMillis) {
+        requestFreeze();
+        for (Task t : tasks.values()) t.interrupt();
+        awaitFrozen(timeoutMillis);
+    }
+
+    /**
+     * Asks every task to park at its next boundary, without interrupting or waiting: for the
+     * task's own thread at a syscall boundary (a save point), which then parks before it runs
+     * another instruction. Pair with {@link #awaitFrozen} on another thread.
+     */
+    public synchronized void requestFreeze() {
         freezeDepth++;
         freezeRequested = true;
-        for (Task t : tasks.values()) t.interrupt();
+    }
+
+    /** Waits until every task has parked after {@link #requestFreeze}; on failure, thaws once. */
+    public synchronized void awaitFrozen(long timeoutMillis) {
         long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
         while (frozen + notStarted() < tasks.size()) {
             long left = deadline - System.nanoTime();
