@@ -373,385 +373,65 @@ public final class Sysno {
     public static final int FUTEX_WAITV = 449;
     public static final int SET_MEMPOLICY_HOME_NODE = 450;
 
-    private static final String[] NAMES = names();
-
-    private static String[] names() {
-        String[] n = new String[TABLE_SIZE];
-        n[0] = "read";
-        n[1] = "write";
-        n[2] = "open";
-        n[3] = "close";
-        n[4] = "stat";
-        n[5] = "fstat";
-        n[6] = "lstat";
-        n[7] = "poll";
-        n[8] = "lseek";
-        n[9] = "mmap";
-        n[10] = "mprotect";
-        n[11] = "munmap";
-        n[12] = "brk";
-        n[13] = "rt_sigaction";
-        n[14] = "rt_sigprocmask";
-        n[15] = "rt_sigreturn";
-        n[16] = "ioctl";
-        n[17] = "pread64";
-        n[18] = "pwrite64";
-        n[19] = "readv";
-        n[20] = "writev";
-        n[21] = "access";
-        n[22] = "pipe";
-        n[23] = "select";
-        n[24] = "sched_yield";
-        n[25] = "mremap";
-        n[26] = "msync";
-        n[27] = "mincore";
-        n[28] = "madvise";
-        n[29] = "shmget";
-        n[30] = "shmat";
-        n[31] = "shmctl";
-        n[32] = "dup";
-        n[33] = "dup2";
-        n[34] = "pause";
-        n[35] = "nanosleep";
-        n[36] = "getitimer";
-        n[37] = "alarm";
-        n[38] = "setitimer";
-        n[39] = "getpid";
-        n[40] = "sendfile";
-        n[41] = "socket";
-        n[42] = "connect";
-        n[43] = "accept";
-        n[44] = "sendto";
-        n[45] = "recvfrom";
-        n[46] = "sendmsg";
-        n[47] = "recvmsg";
-        n[48] = "shutdown";
-        n[49] = "bind";
-        n[50] = "listen";
-        n[51] = "getsockname";
-        n[52] = "getpeername";
-        n[53] = "socketpair";
-        n[54] = "setsockopt";
-        n[55] = "getsockopt";
-        n[56] = "clone";
-        n[57] = "fork";
-        n[58] = "vfork";
-        n[59] = "execve";
-        n[60] = "exit";
-        n[61] = "wait4";
-        n[62] = "kill";
-        n[63] = "uname";
-        n[64] = "semget";
-        n[65] = "semop";
-        n[66] = "semctl";
-        n[67] = "shmdt";
-        n[68] = "msgget";
-        n[69] = "msgsnd";
-        n[70] = "msgrcv";
-        n[71] = "msgctl";
-        n[72] = "fcntl";
-        n[73] = "flock";
-        n[74] = "fsync";
-        n[75] = "fdatasync";
-        n[76] = "truncate";
-        n[77] = "ftruncate";
-        n[78] = "getdents";
-        n[79] = "getcwd";
-        n[80] = "chdir";
-        n[81] = "fchdir";
-        n[82] = "rename";
-        n[83] = "mkdir";
-        n[84] = "rmdir";
-        n[85] = "creat";
-        n[86] = "link";
-        n[87] = "unlink";
-        n[88] = "symlink";
-        n[89] = "readlink";
-        n[90] = "chmod";
-        n[91] = "fchmod";
-        n[92] = "chown";
-        n[93] = "fchown";
-        n[94] = "lchown";
-        n[95] = "umask";
-        n[96] = "gettimeofday";
-        n[97] = "getrlimit";
-        n[98] = "getrusage";
-        n[99] = "sysinfo";
-        n[100] = "times";
-        n[101] = "ptrace";
-        n[102] = "getuid";
-        n[103] = "syslog";
-        n[104] = "getgid";
-        n[105] = "setuid";
-        n[106] = "setgid";
-        n[107] = "geteuid";
-        n[108] = "getegid";
-        n[109] = "setpgid";
-        n[110] = "getppid";
-        n[111] = "getpgrp";
-        n[112] = "setsid";
-        n[113] = "setreuid";
-        n[114] = "setregid";
-        n[115] = "getgroups";
-        n[116] = "setgroups";
-        n[117] = "setresuid";
-        n[118] = "getresuid";
-        n[119] = "setresgid";
-        n[120] = "getresgid";
-        n[121] = "getpgid";
-        n[122] = "setfsuid";
-        n[123] = "setfsgid";
-        n[124] = "getsid";
-        n[125] = "capget";
-        n[126] = "capset";
-        n[127] = "rt_sigpending";
-        n[128] = "rt_sigtimedwait";
-        n[129] = "rt_sigqueueinfo";
-        n[130] = "rt_sigsuspend";
-        n[131] = "sigaltstack";
-        n[132] = "utime";
-        n[133] = "mknod";
-        n[134] = "uselib";
-        n[135] = "personality";
-        n[136] = "ustat";
-        n[137] = "statfs";
-        n[138] = "fstatfs";
-        n[139] = "sysfs";
-        n[140] = "getpriority";
-        n[141] = "setpriority";
-        n[142] = "sched_setparam";
-        n[143] = "sched_getparam";
-        n[144] = "sched_setscheduler";
-        n[145] = "sched_getscheduler";
-        n[146] = "sched_get_priority_max";
-        n[147] = "sched_get_priority_min";
-        n[148] = "sched_rr_get_interval";
-        n[149] = "mlock";
-        n[150] = "munlock";
-        n[151] = "mlockall";
-        n[152] = "munlockall";
-        n[153] = "vhangup";
-        n[154] = "modify_ldt";
-        n[155] = "pivot_root";
-        n[156] = "_sysctl";
-        n[157] = "prctl";
-        n[158] = "arch_prctl";
-        n[159] = "adjtimex";
-        n[160] = "setrlimit";
-        n[161] = "chroot";
-        n[162] = "sync";
-        n[163] = "acct";
-        n[164] = "settimeofday";
-        n[165] = "mount";
-        n[166] = "umount2";
-        n[167] = "swapon";
-        n[168] = "swapoff";
-        n[169] = "reboot";
-        n[170] = "sethostname";
-        n[171] = "setdomainname";
-        n[172] = "iopl";
-        n[173] = "ioperm";
-        n[174] = "create_module";
-        n[175] = "init_module";
-        n[176] = "delete_module";
-        n[177] = "get_kernel_syms";
-        n[178] = "query_module";
-        n[179] = "quotactl";
-        n[180] = "nfsservctl";
-        n[181] = "getpmsg";
-        n[182] = "putpmsg";
-        n[183] = "afs_syscall";
-        n[184] = "tuxcall";
-        n[185] = "security";
-        n[186] = "gettid";
-        n[187] = "readahead";
-        n[188] = "setxattr";
-        n[189] = "lsetxattr";
-        n[190] = "fsetxattr";
-        n[191] = "getxattr";
-        n[192] = "lgetxattr";
-        n[193] = "fgetxattr";
-        n[194] = "listxattr";
-        n[195] = "llistxattr";
-        n[196] = "flistxattr";
-        n[197] = "removexattr";
-        n[198] = "lremovexattr";
-        n[199] = "fremovexattr";
-        n[200] = "tkill";
-        n[201] = "time";
-        n[202] = "futex";
-        n[203] = "sched_setaffinity";
-        n[204] = "sched_getaffinity";
-        n[205] = "set_thread_area";
-        n[206] = "io_setup";
-        n[207] = "io_destroy";
-        n[208] = "io_getevents";
-        n[209] = "io_submit";
-        n[210] = "io_cancel";
-        n[211] = "get_thread_area";
-        n[212] = "lookup_dcookie";
-        n[213] = "epoll_create";
-        n[214] = "epoll_ctl_old";
-        n[215] = "epoll_wait_old";
-        n[216] = "remap_file_pages";
-        n[217] = "getdents64";
-        n[218] = "set_tid_address";
-        n[219] = "restart_syscall";
-        n[220] = "semtimedop";
-        n[221] = "fadvise64";
-        n[222] = "timer_create";
-        n[223] = "timer_settime";
-        n[224] = "timer_gettime";
-        n[225] = "timer_getoverrun";
-        n[226] = "timer_delete";
-        n[227] = "clock_settime";
-        n[228] = "clock_gettime";
-        n[229] = "clock_getres";
-        n[230] = "clock_nanosleep";
-        n[231] = "exit_group";
-        n[232] = "epoll_wait";
-        n[233] = "epoll_ctl";
-        n[234] = "tgkill";
-        n[235] = "utimes";
-        n[236] = "vserver";
-        n[237] = "mbind";
-        n[238] = "set_mempolicy";
-        n[239] = "get_mempolicy";
-        n[240] = "mq_open";
-        n[241] = "mq_unlink";
-        n[242] = "mq_timedsend";
-        n[243] = "mq_timedreceive";
-        n[244] = "mq_notify";
-        n[245] = "mq_getsetattr";
-        n[246] = "kexec_load";
-        n[247] = "waitid";
-        n[248] = "add_key";
-        n[249] = "request_key";
-        n[250] = "keyctl";
-        n[251] = "ioprio_set";
-        n[252] = "ioprio_get";
-        n[253] = "inotify_init";
-        n[254] = "inotify_add_watch";
-        n[255] = "inotify_rm_watch";
-        n[256] = "migrate_pages";
-        n[257] = "openat";
-        n[258] = "mkdirat";
-        n[259] = "mknodat";
-        n[260] = "fchownat";
-        n[261] = "futimesat";
-        n[262] = "newfstatat";
-        n[263] = "unlinkat";
-        n[264] = "renameat";
-        n[265] = "linkat";
-        n[266] = "symlinkat";
-        n[267] = "readlinkat";
-        n[268] = "fchmodat";
-        n[269] = "faccessat";
-        n[270] = "pselect6";
-        n[271] = "ppoll";
-        n[272] = "unshare";
-        n[273] = "set_robust_list";
-        n[274] = "get_robust_list";
-        n[275] = "splice";
-        n[276] = "tee";
-        n[277] = "sync_file_range";
-        n[278] = "vmsplice";
-        n[279] = "move_pages";
-        n[280] = "utimensat";
-        n[281] = "epoll_pwait";
-        n[282] = "signalfd";
-        n[283] = "timerfd_create";
-        n[284] = "eventfd";
-        n[285] = "fallocate";
-        n[286] = "timerfd_settime";
-        n[287] = "timerfd_gettime";
-        n[288] = "accept4";
-        n[289] = "signalfd4";
-        n[290] = "eventfd2";
-        n[291] = "epoll_create1";
-        n[292] = "dup3";
-        n[293] = "pipe2";
-        n[294] = "inotify_init1";
-        n[295] = "preadv";
-        n[296] = "pwritev";
-        n[297] = "rt_tgsigqueueinfo";
-        n[298] = "perf_event_open";
-        n[299] = "recvmmsg";
-        n[300] = "fanotify_init";
-        n[301] = "fanotify_mark";
-        n[302] = "prlimit64";
-        n[303] = "name_to_handle_at";
-        n[304] = "open_by_handle_at";
-        n[305] = "clock_adjtime";
-        n[306] = "syncfs";
-        n[307] = "sendmmsg";
-        n[308] = "setns";
-        n[309] = "getcpu";
-        n[310] = "process_vm_readv";
-        n[311] = "process_vm_writev";
-        n[312] = "kcmp";
-        n[313] = "finit_module";
-        n[314] = "sched_setattr";
-        n[315] = "sched_getattr";
-        n[316] = "renameat2";
-        n[317] = "seccomp";
-        n[318] = "getrandom";
-        n[319] = "memfd_create";
-        n[320] = "kexec_file_load";
-        n[321] = "bpf";
-        n[322] = "execveat";
-        n[323] = "userfaultfd";
-        n[324] = "membarrier";
-        n[325] = "mlock2";
-        n[326] = "copy_file_range";
-        n[327] = "preadv2";
-        n[328] = "pwritev2";
-        n[329] = "pkey_mprotect";
-        n[330] = "pkey_alloc";
-        n[331] = "pkey_free";
-        n[332] = "statx";
-        n[333] = "io_pgetevents";
-        n[334] = "rseq";
-        n[424] = "pidfd_send_signal";
-        n[425] = "io_uring_setup";
-        n[426] = "io_uring_enter";
-        n[427] = "io_uring_register";
-        n[428] = "open_tree";
-        n[429] = "move_mount";
-        n[430] = "fsopen";
-        n[431] = "fsconfig";
-        n[432] = "fsmount";
-        n[433] = "fspick";
-        n[434] = "pidfd_open";
-        n[435] = "clone3";
-        n[436] = "close_range";
-        n[437] = "openat2";
-        n[438] = "pidfd_getfd";
-        n[439] = "faccessat2";
-        n[440] = "process_madvise";
-        n[441] = "epoll_pwait2";
-        n[442] = "mount_setattr";
-        n[443] = "quotactl_fd";
-        n[444] = "landlock_create_ruleset";
-        n[445] = "landlock_add_rule";
-        n[446] = "landlock_restrict_self";
-        n[447] = "memfd_secret";
-        n[448] = "process_mrelease";
-        n[449] = "futex_waitv";
-        n[450] = "set_mempolicy_home_node";
-        return n;
-    }
+    /** The names in number order, one word each, "-" where the table has a gap. */
+    private static final String[] NAMES = (
+            "read write open close stat fstat lstat poll lseek mmap mprotect munmap brk rt_sigaction "
+            + "rt_sigprocmask rt_sigreturn ioctl pread64 pwrite64 readv writev access pipe select "
+            + "sched_yield mremap msync mincore madvise shmget shmat shmctl dup dup2 pause nanosleep "
+            + "getitimer alarm setitimer getpid sendfile socket connect accept sendto recvfrom sendmsg "
+            + "recvmsg shutdown bind listen getsockname getpeername socketpair setsockopt getsockopt "
+            + "clone fork vfork execve exit wait4 kill uname semget semop semctl shmdt msgget msgsnd "
+            + "msgrcv msgctl fcntl flock fsync fdatasync truncate ftruncate getdents getcwd chdir "
+            + "fchdir rename mkdir rmdir creat link unlink symlink readlink chmod fchmod chown fchown "
+            + "lchown umask gettimeofday getrlimit getrusage sysinfo times ptrace getuid syslog getgid "
+            + "setuid setgid geteuid getegid setpgid getppid getpgrp setsid setreuid setregid "
+            + "getgroups setgroups setresuid getresuid setresgid getresgid getpgid setfsuid setfsgid "
+            + "getsid capget capset rt_sigpending rt_sigtimedwait rt_sigqueueinfo rt_sigsuspend "
+            + "sigaltstack utime mknod uselib personality ustat statfs fstatfs sysfs getpriority "
+            + "setpriority sched_setparam sched_getparam sched_setscheduler sched_getscheduler "
+            + "sched_get_priority_max sched_get_priority_min sched_rr_get_interval mlock munlock "
+            + "mlockall munlockall vhangup modify_ldt pivot_root _sysctl prctl arch_prctl adjtimex "
+            + "setrlimit chroot sync acct settimeofday mount umount2 swapon swapoff reboot sethostname "
+            + "setdomainname iopl ioperm create_module init_module delete_module get_kernel_syms "
+            + "query_module quotactl nfsservctl getpmsg putpmsg afs_syscall tuxcall security gettid "
+            + "readahead setxattr lsetxattr fsetxattr getxattr lgetxattr fgetxattr listxattr "
+            + "llistxattr flistxattr removexattr lremovexattr fremovexattr tkill time futex "
+            + "sched_setaffinity sched_getaffinity set_thread_area io_setup io_destroy io_getevents "
+            + "io_submit io_cancel get_thread_area lookup_dcookie epoll_create epoll_ctl_old "
+            + "epoll_wait_old remap_file_pages getdents64 set_tid_address restart_syscall semtimedop "
+            + "fadvise64 timer_create timer_settime timer_gettime timer_getoverrun timer_delete "
+            + "clock_settime clock_gettime clock_getres clock_nanosleep exit_group epoll_wait "
+            + "epoll_ctl tgkill utimes vserver mbind set_mempolicy get_mempolicy mq_open mq_unlink "
+            + "mq_timedsend mq_timedreceive mq_notify mq_getsetattr kexec_load waitid add_key "
+            + "request_key keyctl ioprio_set ioprio_get inotify_init inotify_add_watch "
+            + "inotify_rm_watch migrate_pages openat mkdirat mknodat fchownat futimesat newfstatat "
+            + "unlinkat renameat linkat symlinkat readlinkat fchmodat faccessat pselect6 ppoll unshare "
+            + "set_robust_list get_robust_list splice tee sync_file_range vmsplice move_pages "
+            + "utimensat epoll_pwait signalfd timerfd_create eventfd fallocate timerfd_settime "
+            + "timerfd_gettime accept4 signalfd4 eventfd2 epoll_create1 dup3 pipe2 inotify_init1 "
+            + "preadv pwritev rt_tgsigqueueinfo perf_event_open recvmmsg fanotify_init fanotify_mark "
+            + "prlimit64 name_to_handle_at open_by_handle_at clock_adjtime syncfs sendmmsg setns "
+            + "getcpu process_vm_readv process_vm_writev kcmp finit_module sched_setattr sched_getattr "
+            + "renameat2 seccomp getrandom memfd_create kexec_file_load bpf execveat userfaultfd "
+            + "membarrier mlock2 copy_file_range preadv2 pwritev2 pkey_mprotect pkey_alloc pkey_free "
+            + "statx io_pgetevents rseq - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - "
+            + "- - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - "
+            + "- - - - - - - - - - - - - - pidfd_send_signal io_uring_setup io_uring_enter "
+            + "io_uring_register open_tree move_mount fsopen fsconfig fsmount fspick pidfd_open clone3 "
+            + "close_range openat2 pidfd_getfd faccessat2 process_madvise epoll_pwait2 mount_setattr "
+            + "quotactl_fd landlock_create_ruleset landlock_add_rule landlock_restrict_self "
+            + "memfd_secret process_mrelease futex_waitv set_mempolicy_home_node").split(" ");
 
     /** The syscall's name, or {@code syscall_NNN} for a number with none. */
     public static String name(long nr) {
-        if (nr >= 0 && nr < TABLE_SIZE && NAMES[(int) nr] != null) return NAMES[(int) nr];
+        if (nr >= 0 && nr < NAMES.length && !NAMES[(int) nr].equals("-")) return NAMES[(int) nr];
         return "syscall_" + nr;
     }
 
     /** Number of named syscalls in the x86-64 table. */
     public static int namedCount() {
         int c = 0;
-        for (String s : NAMES) if (s != null) c++;
+        for (String s : NAMES) if (!s.equals("-")) c++;
         return c;
     }
 }
