@@ -54,6 +54,13 @@ class StaticCProgramsTest {
         assertTrue(p.nativeRun().stdoutText().contains("yes"));
     }
 
+    /** Priorities, scheduling policies, personality, mlockall, sync: as Linux answers them. */
+    @Test
+    void schedulingAndProcessSettings() {
+        Pair p = same("c-sched", CompatEnv.compiled("sched"));
+        assertTrue(p.nativeRun().stdoutText().endsWith("done\n"));
+    }
+
     /** A NULL write kills the program with SIGSEGV: status 128+11, and what it flushed before survives. */
     @Test
     void nullWriteIsKilledBySigsegv() {

@@ -41,6 +41,11 @@ public final class Task {
     long rseqAddr;
     int rseqLen;
     int rseqSig;
+    /** The nice value, -20..19 (setpriority(2)). */
+    int nice;
+    /** The execution domain and its flags (personality(2)); recorded, PER_LINUX's behaviour either way. */
+    int personality;
+
     /** The executable's path in the sandbox (for /proc/self/exe, AT_EXECFN). */
     String execPath = "";
     /** The process name (comm): the executable's basename, 15 bytes at most. */
@@ -206,6 +211,22 @@ public final class Task {
 
     public int rseqSig() {
         return rseqSig;
+    }
+
+    public int nice() {
+        return nice;
+    }
+
+    public void setNice(int nice) {
+        this.nice = Math.max(-20, Math.min(19, nice));
+    }
+
+    public int personality() {
+        return personality;
+    }
+
+    public void setPersonality(int personality) {
+        this.personality = personality;
     }
 
     public String execPath() {

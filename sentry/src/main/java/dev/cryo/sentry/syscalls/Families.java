@@ -19,5 +19,6 @@ final class Families {
         SysDir.register(t);
         SysFcntl.register(t);
         SysXattr.register(t);
+        SysSched.register(t);
     }
 }
