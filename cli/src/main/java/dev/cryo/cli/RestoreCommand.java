@@ -37,6 +37,10 @@ final class RestoreCommand extends ControlCommand {
     @Option(names = "--strace", description = "Print each system call with its arguments and result on stderr.")
     boolean strace;
 
+    @Option(names = "--rootfs", paramLabel = "DIR",
+            description = "Root filesystem of the restored sandbox (default: the host's /). The image's own is not trusted.")
+    String rootfs = "/";
+
     @Override
     public Integer call() throws IOException {
         Path dir = Path.of(image).toAbsolutePath().normalize();
@@ -47,7 +51,7 @@ final class RestoreCommand extends ControlCommand {
         int status;
         try (Sandbox sandbox = Sandbox.restore(PtracePlatform.create(), dir,
                 new Sandbox.RestoreOptions(acceptChangedFiles, strace ? System.err : null, table,
-                        Main.prewarm != null ? Main.prewarm.codec() : null))) {
+                        Main.prewarm != null ? Main.prewarm.codec() : null, rootfs))) {
             status = sandbox.runToExit();
         } catch (ImageException e) {
             throw new CryoException("restore: " + e.getMessage());
@@ -70,6 +74,8 @@ final class RestoreCommand extends ControlCommand {
         List<String> args = new ArrayList<>(List.of("--restore", dir.toString()));
         if (acceptChangedFiles) args.add("--accept-changed-files");
         if (strace) args.add("--strace");
+        args.add("--rootfs");
+        args.add(rootfs);
         return Detach.start(states(), id, args, out(), err());
     }
 }

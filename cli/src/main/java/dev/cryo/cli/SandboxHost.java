@@ -72,7 +72,7 @@ final class SandboxHost implements Callable<Integer> {
             } else {
                 sandbox = Sandbox.restore(PtracePlatform.create(), Path.of(restore),
                         new Sandbox.RestoreOptions(acceptChangedFiles, strace ? System.err : null, table,
-                        Main.prewarm != null ? Main.prewarm.codec() : null));
+                        Main.prewarm != null ? Main.prewarm.codec() : null, rootfs));
             }
         } catch (Sandbox.StartException e) {
             return startFailed(e.getMessage(), e.exitStatus());

@@ -219,7 +219,8 @@ public final class Sandbox implements AutoCloseable {
      */
     public static Sandbox restore(Platform platform, java.nio.file.Path imageDir, RestoreOptions options)
             throws ImageException {
-        Kernel.RestoreEnv env = new Kernel.RestoreEnv(platform, new Dispatcher(options.table()), options.strace());
+        Kernel.RestoreEnv env = new Kernel.RestoreEnv(platform, new Dispatcher(options.table()), options.strace(),
+                options.rootfs());
         Restorer.Restored r = Restorer.load(new ImageDirectory(imageDir), env, options.acceptChangedFiles(), options.codec());
         Kernel kernel = r.kernel();
         Task init = kernel.tasks().values().iterator().next();
@@ -235,11 +236,12 @@ public final class Sandbox implements AutoCloseable {
      * @param strace where to print syscalls, or null
      * @param table the syscall table (prebuilt, or {@link SyscallTable#standard()})
      * @param codec a state codec built beforehand (it takes tens of ms), or null
+     * @param rootfs the host directory that is the restored sandbox's "/" (the image's is not trusted)
      */
     public record RestoreOptions(boolean acceptChangedFiles, PrintStream strace, SyscallTable table,
-            dev.cryo.serializer.StateCodec codec) {
+            dev.cryo.serializer.StateCodec codec, String rootfs) {
         public RestoreOptions(boolean acceptChangedFiles, PrintStream strace, SyscallTable table) {
-            this(acceptChangedFiles, strace, table, null);
+            this(acceptChangedFiles, strace, table, null, "/");
         }
     }
 

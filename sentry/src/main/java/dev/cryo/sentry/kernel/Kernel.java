@@ -64,8 +64,16 @@ public final class Kernel implements AfterLoad {
     @Rebuilt("false: a restored kernel runs")
     private transient boolean stopRequested;
 
-    /** What a restored kernel needs from the restoring process. */
-    public record RestoreEnv(Platform platform, SyscallDispatcher dispatcher, PrintStream strace) {}
+    /**
+     * What a restored kernel needs from the restoring process, including the host directory the
+     * user chose as its root (never the one the image recorded).
+     */
+    public record RestoreEnv(Platform platform, SyscallDispatcher dispatcher, PrintStream strace, String rootfs)
+            implements dev.cryo.sentry.vfs.RootChoice {
+        public RestoreEnv(Platform platform, SyscallDispatcher dispatcher, PrintStream strace) {
+            this(platform, dispatcher, strace, "/");
+        }
+    }
 
     /** Rebuilds the host side after the whole graph is read (phase 10: after the memory file). */
     @Override

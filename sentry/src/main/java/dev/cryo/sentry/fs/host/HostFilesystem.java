@@ -5,6 +5,7 @@ import dev.cryo.sentry.abi.SyscallError;
 import dev.cryo.sentry.fs.dev.DevNode;
 import dev.cryo.sentry.fs.dev.Device;
 import dev.cryo.sentry.vfs.Filesystem;
+import dev.cryo.sentry.vfs.RootChoice;
 import dev.cryo.sentry.vfs.HostBacked;
 import dev.cryo.sentry.vfs.Node;
 import dev.cryo.sentry.vfs.OpenFlags;
@@ -33,7 +34,7 @@ import dev.cryo.serializer.Savable;
 @Savable
 public final class HostFilesystem implements Filesystem, HostBacked, AfterLoad {
     /** The host directory that is the sandbox's "/", as the user named it. */
-    private final String hostRoot;
+    private String hostRoot;
     /** O_PATH descriptor of {@link #hostRoot} while {@link #rootOpen}, else -1. guarded by this */
     @Rebuilt("host fd: reopened from hostRoot by rootFd() on first use; -1 from afterLoad until then")
     private transient int rootFd = -1;
@@ -65,8 +66,10 @@ public final class HostFilesystem implements Filesystem, HostBacked, AfterLoad {
         return rootFd;
     }
 
+    /** The restorer's root replaces the one the image recorded (see {@link RootChoice}). */
     @Override
     public synchronized void afterLoad(Object env) {
+        if (env instanceof RootChoice c && c.rootfs() != null) hostRoot = c.rootfs();
         rootFd = -1;
         rootOpen = false;
         prefix = null;
