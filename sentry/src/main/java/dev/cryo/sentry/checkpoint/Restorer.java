@@ -16,7 +16,6 @@ import java.util.zip.CRC32C;
  * application code runs; what was built is released.
  */
 public final class Restorer {
-    private static final int CHUNK = 1 << 30;
 
     private Restorer() {}
 
@@ -57,6 +56,14 @@ public final class Restorer {
         return new Restored(k, t1 - t0, t2 - t1, t3 - t2, System.nanoTime() - t3);
     }
 
+    /** The copy and the check of a run go in steps of this size, the check one step behind. */
+    private static final long STEP = 16L << 20;
+
+    /**
+     * Copies each run into the memory file by sendfile (inside the host kernel) while a second
+     * thread checksums what is already there, step by step behind it: the two together take
+     * little more than the copy alone.
+     */
     private static void fill(MemoryFile mf, ImageStore.Contents c) throws ImageException {
         int in;
         try {
@@ -64,24 +71,34 @@ public final class Restorer {
         } catch (HostException e) {
             throw new ImageException(c.pages() + ": " + e.getMessage(), e);
         }
+        java.util.concurrent.ExecutorService checker = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "cryo-restore-crc");
+            t.setDaemon(true);
+            return t;
+        });
         try {
             int i = 0;
             for (PageRun r : c.runs()) {
                 if (!mf.isAllocated(r.fileOffset(), r.length())) {
                     throw new ImageException(c.pages() + ": page run " + i + " lies outside the sandbox's memory");
                 }
-                // A copy inside the host kernel into the memory file, then the check through the
-                // Sentry's mapping of it.
-                Host.lseek(mf.fd(), r.fileOffset(), 0 /* SEEK_SET */);
-                try {
-                    Host.sendfile(mf.fd(), in, r.dataOffset(), r.length());
-                } catch (HostException e) {
-                    throw new ImageException(c.pages() + ": page run " + i + " cannot be read (truncated image?)", e);
-                }
                 CRC32C crc = new CRC32C();
-                for (long done = 0; done < r.length(); done += CHUNK) {
-                    int n = (int) Math.min(CHUNK, r.length() - done);
-                    crc.update(Host.directBuffer(mf.address(r.fileOffset() + done), n));
+                java.util.concurrent.Future<?> last = null;
+                Host.lseek(mf.fd(), r.fileOffset(), 0 /* SEEK_SET */);
+                for (long done = 0; done < r.length(); done += STEP) {
+                    long n = Math.min(STEP, r.length() - done);
+                    try {
+                        Host.sendfile(mf.fd(), in, r.dataOffset() + done, n);
+                    } catch (HostException e) {
+                        throw new ImageException(c.pages() + ": page run " + i + " cannot be read (truncated image?)", e);
+                    }
+                    java.nio.ByteBuffer b = Host.directBuffer(mf.address(r.fileOffset() + done), (int) n);
+                    last = checker.submit(() -> crc.update(b)); // in order: one thread
+                }
+                try {
+                    if (last != null) last.get();
+                } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
+                    throw new ImageException(c.pages() + ": page run " + i + " could not be checked", e);
                 }
                 if ((int) crc.getValue() != r.crc()) {
                     throw new ImageException(c.pages() + ": page run " + i + " checksum mismatch (corrupt image)");
@@ -89,6 +106,7 @@ public final class Restorer {
                 i++;
             }
         } finally {
+            checker.shutdownNow();
             Host.close(in);
         }
     }
