@@ -57,6 +57,37 @@ public final class ClassRegistry {
         return byClass.get(type);
     }
 
+    /**
+     * A digest of the saved layout: every registered class by id, with the names and types of
+     * the fields it saves (non-static, non-transient, superclasses included). Two builds read
+     * each other's images only if their fingerprints agree; an image records the one it was
+     * written with, so a restore can refuse a foreign layout with a clear message instead of
+     * misreading it.
+     */
+    public String fingerprint() {
+        StringBuilder sb = new StringBuilder();
+        for (Map.Entry<Integer, Class<?>> e : byId.entrySet()) {
+            sb.append(e.getKey()).append(' ').append(e.getValue().getName()).append('\n');
+            if (e.getValue().getName().startsWith("java.") || e.getValue().isArray()) continue;
+            for (Class<?> k = e.getValue(); k != null && k != Object.class; k = k.getSuperclass()) {
+                java.lang.reflect.Field[] fields = k.getDeclaredFields();
+                java.util.Arrays.sort(fields, java.util.Comparator.comparing(java.lang.reflect.Field::getName));
+                for (java.lang.reflect.Field f : fields) {
+                    int m = f.getModifiers();
+                    if (java.lang.reflect.Modifier.isStatic(m) || java.lang.reflect.Modifier.isTransient(m)) continue;
+                    sb.append("  ").append(f.getName()).append(':').append(f.getGenericType().getTypeName()).append('\n');
+                }
+            }
+        }
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(d, 0, 12);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Id to class, in id order. */
     public Map<Integer, Class<?>> entries() {
         return Collections.unmodifiableMap(byId);

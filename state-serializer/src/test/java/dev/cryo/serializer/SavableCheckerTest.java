@@ -54,4 +54,21 @@ class SavableCheckerTest {
         org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> r.register(100, Part.class));
         org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> r.register(102, Good.class));
     }
+
+    @Savable
+    static final class PartV2 {
+        int y;
+        long added;
+    }
+
+    @Test
+    void theFingerprintFollowsTheSavedLayout() {
+        String a = ClassRegistry.withJdkTypes().register(100, Good.class).register(101, Part.class).fingerprint();
+        String same = ClassRegistry.withJdkTypes().register(100, Good.class).register(101, Part.class).fingerprint();
+        String otherField = ClassRegistry.withJdkTypes().register(100, Good.class).register(101, PartV2.class).fingerprint();
+        String otherId = ClassRegistry.withJdkTypes().register(100, Good.class).register(102, Part.class).fingerprint();
+        org.junit.jupiter.api.Assertions.assertEquals(a, same);
+        org.junit.jupiter.api.Assertions.assertNotEquals(a, otherField);
+        org.junit.jupiter.api.Assertions.assertNotEquals(a, otherId);
+    }
 }

@@ -59,7 +59,7 @@ public final class Checkpointer {
             Host.close(out);
         }
         long t3 = System.nanoTime();
-        store.commit(state, runs, mf.usage());
+        store.commit(state, runs, mf.usage(), codec.registry().fingerprint());
         if (System.getenv("CRYO_TIMINGS") != null) {
             System.err.printf("cryo: checkpoint timings: graph %.1f ms (%d bytes), pages %.1f ms (%d MiB), sync %.1f ms,"
                     + " commit %.1f ms%n", (t1 - t0) / 1e6, state.length, (t2 - t1) / 1e6, written >> 20,

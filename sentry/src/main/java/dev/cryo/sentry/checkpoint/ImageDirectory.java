@@ -59,7 +59,7 @@ public final class ImageDirectory implements ImageStore {
 
     /** Puts the page file in place and writes kernel.img: the image exists from here on. */
     @Override
-    public void commit(byte[] state, List<PageRun> runs, long memoryUsage) throws IOException {
+    public void commit(byte[] state, List<PageRun> runs, long memoryUsage, String layout) throws IOException {
         Files.move(dir.resolve(PAGES + ".tmp"), dir.resolve(PAGES), StandardCopyOption.ATOMIC_MOVE,
                 StandardCopyOption.REPLACE_EXISTING);
         ByteBuffer index = ByteBuffer.allocate(4 + runs.size() * PageRun.BYTES).order(ByteOrder.LITTLE_ENDIAN);
@@ -69,7 +69,8 @@ public final class ImageDirectory implements ImageStore {
             index.putLong(r.fileOffset()).putLong(r.length()).putLong(r.dataOffset()).putInt(r.crc());
             pageBytes += r.length();
         }
-        String meta = "format=cryo-image-dir\nversion=1\ncreated=" + Instant.now() + "\nmemory_allocated=" + memoryUsage
+        String meta = "format=cryo-image-dir\nversion=1\nlayout=" + layout + "\ncreated=" + Instant.now()
+                + "\nmemory_allocated=" + memoryUsage
                 + "\npage_bytes=" + pageBytes + "\n";
         Map<String, byte[]> sections = new LinkedHashMap<>();
         sections.put("meta", meta.getBytes(StandardCharsets.UTF_8));
@@ -115,6 +116,10 @@ public final class ImageDirectory implements ImageStore {
             lastEnd = r.fileOffset() + r.length();
             runs.add(r);
         }
-        return new Contents(s.get("kernel"), runs, p);
+        String layout = "";
+        for (String line : new String(s.get("meta"), StandardCharsets.UTF_8).split("\n")) {
+            if (line.startsWith("layout=")) layout = line.substring("layout=".length());
+        }
+        return new Contents(s.get("kernel"), layout, runs, p);
     }
 }

@@ -15,12 +15,15 @@ public interface ImageStore {
     /** The (new, empty) file the saved pages are written to, in order. */
     Path createPages() throws IOException;
 
-    /** Makes the image whole and durable: the object graph, the page runs, the memory in use. */
-    void commit(byte[] kernelState, List<PageRun> runs, long memoryUsage) throws IOException;
+    /**
+     * Makes the image whole and durable: the object graph, the page runs, the memory in use, and
+     * the fingerprint of the layout the graph was written with.
+     */
+    void commit(byte[] kernelState, List<PageRun> runs, long memoryUsage, String layout) throws IOException;
 
     /** The checked contents of a committed image; the page data is read at {@code pages}. */
     Contents read() throws ImageException;
 
-    /** A committed image: the object graph, the runs of saved pages, and the file holding them. */
-    record Contents(byte[] kernelState, List<PageRun> runs, Path pages) {}
+    /** A committed image: the object graph and its layout, the runs of saved pages, and the file holding them. */
+    record Contents(byte[] kernelState, String layout, List<PageRun> runs, Path pages) {}
 }

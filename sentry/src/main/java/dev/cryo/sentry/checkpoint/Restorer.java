@@ -34,10 +34,15 @@ public final class Restorer {
             throws ImageException {
         long t0 = System.nanoTime();
         ImageStore.Contents c = dir.read();
+        StateCodec kc = codec != null ? codec : new StateCodec(SentryClasses.registry());
+        String layout = kc.registry().fingerprint();
+        if (!layout.equals(c.layout())) {
+            throw new ImageException(dir + ": written by a Cryo with another kernel state layout (image "
+                    + (c.layout().isEmpty() ? "unknown" : c.layout()) + ", this Cryo " + layout + "); restore it with the Cryo that made it");
+        }
         long t1 = System.nanoTime();
         Kernel k;
         try {
-            StateCodec kc = codec != null ? codec : new StateCodec(SentryClasses.registry());
             k = kc.load(c.kernelState(), Kernel.class, env);
         } catch (RuntimeException e) {
             throw new ImageException(dir + ": kernel state cannot be rebuilt: " + e.getMessage(), e);

@@ -132,6 +132,23 @@ class DamagedImageTest {
         assertTrue(e.getMessage().contains("version 99"), e.getMessage());
     }
 
+    /** A well-formed image from a build whose saved classes differ is refused by name, not misread. */
+    @Test
+    void anotherLayoutIsRefusedWithAClearMessage() throws Exception {
+        java.util.Map<String, byte[]> sections = new java.util.LinkedHashMap<>(dev.cryo.serializer.ImageFile.read(
+                good.resolve(ImageDirectory.KERNEL), java.util.Map.of("meta", 1L << 16, "pages", 1L << 28, "kernel", 1L << 30)));
+        String meta = new String(sections.get("meta"), java.nio.charset.StandardCharsets.UTF_8)
+                .replaceAll("layout=\\w+", "layout=0123456789abcdef01234567");
+        sections.put("meta", meta.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Path d = dir.resolve("other-layout");
+        Files.createDirectories(d);
+        dev.cryo.serializer.ImageFile.write(d.resolve(ImageDirectory.KERNEL), sections);
+        Files.write(d.resolve(ImageDirectory.PAGES), pagesImg);
+        ImageException e = assertThrows(ImageException.class,
+                () -> Restorer.load(new ImageDirectory(d), new Kernel.RestoreEnv(new NoPlatform(), null, null), false));
+        assertTrue(e.getMessage().contains("another kernel state layout"), e.getMessage());
+    }
+
     /** The image with the bytes of its first two sections' data exchanged (their table kept). */
     private static byte[] swapSections(byte[] img) {
         ByteBuffer b = ByteBuffer.wrap(img).order(ByteOrder.LITTLE_ENDIAN);
