@@ -450,12 +450,4 @@ public final class Host {
     public static void zero(long address, long len) {
         IO.setMemory(address, len, (byte) 0);
     }
-
-    /** Index of the first zero byte at or after {@code address}, searching at most {@code max}. */
-    public static long indexOfZero(long address, long max) {
-        for (long i = 0; i < max; i++) {
-            if (IO.getByte(address + i) == 0) return i;
-        }
-        return -1;
-    }
 }
