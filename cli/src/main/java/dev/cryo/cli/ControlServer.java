@@ -162,7 +162,8 @@ final class ControlServer {
         ch.write(ByteBuffer.wrap((answer.replace('\n', ' ') + "\n").getBytes(StandardCharsets.UTF_8)));
     }
 
+    /** As the CLI words it: the JDK's file exceptions carry only the path. */
     private static String message(Exception e) {
-        return e.getMessage() != null ? e.getMessage() : e.toString();
+        return Main.describe(e);
     }
 }

@@ -253,7 +253,7 @@ public final class Sandbox implements AutoCloseable {
         long jvm = millisSinceProcessStart();
         Restorer.Restored r = restoreTimings;
         System.err.printf("cryo: restore timings: since process start %d ms; image check %.1f ms, graph load %.1f ms,"
-                + " memory load %.1f ms, host files %.1f ms, resume %.1f ms%n", jvm, r.checkNanos() / 1e6,
+                + " memory check %.1f ms, host files %.1f ms, resume %.1f ms%n", jvm, r.checkNanos() / 1e6,
                 r.graphNanos() / 1e6, r.memoryNanos() / 1e6, r.filesNanos() / 1e6, resumeNanos / 1e6);
     }
 

@@ -37,6 +37,7 @@ public final class Checkpointer {
     /** As {@link #save(Kernel, ImageStore)} with a codec over {@link SentryClasses#registry()} made beforehand. */
     public static long save(Kernel kernel, ImageStore store, StateCodec codec) throws IOException {
         long t0 = System.nanoTime();
+        kernel.memoryFile().awaitLoaded(); // a sandbox restored moments ago may still be filling
         byte[] state = codec.save(kernel);
         long t1 = System.nanoTime();
         MemoryFile mf = kernel.memoryFile();
@@ -78,7 +79,7 @@ public final class Checkpointer {
                 long hole = Math.min(end, Host.seekData(mf.fd(), data, false));
                 for (long chunk = data; chunk < hole; chunk += CHUNK) {
                     long chunkEnd = Math.min(hole, chunk + CHUNK);
-                    ByteBuffer b = Host.directBuffer(mf.address(chunk), (int) (chunkEnd - chunk));
+                    ByteBuffer b = Host.directBuffer(mf.address(chunk, chunkEnd - chunk), (int) (chunkEnd - chunk));
                     long runStart = -1;
                     for (long p = chunk; p <= chunkEnd; p += PAGE) {
                         boolean nonZero = p < chunkEnd && !isZero(b, (int) (p - chunk));
@@ -100,13 +101,20 @@ public final class Checkpointer {
         return b.slice(at, (int) PAGE).mismatch(ZERO_PAGE.duplicate()) == -1;
     }
 
+    /** Page data goes to the image in steps of this size, each one's writeback started at once. */
+    private static final long STEP = 8L << 20;
+
     private static PageRun writeRun(MemoryFile mf, int out, ByteBuffer chunk, long chunkStart, long off, long len,
             long dataOffset) {
         CRC32C crc = new CRC32C();
         crc.update(chunk.slice((int) (off - chunkStart), (int) len));
-        Host.sendfile(out, mf.fd(), off, len);
-        // Start writing it to disk now, so the fdatasync at the end has less left to wait for.
-        Host.startWriteback(out, dataOffset, len);
+        for (long done = 0; done < len; done += STEP) {
+            long n = Math.min(STEP, len - done);
+            Host.sendfile(out, mf.fd(), off + done, n);
+            // Start writing this step to disk now, while the next is copied: the disk and the
+            // copy overlap, and the fdatasync at the end has little left to wait for.
+            Host.startWriteback(out, dataOffset + done, n);
+        }
         return new PageRun(off, len, dataOffset, (int) crc.getValue());
     }
 }

@@ -184,6 +184,8 @@ public final class MemoryManager {
             }
             Map.Entry<Long, Long> next = mapped.ceilingEntry(pos);
             long holeEnd = next == null ? v.end : Math.min(v.end, next.getKey());
+            // A restored file may still be loading: the stub must not see the range before it holds its data.
+            file.ensureLoaded(v.fileOffset + (pos - v.start), holeEnd - pos);
             as.map(pos, holeEnd - pos, v.prot, v.fileOffset + (pos - v.start));
             markMapped(pos, holeEnd);
             pos = holeEnd;
