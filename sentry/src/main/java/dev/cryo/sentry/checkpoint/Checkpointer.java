@@ -10,6 +10,10 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.zip.CRC32C;
 
 /**
@@ -70,6 +74,19 @@ public final class Checkpointer {
     }
 
     private static long writePages(MemoryFile mf, int out, List<PageRun> runs) {
+        ExecutorService crcThread = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "cryo-checkpoint-crc");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            return writePages(mf, out, runs, crcThread);
+        } finally {
+            crcThread.shutdownNow();
+        }
+    }
+
+    private static long writePages(MemoryFile mf, int out, List<PageRun> runs, ExecutorService crcThread) {
         long dataOffset = 0;
         for (long[] range : mf.allocatedRanges()) {
             long pos = range[0], end = range[0] + range[1];
@@ -85,7 +102,7 @@ public final class Checkpointer {
                         boolean nonZero = p < chunkEnd && !isZero(b, (int) (p - chunk));
                         if (nonZero && runStart < 0) runStart = p;
                         if (!nonZero && runStart >= 0) {
-                            runs.add(writeRun(mf, out, b, chunk, runStart, p - runStart, dataOffset));
+                            runs.add(writeRun(mf, out, b, chunk, runStart, p - runStart, dataOffset, crcThread));
                             dataOffset += p - runStart;
                             runStart = -1;
                         }
@@ -105,15 +122,25 @@ public final class Checkpointer {
     private static final long STEP = 8L << 20;
 
     private static PageRun writeRun(MemoryFile mf, int out, ByteBuffer chunk, long chunkStart, long off, long len,
-            long dataOffset) {
+            long dataOffset, ExecutorService crcThread) {
         CRC32C crc = new CRC32C();
-        crc.update(chunk.slice((int) (off - chunkStart), (int) len));
+        Future<?> last = null;
         for (long done = 0; done < len; done += STEP) {
             long n = Math.min(STEP, len - done);
+            ByteBuffer step = chunk.slice((int) (off - chunkStart + done), (int) n);
+            last = crcThread.submit(() -> crc.update(step)); // in order: one thread, beside the copy
             Host.sendfile(out, mf.fd(), off + done, n);
             // Start writing this step to disk now, while the next is copied: the disk and the
             // copy overlap, and the fdatasync at the end has little left to wait for.
             Host.startWriteback(out, dataOffset + done, n);
+        }
+        try {
+            if (last != null) last.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while checksumming page data");
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("checksumming page data failed", e.getCause());
         }
         return new PageRun(off, len, dataOffset, (int) crc.getValue());
     }
