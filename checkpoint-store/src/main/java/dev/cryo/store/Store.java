@@ -26,6 +26,8 @@ public final class Store implements AutoCloseable {
 
     private final StoreLayout layout;
     private final StoreLock lock;
+    /** This process's open chunk index, kept between writes; null until the first. Guarded by the exclusive lock. */
+    private ChunkIndex index;
 
     private Store(StoreLayout layout) {
         this.layout = layout;
@@ -54,11 +56,8 @@ public final class Store implements AutoCloseable {
     public CheckpointResult checkpoint(byte[] kernelState, MemorySource memory, Labels labels, Progress progress)
             throws StoreException {
         try (StoreLock.Held h = lock.exclusive()) {
-            ChunkIndex index = openIndex(memory.size() / CHUNK_SIZE + 1 > Integer.MAX_VALUE ? Integer.MAX_VALUE
-                    : countSlots(memory));
-            try (index) {
-                return new SnapshotWriter(layout, index, CHUNK_SIZE).write(kernelState, memory, labels, progress);
-            }
+            ChunkIndex ix = indexLocked(countSlots(memory));
+            return new SnapshotWriter(layout, ix, CHUNK_SIZE).write(kernelState, memory, labels, progress);
         } catch (IOException e) {
             throw StoreException.of("checkpoint into " + root(), e);
         }
@@ -70,13 +69,16 @@ public final class Store implements AutoCloseable {
         return n;
     }
 
-    /** The index, opened for a writer adding up to {@code adding} chunks (rebuilt if untrusted). */
-    ChunkIndex openIndex(long adding) throws IOException {
-        return ChunkIndex.open(layout.indexDir(), () -> {
+    /** The index, for a writer adding up to {@code adding} chunks (rebuilt if untrusted); under the exclusive lock. */
+    ChunkIndex indexLocked(long adding) throws IOException {
+        ChunkIndex held = index;
+        index = null; // if acquire fails, the old one is closed or unusable
+        index = ChunkIndex.acquire(layout.indexDir(), () -> {
             List<ChunkRef> all = new ArrayList<>();
             for (Snapshot s : readAll(null).values()) all.addAll(s.chunks());
             return all;
-        }, adding);
+        }, adding, held);
+        return index;
     }
 
     /**
@@ -246,6 +248,10 @@ public final class Store implements AutoCloseable {
     /** Reclaims what no snapshot uses (see {@link Gc}). */
     public Gc.Result gc() throws StoreException {
         try (StoreLock.Held h = lock.exclusive()) {
+            if (index != null) {
+                index.close(); // gc deletes every generation; the next write rebuilds
+                index = null;
+            }
             return new Gc(layout, readAllStrict()).run();
         } catch (IOException e) {
             throw StoreException.of("gc of " + root(), e);
@@ -293,14 +299,21 @@ public final class Store implements AutoCloseable {
     /** Imports an exported file (untrusted: every byte checked before anything is committed); returns the snapshot. */
     public Snapshot importFrom(Path file) throws StoreException {
         try (StoreLock.Held h = lock.exclusive()) {
-            return Transfer.importFile(layout, this::openIndex, file);
+            return Transfer.importFile(layout, this::indexLocked, file);
         } catch (IOException e) {
             throw StoreException.of("import of " + file, e);
         }
     }
 
+    /** Closes this process's index (cleanly: the next opener trusts it) and pack readers. */
     @Override
     public void close() {
+        try (StoreLock.Held h = lock.localExclusive()) {
+            if (index != null) index.close();
+            index = null;
+        } catch (IOException e) {
+            // an index not closed cleanly is rebuilt by the next writer: nothing is lost
+        }
         layout.packs().close();
     }
 }

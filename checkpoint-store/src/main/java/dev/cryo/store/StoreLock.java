@@ -51,6 +51,12 @@ final class StoreLock {
         };
     }
 
+    /** Exclusive among this JVM's threads only (closing this process's own state). */
+    Held localExclusive() {
+        rw.writeLock().lock();
+        return () -> rw.writeLock().unlock();
+    }
+
     Held shared() throws StoreException {
         rw.readLock().lock();
         try {

@@ -116,7 +116,8 @@ final class Transfer {
             int n = in.readInt();
             if (n < 0 || n > rawLengths.size()) throw new StoreException(what + ": record count " + n + " is impossible");
             Map<SnapshotWriter.Key, ChunkRef> placed = new HashMap<>();
-            try (ChunkIndex index = indexes.open(n)) {
+            {
+                ChunkIndex index = indexes.open(n); // the store's, kept open
                 ByteBuffer rec = ByteBuffer.allocateDirect(PackRecord.HEADER + Compression.bound(s.chunkSize()));
                 ByteBuffer plain = ByteBuffer.allocateDirect(s.chunkSize());
                 byte[] buf = new byte[rec.capacity()];
