@@ -1,0 +1,210 @@
+package dev.cryo.store;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The store's pack files ({@code packs/pack-<16 hex>.pack}, layout in {@link PackRecord}). A pack
+ * is written by one writer once, appended to and synced, and never changed after: a later
+ * checkpoint starts new packs, gc deletes whole packs. Pack ids are random, so packs made in two
+ * stores never collide when snapshots move between them.
+ *
+ * <p>Reading: channels are opened on first use and kept until {@link #close}; positional reads,
+ * so any number of threads may read at once.
+ */
+final class Packs implements AutoCloseable {
+    private static final Pattern NAME = Pattern.compile("pack-([0-9a-f]{16})\\.pack");
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Path dir;
+    private final int maxRaw;
+    private final Map<Long, FileChannel> open = new ConcurrentHashMap<>();
+
+    Packs(Path dir, int maxRaw) {
+        this.dir = dir;
+        this.maxRaw = maxRaw;
+    }
+
+    static String name(long id) {
+        return String.format("pack-%016x.pack", id);
+    }
+
+    Path path(long id) {
+        return dir.resolve(name(id));
+    }
+
+    /** The ids of the packs on disk. */
+    TreeSet<Long> ids() throws IOException {
+        TreeSet<Long> ids = new TreeSet<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+            for (Path p : ds) {
+                Matcher m = NAME.matcher(p.getFileName().toString());
+                if (m.matches()) ids.add(Long.parseUnsignedLong(m.group(1), 16));
+            }
+        }
+        return ids;
+    }
+
+    /** A new, empty pack (its header written), for one writer. */
+    Writer create() throws IOException {
+        while (true) {
+            long id = RANDOM.nextLong();
+            try {
+                FileChannel ch = FileChannel.open(path(id), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                Writer w = new Writer(id, ch);
+                w.write(PackRecord.fileHeader(id));
+                return w;
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                // one chance in 2^64 per existing pack: draw again
+            }
+        }
+    }
+
+    /** An append-only pack being written; not thread-safe (each writer thread has its own). */
+    static final class Writer implements AutoCloseable {
+        final long id;
+        private final FileChannel ch;
+        private long pos;
+
+        Writer(long id, FileChannel ch) {
+            this.id = id;
+            this.ch = ch;
+        }
+
+        long size() {
+            return pos;
+        }
+
+        private void write(ByteBuffer b) throws IOException {
+            while (b.hasRemaining()) pos += ch.write(b, pos);
+        }
+
+        /** Appends a record (its header already made in {@code header}); returns its offset. */
+        long append(ByteBuffer header, ByteBuffer data) throws IOException {
+            long at = pos;
+            write(header);
+            write(data);
+            return at;
+        }
+
+        /** fdatasync: the records written so far reach the disk. */
+        void sync() throws IOException {
+            ch.force(false);
+        }
+
+        @Override
+        public void close() throws IOException {
+            ch.close();
+        }
+    }
+
+    private FileChannel channel(long id) throws IOException {
+        FileChannel ch = open.get(id);
+        if (ch != null) return ch;
+        synchronized (open) {
+            ch = open.get(id);
+            if (ch == null) {
+                ch = FileChannel.open(path(id), StandardOpenOption.READ);
+                open.put(id, ch);
+            }
+            return ch;
+        }
+    }
+
+    /**
+     * Reads the record {@code c} names into {@code into} (cleared; left flipped over the stored
+     * bytes) and checks it is that chunk: header intact and matching, stored bytes' CRC.
+     * Throws a {@link StoreException} naming the chunk if not.
+     */
+    void read(ChunkRef c, ByteBuffer into) throws StoreException {
+        String what = c.toString();
+        try {
+            FileChannel ch = channel(c.packId());
+            into.clear().limit(PackRecord.HEADER + c.storedLength());
+            long pos = c.packOffset();
+            while (into.hasRemaining()) {
+                int n = ch.read(into, pos);
+                if (n < 0) throw new StoreException(what + " is damaged: its pack ends early");
+                pos += n;
+            }
+        } catch (NoSuchFileException e) {
+            throw new StoreException(what + " is missing: pack " + name(c.packId()) + " does not exist", e);
+        } catch (IOException e) {
+            throw StoreException.of(what + " cannot be read", e);
+        }
+        into.flip();
+        PackRecord.Header h = PackRecord.parse(into, maxRaw);
+        if (h == null || h.raw() != c.raw() || h.rawLength() != c.rawLength() || h.storedLength() != c.storedLength()
+                || !java.util.Arrays.equals(h.hash(), c.hash()) || h.crc() != c.crc()) {
+            throw new StoreException(what + " is damaged: its record header does not match the manifest");
+        }
+        into.position(PackRecord.HEADER);
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(into.duplicate());
+        if ((int) crc.getValue() != c.crc()) {
+            throw new StoreException(what + " is damaged: its stored bytes fail their checksum");
+        }
+    }
+
+    /**
+     * Whether the record header at {@code c}'s location is {@code c}'s: how a writer makes sure an
+     * index entry is right before a new snapshot refers to it (56 bytes read, no data).
+     */
+    boolean holds(ChunkRef c) {
+        ByteBuffer b = ByteBuffer.allocate(PackRecord.HEADER);
+        try {
+            FileChannel ch = channel(c.packId());
+            long pos = c.packOffset();
+            while (b.hasRemaining()) {
+                int n = ch.read(b, pos);
+                if (n < 0) return false;
+                pos += n;
+            }
+        } catch (IOException e) {
+            return false;
+        }
+        b.flip();
+        PackRecord.Header h = PackRecord.parse(b, maxRaw);
+        return h != null && h.raw() == c.raw() && h.rawLength() == c.rawLength() && h.storedLength() == c.storedLength()
+                && h.crc() == c.crc() && java.util.Arrays.equals(h.hash(), c.hash());
+    }
+
+    /** Reads the pack file header; the pack id it names, or -1 if it is not a pack. */
+    long headerId(long id) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(PackRecord.FILE_HEADER).order(ByteOrder.LITTLE_ENDIAN);
+        FileChannel ch = channel(id);
+        while (b.hasRemaining() && ch.read(b, b.position()) > 0) {}
+        if (b.hasRemaining() || b.getLong(0) != PackRecord.FILE_MAGIC || b.getInt(8) != PackRecord.FILE_VERSION) return -1;
+        return b.getLong(16);
+    }
+
+    /** Forgets (closes) the reader of a pack about to be deleted. */
+    void forget(long id) {
+        FileChannel ch = open.remove(id);
+        if (ch != null) {
+            try {
+                ch.close();
+            } catch (IOException ignored) {
+                // closing a read-only channel: nothing is lost
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        for (Long id : open.keySet()) forget(id);
+    }
+}
