@@ -16,7 +16,7 @@ import picocli.CommandLine.Parameters;
  * Hidden: what the launcher runs once per build with -XX:DumpLoadedClassList, so that the
  * class-data-sharing archive made from that list holds the classes of every path a user's
  * command takes: a {@code cryo run} as a user types it; a sandbox made, checkpointed before it
- * ran, restored and run to its end; and a hosted sandbox (as {@code run -d} makes one) reached
+ * ran, restored and run to its end, the same through the snapshot store; and a hosted sandbox (as {@code run -d} makes one) reached
  * by the client commands through its control socket, then checkpointed.
  */
 @Command(name = "cds-train", hidden = true)
@@ -38,6 +38,21 @@ final class CdsTrainCommand implements Callable<Integer> {
                     new SandboxConfig("/", List.of(program), SandboxConfig.environment(List.of()), "/", null), table)) {
                 sb.checkpoint(work.resolve("img"), false);
             }
+            // The snapshot store too: its index (Chronicle Map) loads hundreds of classes.
+            String snap;
+            try (dev.cryo.store.Store store = dev.cryo.store.Store.open(work.resolve("store"))) {
+                try (Sandbox sb = Sandbox.create(PtracePlatform.create(),
+                        new SandboxConfig("/", List.of(program), SandboxConfig.environment(List.of()), "/", null), table)) {
+                    snap = sb.checkpoint(Sandbox.Target.store(store, dev.cryo.store.Labels.named("train"),
+                            dev.cryo.store.Progress.NONE), false);
+                }
+                try (Sandbox sb = Sandbox.restore(PtracePlatform.create(),
+                        Sandbox.Source.store(store, snap, dev.cryo.store.Progress.NONE),
+                        new Sandbox.RestoreOptions(false, null, table))) {
+                    sb.runToExit();
+                }
+            }
+            Main.execute("--store", work.resolve("store").toString(), "snapshots");
             try (Sandbox sb = Sandbox.restore(PtracePlatform.create(), work.resolve("img"),
                     new Sandbox.RestoreOptions(false, null, table))) {
                 return sb.runToExit();
@@ -61,6 +76,8 @@ final class CdsTrainCommand implements Callable<Integer> {
         Main.execute("--root", root, "ps", "-a");
         Main.execute("--root", root, "pause", "train");
         Main.execute("--root", root, "resume", "train");
+        String store = work.resolve("hosted-store").toString();
+        Main.execute("--root", root, "--store", store, "checkpoint", "train", "--leave-running", "--name", "train");
         Main.execute("--root", root, "checkpoint", "train", "--image", work.resolve("hosted").toString());
         t.join(10_000);
         Main.execute("--root", root, "logs", "train");

@@ -35,29 +35,46 @@ public final class Restorer {
             throws ImageException {
         long t0 = System.nanoTime();
         ImageStore.Contents c = dir.read();
+        return load(dir.toString(), c.kernelState(), c.layout(), mf -> fill(mf, c), env, acceptChangedFiles, codec, t0);
+    }
+
+    /** Fills a restored kernel's new memory file with the image's pages (or starts to: see MemoryLoader). */
+    @FunctionalInterface
+    interface MemoryFill {
+        void fill(MemoryFile mf) throws ImageException;
+    }
+
+    /**
+     * The restore proper, whatever the image's container: {@code state} (the graph) written with
+     * layout {@code imageLayout}, its memory put in place by {@code memory}. {@code t0} is when
+     * reading the image began, for the timings.
+     */
+    static Restored load(String what, byte[] state, String imageLayout, MemoryFill memory, Kernel.RestoreEnv env,
+            boolean acceptChangedFiles, StateCodec codec, long t0) throws ImageException {
         StateCodec kc = codec != null ? codec : new StateCodec(SentryClasses.registry());
         String layout = kc.registry().fingerprint();
-        if (!layout.equals(c.layout())) {
-            throw new ImageException(dir + ": written by a Cryo with another kernel state layout (image "
-                    + (c.layout().isEmpty() ? "unknown" : c.layout()) + ", this Cryo " + layout + "); restore it with the Cryo that made it");
+        if (!layout.equals(imageLayout)) {
+            throw new ImageException(what + ": written by a Cryo with another kernel state layout (image "
+                    + (imageLayout.isEmpty() ? "unknown" : imageLayout) + ", this Cryo " + layout
+                    + "); restore it with the Cryo that made it");
         }
         long t1 = System.nanoTime();
         Kernel k;
         try {
-            k = kc.load(c.kernelState(), Kernel.class, env);
+            k = kc.load(state, Kernel.class, env);
         } catch (RuntimeException e) {
-            throw new ImageException(dir + ": kernel state cannot be rebuilt: " + e.getMessage(), e);
+            throw new ImageException(what + ": kernel state cannot be rebuilt: " + e.getMessage(), e);
         }
         long t2 = System.nanoTime(), t3;
         try {
-            fill(k.memoryFile(), c);
+            memory.fill(k.memoryFile());
             t3 = System.nanoTime();
             ImageChecks.check(k, acceptChangedFiles);
         } catch (ImageException | RuntimeException e) {
             k.memoryFile().close();
             k.vfs().close();
             if (e instanceof ImageException ie) throw ie;
-            throw new ImageException(dir + ": " + e.getMessage(), e);
+            throw new ImageException(what + ": " + e.getMessage(), e);
         }
         return new Restored(k, t1 - t0, t2 - t1, t3 - t2, System.nanoTime() - t3);
     }

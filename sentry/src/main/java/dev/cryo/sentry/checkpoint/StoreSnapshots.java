@@ -1,0 +1,157 @@
+package dev.cryo.sentry.checkpoint;
+
+import dev.cryo.platform.host.Host;
+import dev.cryo.sentry.kernel.Kernel;
+import dev.cryo.sentry.memory.MemoryFile;
+import dev.cryo.serializer.ImageException;
+import dev.cryo.serializer.StateCodec;
+import dev.cryo.store.CheckpointResult;
+import dev.cryo.store.Labels;
+import dev.cryo.store.MemorySink;
+import dev.cryo.store.MemorySource;
+import dev.cryo.store.Progress;
+import dev.cryo.store.Range;
+import dev.cryo.store.Snapshot;
+import dev.cryo.store.Store;
+import dev.cryo.store.StoreException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Checkpoints into, and restores from, the content-addressed store (issue #4): the Sentry's side
+ * of it. The store sees the memory file through {@link MemorySource} and {@link MemorySink}
+ * views of the Sentry's own mapping of the memfd (chunks are hashed and compressed straight from
+ * it, and decompressed straight into it); the kernel graph goes in the manifest as a blob, with
+ * the layout fingerprint of the classes it was saved with.
+ */
+public final class StoreSnapshots {
+    /** Manifest metadata keys. */
+    static final String LAYOUT = "cryo.layout", USAGE = "cryo.usage";
+    /** What {@code snapshot inspect} shows without decoding the graph: one line per task ("tid TAB comm TAB exe"), per open file ("tid TAB fd TAB path"). */
+    public static final String PROCESSES = "cryo.processes", FILES = "cryo.files";
+
+    private StoreSnapshots() {}
+
+    /** Saves a frozen {@code kernel} into {@code store}; returns what the store did. */
+    public static CheckpointResult save(Kernel kernel, Store store, Labels labels, StateCodec codec, Progress progress)
+            throws IOException {
+        MemoryFile mf = kernel.memoryFile();
+        mf.awaitLoaded(); // a sandbox restored moments ago may still be filling
+        byte[] state = codec.save(kernel);
+        Map<String, String> meta = new HashMap<>(labels.metadata());
+        meta.put(LAYOUT, codec.registry().fingerprint());
+        meta.put(USAGE, Long.toString(mf.usage()));
+        describe(kernel, meta);
+        return store.checkpoint(state, new Source(mf), labels.withMetadata(meta), progress);
+    }
+
+    /**
+     * Restores snapshot {@code ref} of {@code store} (id, id prefix or name[:tag]): the same
+     * checks as a directory image's restore, the memory decompressed into the new memory file
+     * (every chunk's checksum checked) before anything runs.
+     */
+    public static Restorer.Restored load(Store store, String ref, Kernel.RestoreEnv env, boolean acceptChangedFiles,
+            StateCodec codec, Progress progress) throws ImageException {
+        long t0 = System.nanoTime();
+        Snapshot s;
+        try {
+            s = store.manifest(ref);
+        } catch (StoreException e) {
+            throw new ImageException(e.getMessage(), e);
+        }
+        String what = "snapshot " + s.label();
+        String id = s.id();
+        return Restorer.load(what, s.kernelState(), s.metadata().getOrDefault(LAYOUT, ""), mf -> {
+            if (s.fileSize() != mf.capacity()) {
+                throw new ImageException(what + ": its memory file (" + s.fileSize()
+                        + " bytes) does not match its kernel state's (" + mf.capacity() + ")");
+            }
+            try {
+                store.restore(id, new Sink(mf), false, progress);
+            } catch (StoreException | RuntimeException e) {
+                throw new ImageException(what + ": " + e.getMessage(), e);
+            }
+        }, env, acceptChangedFiles, codec, t0);
+    }
+
+    private static void describe(Kernel kernel, Map<String, String> meta) {
+        StringBuilder procs = new StringBuilder(), files = new StringBuilder();
+        for (var e : kernel.tasks().entrySet()) {
+            var t = e.getValue();
+            procs.append(e.getKey()).append('\t').append(clean(t.comm())).append('\t').append(clean(t.execPath())).append('\n');
+            var fds = t.fds();
+            if (fds == null) continue;
+            int seen = 0;
+            for (int fd = 0; fd < fds.limit() && seen < fds.size(); fd++) {
+                if (!fds.isOpen(fd)) continue;
+                seen++;
+                files.append(e.getKey()).append('\t').append(fd).append('\t').append(clean(fds.get(fd).path())).append('\n');
+            }
+        }
+        meta.put(PROCESSES, procs.toString());
+        meta.put(FILES, files.toString());
+    }
+
+    /** Names from the program may hold anything: no tabs or newlines in a line-and-tab list. */
+    private static String clean(String s) {
+        return s == null ? "" : s.replace('\t', ' ').replace('\n', ' ');
+    }
+
+    /** The memory file's allocated ranges, read through the Sentry's mapping. */
+    private static final class Source implements MemorySource {
+        private final MemoryFile mf;
+        private final List<Range> ranges = new ArrayList<>();
+
+        Source(MemoryFile mf) {
+            this.mf = mf;
+            for (long[] r : mf.allocatedRanges()) ranges.add(new Range(r[0], r[1]));
+        }
+
+        @Override
+        public long size() {
+            return mf.capacity();
+        }
+
+        @Override
+        public List<Range> ranges() {
+            return ranges;
+        }
+
+        @Override
+        public void read(long offset, ByteBuffer dst) {
+            dst.put(readView(offset, dst.remaining()));
+        }
+
+        @Override
+        public ByteBuffer readView(long offset, int length) {
+            return Host.directBuffer(mf.address(offset, length), length).asReadOnlyBuffer();
+        }
+    }
+
+    /** The new memory file, written through the Sentry's mapping (it is zero wherever nothing is written). */
+    private static final class Sink implements MemorySink {
+        private final MemoryFile mf;
+
+        Sink(MemoryFile mf) {
+            this.mf = mf;
+        }
+
+        @Override
+        public void write(long offset, ByteBuffer src) {
+            writeView(offset, src.remaining()).put(src);
+        }
+
+        @Override
+        public ByteBuffer writeView(long offset, int length) {
+            // Free space must stay zero (allocation hands it out as such): data only where memory is.
+            if (!mf.isAllocated(offset, length)) {
+                throw new IllegalArgumentException("a chunk at " + offset + " lies outside the sandbox's memory");
+            }
+            return Host.directBuffer(mf.address(offset, length), length);
+        }
+    }
+}
