@@ -80,7 +80,7 @@ final class ChunkIndex implements AutoCloseable {
         boolean unclean = removeDeadMarkers(dir);
         Path latest = null;
         for (Path p : files(dir)) {
-            if (latest != null) Files.delete(latest); // an older generation nobody should open
+            if (latest != null) deleteMap(latest); // an older generation nobody should open
             latest = p;
         }
         if (current != null) {
@@ -95,7 +95,7 @@ final class ChunkIndex implements AutoCloseable {
             m.matches();
             generation = Long.parseLong(m.group(1));
             long cap = Long.parseLong(m.group(2));
-            if (!unclean && cap >= MIN_CAPACITY) {
+            if (!unclean && cap >= MIN_CAPACITY && wholeSize(latest)) {
                 Path marker = createMarker(dir);
                 try {
                     ChronicleMap<byte[], byte[]> map = build(cap).createPersistedTo(latest.toFile());
@@ -111,13 +111,14 @@ final class ChunkIndex implements AutoCloseable {
     }
 
     private static ChunkIndex rebuild(Path dir, long generation, Chunks truth, long adding) throws IOException {
-        for (Path p : files(dir)) Files.delete(p);
+        deleteMaps(dir);
         List<ChunkRef> all = truth.all();
         long cap = MIN_CAPACITY;
         while (cap * 3 / 4 < 2 * (all.size() + adding)) cap *= 2;
         Path file = dir.resolve("chunks-" + generation + "-" + cap + ".cmap");
         Path marker = createMarker(dir);
         ChronicleMap<byte[], byte[]> m = build(cap).createPersistedTo(file.toFile());
+        Files.writeString(sizeFile(file), Long.toString(Files.size(file)));
         ChunkIndex ix = new ChunkIndex(file, marker, m, cap);
         ix.putAll(all);
         return ix;
@@ -127,6 +128,23 @@ final class ChunkIndex implements AutoCloseable {
         return ChronicleMap.of(byte[].class, byte[].class).name("cryo-chunk-index")
                 .constantKeySizeBySample(new byte[Hashes.SIZE]).constantValueSizeBySample(new byte[VALUE])
                 .entries(capacity);
+    }
+
+    private static Path sizeFile(Path map) {
+        return map.resolveSibling(map.getFileName() + ".size");
+    }
+
+    /**
+     * Whether the map file is at least as long as when it was made. Chronicle waits ~60 s on a
+     * truncated or never-finished file before it throws; this check skips that wait. (A file of
+     * the right length with a garbage header still costs the wait once, then is rebuilt.)
+     */
+    private static boolean wholeSize(Path map) {
+        try {
+            return Files.size(map) >= Long.parseLong(Files.readString(sizeFile(map)).trim());
+        } catch (IOException | NumberFormatException e) {
+            return false;
+        }
     }
 
     /** The map files, oldest generation first. */
@@ -157,6 +175,15 @@ final class ChunkIndex implements AutoCloseable {
         return p.info().startInstant().map(i -> Long.toString(i.toEpochMilli()));
     }
 
+    private static void deleteMaps(Path dir) throws IOException {
+        for (Path p : files(dir)) deleteMap(p);
+    }
+
+    private static void deleteMap(Path p) throws IOException {
+        Files.deleteIfExists(sizeFile(p)); // first: a map without its size is not trusted
+        Files.deleteIfExists(p);
+    }
+
     /** Removes the markers of processes that are gone; true if there were any (an unclean shutdown). */
     private static boolean removeDeadMarkers(Path dir) throws IOException {
         boolean dead = false;
@@ -183,7 +210,7 @@ final class ChunkIndex implements AutoCloseable {
 
     /** Deletes the index (gc, before it moves or deletes chunks); the next writer rebuilds it. */
     static void invalidate(Path dir) throws IOException {
-        for (Path p : files(dir)) Files.delete(p);
+        deleteMaps(dir);
         Durable.syncDir(dir);
     }
 

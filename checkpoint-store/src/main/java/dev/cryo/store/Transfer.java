@@ -95,7 +95,8 @@ final class Transfer {
         try (InputStream fi = Files.newInputStream(file)) {
             long fileSize = Files.size(file);
             MessageDigest md = Hashes.newDigest();
-            DataInputStream in = new DataInputStream(new DigestInputStream(new BufferedInputStream(fi, 1 << 20), md));
+            DigestInputStream digesting = new DigestInputStream(new BufferedInputStream(fi, 1 << 20), md);
+            DataInputStream in = new DataInputStream(digesting);
             if (in.readLong() != MAGIC) throw new StoreException(what + ": not a Cryo export file");
             int version = in.readInt();
             if (version != VERSION) throw new StoreException(what + ": export format version " + version + " is not supported");
@@ -151,10 +152,11 @@ final class Transfer {
                     zstd.close();
                 }
                 byte[] expected = md.digest();
+                digesting.on(false); // the trailer is not part of what it sums
                 byte[] trailer = new byte[Hashes.SIZE];
-                new DataInputStream(fi).readFully(trailer);
+                in.readFully(trailer);
+                if (in.read() >= 0) throw new StoreException(what + ": data after the end of the export");
                 if (!Arrays.equals(expected, trailer)) throw new StoreException(what + ": the file's checksum does not match (damaged or altered)");
-                if (fi.read() >= 0) throw new StoreException(what + ": data after the end of the export");
                 List<ChunkRef> chunks = new ArrayList<>(s.chunks().size());
                 for (ChunkRef c : s.chunks()) {
                     ChunkRef p = placed.get(new SnapshotWriter.Key(c.hash()));

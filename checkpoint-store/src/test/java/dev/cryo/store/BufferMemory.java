@@ -58,19 +58,26 @@ final class BufferMemory implements MemorySource, MemorySink {
         Random r = new Random(seed);
         byte[] page = new byte[4096];
         for (int p = 0; p < buf.capacity() / 4096; p++) {
-            int kind = r.nextInt(4);
-            if (kind == 0) {
-                java.util.Arrays.fill(page, (byte) 0);
-            } else if (kind == 1) {
-                r.nextBytes(page);
-            } else {
-                for (int i = 0; i < page.length; i++) page[i] = (byte) ('a' + r.nextInt(16));
-            }
+            page(r, page);
             buf.put(p * 4096, page);
         }
     }
 
-    /** Rewrites {@code runs} runs of {@code runPages} random pages at random places (what a program's writes do). */
+    private static void page(Random r, byte[] page) {
+        int kind = r.nextInt(4);
+        if (kind == 0) {
+            java.util.Arrays.fill(page, (byte) 0);
+        } else if (kind == 1) {
+            r.nextBytes(page);
+        } else {
+            for (int i = 0; i < page.length; i++) page[i] = (byte) ('a' + r.nextInt(16));
+        }
+    }
+
+    /**
+     * Rewrites {@code runs} runs of {@code runPages} pages at random, unaligned places with new
+     * content of the same kind (what a program's writes to its heap do).
+     */
     void change(long seed, int runs, int runPages) {
         Random r = new Random(seed);
         byte[] page = new byte[4096];
@@ -78,7 +85,7 @@ final class BufferMemory implements MemorySource, MemorySink {
         for (int i = 0; i < runs; i++) {
             int start = r.nextInt(pages - runPages);
             for (int p = start; p < start + runPages; p++) {
-                r.nextBytes(page);
+                page(r, page);
                 buf.put(p * 4096, page);
             }
         }
