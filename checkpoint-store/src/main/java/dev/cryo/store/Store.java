@@ -95,6 +95,17 @@ public final class Store implements AutoCloseable {
         }
     }
 
+    /**
+     * Opens snapshot {@code ref} for a lazy restore: its manifest, and its chunks readable one by
+     * one while it stays open (see {@link OpenSnapshot}). Never opens the index.
+     */
+    public OpenSnapshot openSnapshot(String ref) throws StoreException {
+        try (StoreLock.Held h = lock.shared()) {
+            Snapshot s = layout.manifests().read(resolveLocked(ref));
+            return OpenSnapshot.open(layout.packs(), s, ManifestCodec.MAX_CHUNK);
+        }
+    }
+
     /** The manifest of {@code ref}, without its memory. */
     public Snapshot manifest(String ref) throws StoreException {
         try (StoreLock.Held h = lock.shared()) {

@@ -47,7 +47,7 @@ final class CdsTrainCommand implements Callable<Integer> {
                             dev.cryo.store.Progress.NONE), false);
                 }
                 try (Sandbox sb = Sandbox.restore(PtracePlatform.create(),
-                        Sandbox.Source.store(store, snap, dev.cryo.store.Progress.NONE),
+                        Sandbox.Source.store(store, snap),
                         new Sandbox.RestoreOptions(false, null, table))) {
                     sb.runToExit();
                 }

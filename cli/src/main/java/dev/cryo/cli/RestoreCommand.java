@@ -59,17 +59,14 @@ final class RestoreCommand extends ControlCommand {
                 Main.prewarm != null ? Main.prewarm.codec() : null, rootfs);
         int status;
         dev.cryo.store.Store store = dir == null ? SnapshotStore.open(SnapshotStore.dir(main.store)) : null;
-        dev.cryo.store.Progress progress = store == null ? dev.cryo.store.Progress.NONE : SnapshotStore.progress("restore");
         try (Sandbox sandbox = dir != null ? Sandbox.restore(PtracePlatform.create(), dir, options)
-                : Sandbox.restore(PtracePlatform.create(), Sandbox.Source.store(store, snapshot, progress), options)) {
-            SnapshotStore.done(progress);
+                : Sandbox.restore(PtracePlatform.create(), Sandbox.Source.store(store, snapshot), options)) {
             status = sandbox.runToExit();
         } catch (ImageException e) {
             throw new CryoException("restore: " + e.getMessage());
         } catch (PlatformException e) {
             throw new CryoException(e.getMessage());
         } finally {
-            SnapshotStore.done(progress);
             if (store != null) store.close();
         }
         System.out.flush();

@@ -79,7 +79,7 @@ final class SandboxHost implements Callable<Integer> {
             if (restoreSnapshot != null) {
                 dev.cryo.store.Store st = storeAt(SnapshotStore.dir(storeDir));
                 lastSnapshot = st.resolve(restoreSnapshot);
-                sandbox = Sandbox.restore(PtracePlatform.create(), Sandbox.Source.store(st, lastSnapshot, dev.cryo.store.Progress.NONE),
+                sandbox = Sandbox.restore(PtracePlatform.create(), Sandbox.Source.store(st, lastSnapshot),
                         new Sandbox.RestoreOptions(acceptChangedFiles, strace ? System.err : null, table,
                         Main.prewarm != null ? Main.prewarm.codec() : null, rootfs));
             } else if (restore == null) {

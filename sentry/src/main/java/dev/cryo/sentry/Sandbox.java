@@ -264,9 +264,9 @@ public final class Sandbox implements AutoCloseable {
         Restorer.Restored load(Kernel.RestoreEnv env, RestoreOptions options) throws ImageException;
 
         /** Snapshot {@code ref} (id, id prefix, name[:tag]) of {@code store}. */
-        static Source store(dev.cryo.store.Store store, String ref, dev.cryo.store.Progress progress) {
+        static Source store(dev.cryo.store.Store store, String ref) {
             return (env, o) -> dev.cryo.sentry.checkpoint.StoreSnapshots.load(store, ref, env, o.acceptChangedFiles(),
-                    o.codec(), progress);
+                    o.codec());
         }
     }
 

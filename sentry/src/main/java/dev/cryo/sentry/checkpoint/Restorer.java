@@ -119,7 +119,7 @@ public final class Restorer {
                 lastEnd = r.fileOffset() + r.length();
             }
             if (n > 0) {
-                mf.startLoading(new MemoryLoader(c.pages().toString(), in, mf.fd(), off, len, data));
+                mf.startLoading(MemoryLoader.ofPageFile(c.pages().toString(), in, mf.fd(), off, len, data));
                 handedOver = true;
             }
         } catch (HostException e) {

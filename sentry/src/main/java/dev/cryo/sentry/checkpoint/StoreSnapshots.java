@@ -3,11 +3,13 @@ package dev.cryo.sentry.checkpoint;
 import dev.cryo.platform.host.Host;
 import dev.cryo.sentry.kernel.Kernel;
 import dev.cryo.sentry.memory.MemoryFile;
+import dev.cryo.sentry.memory.MemoryLoader;
 import dev.cryo.serializer.ImageException;
 import dev.cryo.serializer.StateCodec;
 import dev.cryo.store.CheckpointResult;
 import dev.cryo.store.Labels;
-import dev.cryo.store.MemorySink;
+import dev.cryo.store.ChunkRef;
+import dev.cryo.store.OpenSnapshot;
 import dev.cryo.store.MemorySource;
 import dev.cryo.store.Progress;
 import dev.cryo.store.Range;
@@ -23,9 +25,9 @@ import java.util.Map;
 
 /**
  * Checkpoints into, and restores from, the content-addressed store (issue #4): the Sentry's side
- * of it. The store sees the memory file through {@link MemorySource} and {@link MemorySink}
- * views of the Sentry's own mapping of the memfd (chunks are hashed and compressed straight from
- * it, and decompressed straight into it); the kernel graph goes in the manifest as a blob, with
+ * of it. The store sees the memory file through a {@link MemorySource} view of the Sentry's own
+ * mapping of the memfd (chunks are hashed and compressed straight from it); a restore decompresses
+ * chunks straight into that mapping; the kernel graph goes in the manifest as a blob, with
  * the layout fingerprint of the classes it was saved with.
  */
 public final class StoreSnapshots {
@@ -51,31 +53,69 @@ public final class StoreSnapshots {
 
     /**
      * Restores snapshot {@code ref} of {@code store} (id, id prefix or name[:tag]): the same
-     * checks as a directory image's restore, the memory decompressed into the new memory file
-     * (every chunk's checksum checked) before anything runs.
+     * checks as a directory image's restore — every chunk's record is read and checked against
+     * the manifest before anything runs —, then the memory is decompressed into the new memory
+     * file in the background while the program runs (see MemoryLoader). Never opens the index.
      */
     public static Restorer.Restored load(Store store, String ref, Kernel.RestoreEnv env, boolean acceptChangedFiles,
-            StateCodec codec, Progress progress) throws ImageException {
+            StateCodec codec) throws ImageException {
         long t0 = System.nanoTime();
-        Snapshot s;
+        OpenSnapshot open;
         try {
-            s = store.manifest(ref);
+            open = store.openSnapshot(ref);
         } catch (StoreException e) {
             throw new ImageException(e.getMessage(), e);
         }
+        Snapshot s = open.snapshot();
         String what = "snapshot " + s.label();
-        String id = s.id();
-        return Restorer.load(what, s.kernelState(), s.metadata().getOrDefault(LAYOUT, ""), mf -> {
-            if (s.fileSize() != mf.capacity()) {
-                throw new ImageException(what + ": its memory file (" + s.fileSize()
-                        + " bytes) does not match its kernel state's (" + mf.capacity() + ")");
+        boolean[] handedOver = {false};
+        try {
+            return Restorer.load(what, s.kernelState(), s.metadata().getOrDefault(LAYOUT, ""), mf -> {
+                handedOver[0] = fill(mf, open, what);
+            }, env, acceptChangedFiles, codec, t0);
+        } finally {
+            if (!handedOver[0]) open.close();
+        }
+    }
+
+    /** Checks the snapshot's chunks and hands them to the memory file's loader; true once it owns {@code open}. */
+    private static boolean fill(MemoryFile mf, OpenSnapshot open, String what) throws ImageException {
+        Snapshot s = open.snapshot();
+        if (s.fileSize() != mf.capacity()) {
+            throw new ImageException(what + ": its memory file (" + s.fileSize()
+                    + " bytes) does not match its kernel state's (" + mf.capacity() + ")");
+        }
+        int n = s.chunks().size();
+        long[] start = new long[n], len = new long[n];
+        long lastEnd = 0;
+        for (int i = 0; i < n; i++) {
+            ChunkRef c = s.chunks().get(i);
+            // Free space must stay zero (allocation hands it out as such): data only where memory is.
+            if (c.memOffset() < lastEnd || !mf.isAllocated(c.memOffset(), c.rawLength())) {
+                throw new ImageException(what + ": chunk " + i + " lies outside the sandbox's memory");
             }
-            try {
-                store.restore(id, new Sink(mf), false, progress);
-            } catch (StoreException | RuntimeException e) {
-                throw new ImageException(what + ": " + e.getMessage(), e);
+            start[i] = c.memOffset();
+            len[i] = c.rawLength();
+            lastEnd = c.memOffset() + c.rawLength();
+        }
+        try {
+            open.check();
+        } catch (StoreException e) {
+            throw new ImageException(e.getMessage(), e);
+        }
+        if (n == 0) return false;
+        mf.startLoading(new MemoryLoader(what, start, len, new MemoryLoader.Filler() {
+            @Override
+            public void fill(int piece, long fileOffset, long length, long address) throws StoreException {
+                open.read(piece, Host.directBuffer(address, (int) length));
             }
-        }, env, acceptChangedFiles, codec, t0);
+
+            @Override
+            public void close() {
+                open.close();
+            }
+        }));
+        return true;
     }
 
     private static void describe(Kernel kernel, Map<String, String> meta) {
@@ -129,29 +169,6 @@ public final class StoreSnapshots {
         @Override
         public ByteBuffer readView(long offset, int length) {
             return Host.directBuffer(mf.address(offset, length), length).asReadOnlyBuffer();
-        }
-    }
-
-    /** The new memory file, written through the Sentry's mapping (it is zero wherever nothing is written). */
-    private static final class Sink implements MemorySink {
-        private final MemoryFile mf;
-
-        Sink(MemoryFile mf) {
-            this.mf = mf;
-        }
-
-        @Override
-        public void write(long offset, ByteBuffer src) {
-            writeView(offset, src.remaining()).put(src);
-        }
-
-        @Override
-        public ByteBuffer writeView(long offset, int length) {
-            // Free space must stay zero (allocation hands it out as such): data only where memory is.
-            if (!mf.isAllocated(offset, length)) {
-                throw new IllegalArgumentException("a chunk at " + offset + " lies outside the sandbox's memory");
-            }
-            return Host.directBuffer(mf.address(offset, length), length);
         }
     }
 }

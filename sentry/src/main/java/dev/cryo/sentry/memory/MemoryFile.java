@@ -110,6 +110,11 @@ public final class MemoryFile implements AutoCloseable, AfterLoad {
         return base + offset;
     }
 
+    /** The address of {@code offset} whatever its state: for the loader that fills it. */
+    long rawAddress(long offset) {
+        return base + offset;
+    }
+
     /** Fills the file from a restored image in the background from now on. */
     public void startLoading(MemoryLoader l) {
         this.loader = l;

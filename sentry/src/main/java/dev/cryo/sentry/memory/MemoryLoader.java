@@ -1,7 +1,6 @@
 package dev.cryo.sentry.memory;
 
 import dev.cryo.platform.host.Host;
-import dev.cryo.platform.host.HostException;
 
 /**
  * Fills a restored memory file from its image while the sandbox already runs (a lazy restore,
@@ -15,48 +14,79 @@ import dev.cryo.platform.host.HostException;
  * awaiting task waits on.
  */
 public final class MemoryLoader {
-    /** A piece: small enough that a task waiting for one is not held up long. */
+    /** A piece of a page file: small enough that a task waiting for one is not held up long. */
     static final long PIECE = 2L << 20;
+
+    /** Puts pieces of a saved memory file in place: from a page file, from the snapshot store... */
+    public interface Filler {
+        /**
+         * Fills piece {@code piece}, [fileOffset, fileOffset+length) of the memory file, whose
+         * bytes are at {@code address} in this process. Called one piece at a time.
+         */
+        void fill(int piece, long fileOffset, long length, long address) throws Exception;
+
+        /** Releases what the filler holds: once, after the last piece or when the load stops. */
+        void close();
+    }
 
     private final String source;
     private final long[] start;
     private final long[] length;
-    private final long[] dataOffset;
+    private final Filler filler;
     private final boolean[] loaded; // guarded by this
     private int left; // guarded by this
     private boolean closed; // guarded by this
     private RuntimeException failure; // guarded by this
-    private final int in;
-    /** A description of the memory file of our own: sendfile writes at its position. */
-    private final int out;
     private final long started = System.nanoTime();
     private volatile long finishedNanos = -1;
     private MemoryFile file;
 
     /**
-     * Loads runs {@code i} of {@code length[i]} bytes from {@code dataOffset[i]} of the image file
-     * {@code in} (which this loader then owns) to {@code fileOffset[i]} of the memory file. Runs
-     * are in file-offset order and do not overlap (the restorer checked).
+     * Loads piece {@code i}, {@code length[i]} bytes at {@code start[i]} of the memory file, through
+     * {@code filler} (which this loader then owns). Pieces are in offset order and do not overlap.
      */
-    public MemoryLoader(String source, int in, int memoryFd, long[] fileOffset, long[] length, long[] dataOffset) {
+    public MemoryLoader(String source, long[] start, long[] length, Filler filler) {
         this.source = source;
-        this.in = in;
+        this.start = start;
+        this.length = length;
+        this.filler = filler;
+        this.loaded = new boolean[start.length];
+        this.left = start.length;
+    }
+
+    /**
+     * A loader from a page file: run {@code i}, {@code length[i]} bytes at {@code dataOffset[i]}
+     * of the file {@code in} (which the loader then owns), goes to {@code fileOffset[i]} of the
+     * memory file, in pieces of {@link #PIECE} bytes copied by sendfile (inside the host kernel).
+     */
+    public static MemoryLoader ofPageFile(String source, int in, int memoryFd, long[] fileOffset, long[] length,
+            long[] dataOffset) {
         int n = 0;
         for (long len : length) n += (int) ((len + PIECE - 1) / PIECE);
-        this.start = new long[n];
-        this.length = new long[n];
-        this.dataOffset = new long[n];
-        this.loaded = new boolean[n];
+        long[] start = new long[n], len = new long[n], data = new long[n];
         int k = 0;
         for (int r = 0; r < fileOffset.length; r++) {
             for (long done = 0; done < length[r]; done += PIECE, k++) {
                 start[k] = fileOffset[r] + done;
-                this.length[k] = Math.min(PIECE, length[r] - done);
-                this.dataOffset[k] = dataOffset[r] + done;
+                len[k] = Math.min(PIECE, length[r] - done);
+                data[k] = dataOffset[r] + done;
             }
         }
-        this.left = n;
-        this.out = Host.openat(-100, "/proc/self/fd/" + memoryFd, 2 /* O_RDWR */ | 02000000 /* O_CLOEXEC */, 0);
+        // A description of the memory file of our own: sendfile writes at its position.
+        int out = Host.openat(-100, "/proc/self/fd/" + memoryFd, 2 /* O_RDWR */ | 02000000 /* O_CLOEXEC */, 0);
+        return new MemoryLoader(source, start, len, new Filler() {
+            @Override
+            public void fill(int piece, long fileOffset, long length, long address) {
+                Host.lseek(out, fileOffset, 0 /* SEEK_SET */);
+                Host.sendfile(out, in, data[piece], length);
+            }
+
+            @Override
+            public void close() {
+                Host.close(in);
+                Host.close(out);
+            }
+        });
     }
 
     /** Starts the background load; the memory file forgets the loader once everything is in. */
@@ -98,30 +128,24 @@ public final class MemoryLoader {
         if (failure != null) throw failure;
         if (closed) throw new IllegalStateException("the memory file is closed");
         try {
-            Host.lseek(out, start[i], 0 /* SEEK_SET */);
-            Host.sendfile(out, in, dataOffset[i], length[i]);
-        } catch (HostException e) {
-            failure = new MemoryLoadException(source + ": the image could not be read back at byte " + dataOffset[i]
-                    + " (" + e.getMessage() + "); it changed after the restore checked it", e);
+            filler.fill(i, start[i], length[i], file.rawAddress(start[i]));
+        } catch (Exception e) {
+            failure = new MemoryLoadException(source + ": memory at " + start[i] + " could not be loaded ("
+                    + e.getMessage() + "); the image changed after the restore checked it", e);
             throw failure;
         }
         loaded[i] = true;
         if (--left == 0) {
             finishedNanos = System.nanoTime() - started;
-            closeFiles();
+            filler.close();
             file.loaded(this);
         }
     }
 
     /** Stops loading (the sandbox ends); what was not loaded never will be. */
     synchronized void close() {
-        if (!closed && left > 0) closeFiles();
+        if (!closed && left > 0) filler.close();
         closed = true;
-    }
-
-    private void closeFiles() {
-        Host.close(in);
-        Host.close(out);
     }
 
     /** How long the whole load took, in ns, or -1 while it goes on. */

@@ -66,7 +66,7 @@ class StoreSnapshotsTest {
         try (Store store = Store.open(dir.resolve("store"))) {
             for (String ref : List.of("app:two", second.snapshot().id())) {
                 Restorer.Restored r = StoreSnapshots.load(store, ref, new Kernel.RestoreEnv(new NoPlatform(), null, null),
-                        false, codec, Progress.NONE);
+                        false, codec);
                 try {
                     Task t = r.kernel().tasks().values().iterator().next();
                     byte[] back = t.mm().usermem().read(addr, junk.length);
@@ -77,8 +77,19 @@ class StoreSnapshotsTest {
                     r.kernel().vfs().close();
                 }
             }
+            // A flipped byte in a pack: the restore refuses the snapshot before anything runs.
+            try (var packs = java.nio.file.Files.list(dir.resolve("store").resolve("packs"))) {
+                for (Path p : packs.toList()) {
+                    byte[] b = java.nio.file.Files.readAllBytes(p);
+                    b[b.length - 100] ^= 0x20;
+                    java.nio.file.Files.write(p, b);
+                }
+            }
+            ImageException damaged = assertThrows(ImageException.class, () -> StoreSnapshots.load(store, "app:two",
+                    new Kernel.RestoreEnv(new NoPlatform(), null, null), false, codec));
+            assertTrue(damaged.getMessage().contains("damaged"), damaged.getMessage());
             ImageException e = assertThrows(ImageException.class, () -> StoreSnapshots.load(store, "app:none",
-                    new Kernel.RestoreEnv(new NoPlatform(), null, null), false, codec, Progress.NONE));
+                    new Kernel.RestoreEnv(new NoPlatform(), null, null), false, codec));
             assertTrue(e.getMessage().contains("app:none"), e.getMessage());
         }
     }

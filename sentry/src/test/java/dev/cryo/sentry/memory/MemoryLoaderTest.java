@@ -43,7 +43,7 @@ class MemoryLoaderTest {
 
     private static MemoryLoader loader(MemoryFile mf, Image img) {
         int in = Host.openat(-100, img.file().toString(), 02000000 /* O_RDONLY | O_CLOEXEC */, 0);
-        return new MemoryLoader(img.file().toString(), in, mf.fd(), img.fileOffset(), img.length(), img.dataOffset());
+        return MemoryLoader.ofPageFile(img.file().toString(), in, mf.fd(), img.fileOffset(), img.length(), img.dataOffset());
     }
 
     @Test
