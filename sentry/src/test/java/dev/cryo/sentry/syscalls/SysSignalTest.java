@@ -92,7 +92,7 @@ class SysSignalTest extends SysTestBase {
         assertEquals(-EINVAL, k.call(Sysno.SIGALTSTACK, buf, 0));
         putLongs(buf, stack, Signals.SS_DISABLE, 0);
         assertEquals(0, k.call(Sysno.SIGALTSTACK, buf, 0));
-        assertEquals(0, k.task.altStackSize());
+        assertEquals(0, k.task.signals().altSize());
         assertEquals(-EFAULT, k.call(Sysno.SIGALTSTACK, k.unmapped(), 0));
     }
 }
