@@ -49,6 +49,15 @@ class SignalsTest {
         assertTrue(p.nativeRun().stdoutText().endsWith("done\n"));
     }
 
+    /** A blocked read of stdin (an idle pipe): EINTR without SA_RESTART, restarted with it. */
+    @Test
+    void stdinReadInterruptedOrRestarted() {
+        Pair p = Differential.same(Program.of("sig-stdin", CompatEnv.compiled("sig_stdin")).withIdleStdin(),
+                STDOUT_AND_STDERR, NONE);
+        assertTrue(p.nativeRun().stdoutText().contains("without SA_RESTART: read = -1 EINTR, alarms 1\n"));
+        assertEquals(0, p.nativeRun().status());
+    }
+
     /**
      * Default actions: the exit status is the signal's (with the core flag where Linux sets it), or
      * the program goes on. (No SIGQUIT case: the harness's native runs inherit it ignored from the
