@@ -63,7 +63,7 @@ int main(int argc, char **argv) {
         printf("rt_sigaction without SA_RESTORER: %ld\n", syscall(SYS_rt_sigaction, SIGUSR2, &ka, NULL, 8));
         raise(SIGUSR2);
     }
-    if (!strcmp(m, "stop-cont")) {
+    if (!strncmp(m, "stop-cont", 9)) {
         /* A timer sends SIGCONT while the process is stopped: it goes on, and SIGCONT's handler runs. */
         signal(SIGCONT, on_cont);
         timer_t t;
@@ -72,7 +72,8 @@ int main(int argc, char **argv) {
         ev.sigev_notify = SIGEV_SIGNAL;
         ev.sigev_signo = SIGCONT;
         timer_create(CLOCK_MONOTONIC, &ev, &t);
-        struct itimerspec its = {{0, 0}, {0, 50 * 1000 * 1000}};
+        /* stop-cont-slow: long enough for a checkpoint to find the process stopped. */
+        struct itimerspec its = {{0, 0}, {0, (strcmp(m, "stop-cont-slow") ? 50 : 800) * 1000 * 1000L}};
         timer_settime(t, 0, &its, NULL);
         printf("stopping\n");
         raise(SIGSTOP);

@@ -136,6 +136,24 @@ class CheckpointRestoreTest {
         deleteImage(dir.resolve("img"));
     }
 
+    /** A stopped process is checkpointed stopped; restored, it stays so until its timer's SIGCONT. */
+    @Test
+    void aStoppedProcessIsSavedStoppedAndContinuedAfterTheRestore() throws Exception {
+        String prog = CompatEnv.compiled("sig_death");
+        Path dir = Files.createTempDirectory(CompatEnv.work(), "stopped");
+        Path expected = dir.resolve("native");
+        Process p = new ProcessBuilder(prog, "stop-cont-slow").redirectOutput(expected.toFile()).start();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(3, p.exitValue());
+        Path out = dir.resolve("out");
+        Files.createFile(out);
+        assertEquals(0, driver(out, "run", "400", dir.resolve("img").toString(), "--", prog, "stop-cont-slow"));
+        assertEquals("mode stop-cont-slow\nstopping\n", Files.readString(out), "saved while stopped");
+        assertEquals(3, driver(out, "restore", dir.resolve("img").toString(), "-1"));
+        assertEquals(Files.readString(expected), Files.readString(out));
+        deleteImage(dir.resolve("img"));
+    }
+
     /** --leave-running: the original goes on, and the restored copy continues from the saved value. */
     @Test
     void leaveRunningGivesTwoIndependentCopies() throws Exception {
