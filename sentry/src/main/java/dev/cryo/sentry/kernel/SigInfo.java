@@ -55,6 +55,24 @@ public final class SigInfo {
         return i;
     }
 
+    /** SIGCHLD's si_code values. */
+    public static final int CLD_EXITED = 1, CLD_KILLED = 2, CLD_DUMPED = 3, CLD_TRAPPED = 4, CLD_STOPPED = 5,
+            CLD_CONTINUED = 6;
+
+    /**
+     * SIGCHLD for a child that exited, was killed, stopped or continued: its pid and uid, the
+     * exit code or signal in si_status, its user and system time in clock ticks.
+     */
+    public static SigInfo child(int code, int pid, int uid, int status, long utimeTicks, long stimeTicks) {
+        SigInfo i = of(17, code);
+        i.putInt(16, pid);
+        i.putInt(20, uid);
+        i.putInt(24, status);
+        i.putLong(32, utimeTicks);
+        i.putLong(40, stimeTicks);
+        return i;
+    }
+
     /** A siginfo copied from the program (rt_sigqueueinfo): its bytes, with si_signo set to {@code sig}. */
     public static SigInfo fromUser(int sig, byte[] bytes) {
         SigInfo i = new SigInfo(java.util.Arrays.copyOf(bytes, SIZE));

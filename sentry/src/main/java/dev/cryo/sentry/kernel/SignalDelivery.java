@@ -81,7 +81,7 @@ final class SignalDelivery {
             handled = true;
         }
         if (restart) restartWithoutHandler(regs);
-        if (!handled) {
+        if (!handled && ts.restoreSavedMask) { // only this task's thread sets it
             synchronized (lock) {
                 if (ts.restoreSavedMask && !ts.process.stopped) {
                     ts.mask = ts.savedMask;
@@ -122,12 +122,16 @@ final class SignalDelivery {
         Signalling.force(t, SigInfo.kernel(Signals.SIGSEGV));
     }
 
-    /** do_signal_stop: the process stops until SIGCONT or SIGKILL. Holds the signal lock. */
+    /**
+     * do_signal_stop: the process stops until SIGCONT or SIGKILL; its other threads are made to
+     * come back from the application and see it. Holds the signal lock.
+     */
     private static void stopGroup(Task t, int sig) {
         ProcessSignals ps = t.signals.process;
         ps.stopped = true;
         ps.stopSignal = sig;
         ps.continued = false;
+        for (Task x : t.kernel.tasksUnsafe()) if (x != t && x.signals.process == ps) x.kick();
     }
 
     /**

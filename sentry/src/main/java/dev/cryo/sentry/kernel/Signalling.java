@@ -207,6 +207,9 @@ final class Signalling {
     /** The task's own thread: fires its process's CPU-time timers that are due (ITIMER_VIRTUAL, ITIMER_PROF, CPU clocks). */
     static void checkCpuTimers(Task t) {
         ProcessSignals ps = t.signals.process;
+        // The common case, checked without the lock on every return to the application: no
+        // CPU timer can be armed (a stale read only delays a check to the next return).
+        if (ps.itimers[1] == null && ps.itimers[2] == null && ps.posixTimers.isEmpty()) return;
         long cpu = -1;
         List<IntervalTimer> due = null;
         synchronized (t.kernel.signalLock) {
