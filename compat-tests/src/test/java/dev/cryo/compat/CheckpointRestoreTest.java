@@ -114,6 +114,46 @@ class CheckpointRestoreTest {
         assertEquals(Files.readString(expected), Files.readString(out));
     }
 
+    /**
+     * Signal state, checkpointed mid-wait (issue #5): pending and queued signals, handlers, the
+     * alternate stack, a ticking itimer and a POSIX timer armed before the save that fires after
+     * the restore.
+     */
+    @Test
+    void signalStateAndArmedTimersSurviveACheckpoint() throws Exception {
+        String prog = CompatEnv.compiled("sig_survive");
+        Path dir = Files.createTempDirectory(CompatEnv.work(), "sigsurvive");
+        Path expected = dir.resolve("native");
+        Process p = new ProcessBuilder(prog, "100").redirectOutput(expected.toFile()).start();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertTrue(Files.readString(expected).contains("POSIX timer fired with value 4321"));
+        Path out = dir.resolve("out");
+        Files.createFile(out);
+        assertEquals(0, driver(out, "run", "400", dir.resolve("img").toString(), "--", prog, "100"));
+        assertEquals("set up\n", Files.readString(out), "saved in the middle of the wait");
+        assertEquals(0, driver(out, "restore", dir.resolve("img").toString(), "-1"));
+        assertEquals(Files.readString(expected), Files.readString(out));
+        deleteImage(dir.resolve("img"));
+    }
+
+    /** A stopped process is checkpointed stopped; restored, it stays so until its timer's SIGCONT. */
+    @Test
+    void aStoppedProcessIsSavedStoppedAndContinuedAfterTheRestore() throws Exception {
+        String prog = CompatEnv.compiled("sig_death");
+        Path dir = Files.createTempDirectory(CompatEnv.work(), "stopped");
+        Path expected = dir.resolve("native");
+        Process p = new ProcessBuilder(prog, "stop-cont-slow").redirectOutput(expected.toFile()).start();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(3, p.exitValue());
+        Path out = dir.resolve("out");
+        Files.createFile(out);
+        assertEquals(0, driver(out, "run", "400", dir.resolve("img").toString(), "--", prog, "stop-cont-slow"));
+        assertEquals("mode stop-cont-slow\nstopping\n", Files.readString(out), "saved while stopped");
+        assertEquals(3, driver(out, "restore", dir.resolve("img").toString(), "-1"));
+        assertEquals(Files.readString(expected), Files.readString(out));
+        deleteImage(dir.resolve("img"));
+    }
+
     /** --leave-running: the original goes on, and the restored copy continues from the saved value. */
     @Test
     void leaveRunningGivesTwoIndependentCopies() throws Exception {

@@ -37,6 +37,11 @@ public final class Kernel implements AfterLoad {
     private final long bootRealtime;
     /** The sandbox's uptime when it was saved: the monotonic clocks go on from it after a restore. */
     private long savedUptime;
+    /** Guards all signal state (see {@link SignalLock} for the lock order). */
+    final SignalLock signalLock = new SignalLock();
+
+    @Rebuilt("a new service in afterLoad; the armed timers are in the processes' signal state")
+    private transient TimerService timers = new TimerService(this);
 
     @Rebuilt("System.nanoTime() at boot, or at restore minus savedUptime (afterLoad)")
     private transient long bootMonotonic;
@@ -83,6 +88,15 @@ public final class Kernel implements AfterLoad {
         this.dispatcher = e.dispatcher();
         this.strace = e.strace();
         this.bootMonotonic = System.nanoTime() - savedUptime;
+        this.timers = new TimerService(this);
+        if (anyTimerArmed()) timers.wake();
+    }
+
+    private synchronized boolean anyTimerArmed() {
+        for (Task t : tasks.values()) {
+            for (IntervalTimer tm : TimerService.timersOf(t.signals.process)) if (tm.armed) return true;
+        }
+        return false;
     }
 
     @Override
@@ -167,6 +181,20 @@ public final class Kernel implements AfterLoad {
 
     public synchronized Map<Integer, Task> tasks() {
         return new TreeMap<>(tasks);
+    }
+
+    /**
+     * The tasks without the Kernel's monitor, for code that holds the signal lock (which comes
+     * after it in the lock order): a snapshot that may miss a task being created or reaped.
+     */
+    Iterable<Task> tasksUnsafe() {
+        while (true) {
+            try {
+                return new java.util.ArrayList<>(tasks.values());
+            } catch (RuntimeException e) {
+                // the table changed under the copy: copy again
+            }
+        }
     }
 
     /**
@@ -318,12 +346,34 @@ public final class Kernel implements AfterLoad {
         }
     }
 
-    /** Sends {@code sig} to the sandbox's first process (its default action, for now). */
-    public synchronized void kill(int sig) {
-        Task init = tasks.isEmpty() ? null : tasks.firstEntry().getValue();
-        if (init == null) return;
-        init.pendingSignal = sig;
-        init.interrupt();
+    // ---- signals: the API the rest of the Sentry uses (kernel/signal.c)
+
+    /** Sends {@code sig} from outside the sandbox (cryo kill) to its first process, as the host's kill(2) would. */
+    public void kill(int sig) {
+        Task init;
+        synchronized (this) {
+            init = tasks.isEmpty() ? null : tasks.firstEntry().getValue();
+        }
+        if (init != null) sendToThreadGroup(init, SigInfo.user(sig, SigInfo.SI_USER, 0, 0));
+    }
+
+    /**
+     * Sends a signal to one thread (tkill, tgkill, faults of another thread, SIGEV_THREAD_ID).
+     * Returns false if a queued real-time signal was refused (RLIMIT_SIGPENDING: EAGAIN).
+     * Must not be called with the signal lock held.
+     */
+    public boolean sendSignal(Task target, SigInfo info) {
+        return Signalling.send(target, info, false);
+    }
+
+    /** Sends a signal to the process {@code anyThread} belongs to (kill, SIGCHLD, timers); see {@link #sendSignal}. */
+    public boolean sendToThreadGroup(Task anyThread, SigInfo info) {
+        return Signalling.send(anyThread, info, true);
+    }
+
+    /** The timer service: arming code calls {@link TimerService#wake}. */
+    TimerService timers() {
+        return timers;
     }
 
     void taskExited(Task t) {
@@ -332,6 +382,7 @@ public final class Kernel implements AfterLoad {
         if (as != null) as.close();
         synchronized (this) {
             tasks.remove(t.tid);
+            if (tasks.isEmpty()) timers.shutdown();
             notifyAll(); // a freeze waits for fewer tasks now
         }
     }

@@ -13,6 +13,8 @@ final class Families {
         SysInfo.register(t);
         SysLimits.register(t);
         SysSignal.register(t);
+        SysKill.register(t);
+        SysTimer.register(t);
         SysFile.register(t);
         SysReadWrite.register(t);
         SysStat.register(t);
