@@ -69,6 +69,15 @@ public final class Store implements AutoCloseable {
         return n;
     }
 
+    /** Opens this process's index now (as a long-lived process has it open already); for benchmarks. */
+    void indexLockedForBench() throws StoreException {
+        try (StoreLock.Held h = lock.exclusive()) {
+            indexLocked(0);
+        } catch (IOException e) {
+            throw StoreException.of("index of " + root(), e);
+        }
+    }
+
     /** The index, for a writer adding up to {@code adding} chunks (rebuilt if untrusted); under the exclusive lock. */
     ChunkIndex indexLocked(long adding) throws IOException {
         ChunkIndex held = index;
