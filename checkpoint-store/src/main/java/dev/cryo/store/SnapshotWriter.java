@@ -72,6 +72,9 @@ final class SnapshotWriter {
         for (Range r : mem.ranges()) logical += r.length();
         long total = logical;
         boolean ok = false;
+        if (kernelState.length > ManifestCodec.MAX_BODY / 2) {
+            throw new StoreException("a kernel state of " + kernelState.length + " bytes is over the store's limit");
+        }
         try {
             Parallel.run("checkpoint", slots.size(), () -> new Worker(mem, slots, out, progress, total));
             List<ChunkRef> chunks = new ArrayList<>(out.length);

@@ -104,6 +104,28 @@ public final class Store implements AutoCloseable {
         }
     }
 
+    /**
+     * Fills {@code sink} with the memory of {@code s}, a manifest read by {@link #manifest}: the
+     * Sentry's order (manifest, check its layout, build the kernel and its new memfd of
+     * {@code s.fileSize()}, then the memory). gc may have moved its chunks in between: their
+     * locations are read again.
+     */
+    public void restoreMemory(Snapshot s, MemorySink sink, boolean rehash, Progress progress) throws StoreException {
+        try (StoreLock.Held h = lock.shared()) {
+            Snapshot now;
+            try {
+                now = layout.manifests().read(s.id());
+            } catch (StoreException e) {
+                throw new StoreException("snapshot " + s.label() + " is gone or damaged since its manifest was read: "
+                        + e.getMessage(), e);
+            }
+            if (now.chunks().size() != s.chunks().size() || now.fileSize() != s.fileSize()) {
+                throw new StoreException("snapshot " + s.label() + " changed since its manifest was read");
+            }
+            SnapshotReader.read(layout.packs(), now, sink, rehash, progress);
+        }
+    }
+
     /** The manifest of {@code ref}, without its memory. */
     public Snapshot manifest(String ref) throws StoreException {
         try (StoreLock.Held h = lock.shared()) {
