@@ -27,6 +27,10 @@ final class ManifestCodec {
     private static final int HEADER = 24;
     /** Largest body accepted: a kernel blob of a few hundred MiB and a 1 TiB memory's chunk list fit. */
     static final int MAX_BODY = 1 << 30;
+    /** Bodies up to this size may compress any amount (a kernel blob of mostly zeros). */
+    private static final int SMALL_BODY = 16 << 20;
+    /** Beyond it, a body is at most this many times its compressed size (real ones: under 20). */
+    private static final int MAX_RATIO = 256;
     static final int MIN_CHUNK = 4096, MAX_CHUNK = 4 << 20;
 
     private ManifestCodec() {}
@@ -61,6 +65,9 @@ final class ManifestCodec {
             }
             o.flush();
             byte[] body = bo.toByteArray();
+            if (body.length > MAX_BODY) {
+                throw new IllegalArgumentException("a manifest of " + body.length + " bytes is over the limit of " + MAX_BODY);
+            }
             byte[] packed = Zstd.compress(body, 3);
             ByteBuffer out = ByteBuffer.allocate(HEADER + packed.length + Hashes.SIZE).order(java.nio.ByteOrder.LITTLE_ENDIAN);
             out.putLong(MAGIC).putInt(VERSION).putInt(0).putInt(body.length).putInt(packed.length);
@@ -81,6 +88,12 @@ final class ManifestCodec {
         int bodyLen = in.getInt(16), packedLen = in.getInt(20);
         if (bodyLen < 0 || bodyLen > MAX_BODY || packedLen < 0 || packedLen != file.length - HEADER - Hashes.SIZE) {
             throw new StoreException(what + ": manifest lengths are wrong (truncated or damaged)");
+        }
+        // A hostile manifest could declare a huge body behind a few bytes of zstd (a bomb): the
+        // body may not be more than MAX_RATIO times what carries it, nor other than its frame says.
+        if ((long) bodyLen > SMALL_BODY + (long) MAX_RATIO * packedLen
+                || Zstd.getFrameContentSize(file, HEADER, packedLen) != bodyLen) {
+            throw new StoreException(what + ": manifest declares a body of " + bodyLen + " bytes its data cannot hold");
         }
         byte[] body = new byte[bodyLen];
         try {

@@ -32,6 +32,8 @@ final class Packs implements AutoCloseable {
     private final Path dir;
     private final int maxRaw;
     private final Map<Long, FileChannel> open = new ConcurrentHashMap<>();
+    /** Read-only mappings of whole packs, for restore (see {@link #view}). */
+    private final Map<Long, ByteBuffer> mapped = new ConcurrentHashMap<>();
 
     Packs(Path dir, int maxRaw) {
         this.dir = dir;
@@ -156,16 +158,60 @@ final class Packs implements AutoCloseable {
             throw StoreException.of(what + " cannot be read", e);
         }
         into.flip();
-        PackRecord.Header h = PackRecord.parse(into, maxRaw);
+        check(c, into, maxRaw);
+        into.position(PackRecord.HEADER);
+    }
+
+    /** Checks that {@code rec} (header and stored bytes, from position 0) is the record of {@code c}. */
+    private static void check(ChunkRef c, ByteBuffer rec, int maxRaw) throws StoreException {
+        PackRecord.Header h = PackRecord.parse(rec.duplicate().position(0), maxRaw);
         if (h == null || h.raw() != c.raw() || h.rawLength() != c.rawLength() || h.storedLength() != c.storedLength()
                 || !java.util.Arrays.equals(h.hash(), c.hash()) || h.crc() != c.crc()) {
-            throw new StoreException(what + " is damaged: its record header does not match the manifest");
+            throw new StoreException(c + " is damaged: its record header does not match the manifest");
         }
-        into.position(PackRecord.HEADER);
         java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
-        crc.update(into.duplicate());
+        crc.update(rec.duplicate().position(PackRecord.HEADER));
         if ((int) crc.getValue() != c.crc()) {
-            throw new StoreException(what + " is damaged: its stored bytes fail their checksum");
+            throw new StoreException(c + " is damaged: its stored bytes fail their checksum");
+        }
+    }
+
+    /**
+     * The record {@code c} names, checked as {@link #read} checks it, as a slice of a read-only
+     * mapping of its pack (positioned at the stored bytes): restore decompresses from the page
+     * cache straight into the sink, one copy fewer. Packs are never truncated (only unlinked by
+     * gc), so the mapping cannot fault; its size is checked against the record all the same.
+     */
+    ByteBuffer view(ChunkRef c) throws StoreException {
+        String what = c.toString();
+        ByteBuffer m;
+        try {
+            m = mapping(c.packId());
+        } catch (NoSuchFileException e) {
+            throw new StoreException(what + " is missing: pack " + name(c.packId()) + " does not exist", e);
+        } catch (IOException e) {
+            throw StoreException.of(what + " cannot be read", e);
+        }
+        long end = c.packOffset() + PackRecord.HEADER + c.storedLength();
+        if (end > m.capacity()) throw new StoreException(what + " is damaged: its pack ends early");
+        ByteBuffer rec = m.slice((int) c.packOffset(), PackRecord.HEADER + c.storedLength());
+        check(c, rec, maxRaw);
+        return rec.position(PackRecord.HEADER);
+    }
+
+    private ByteBuffer mapping(long id) throws IOException {
+        ByteBuffer m = mapped.get(id);
+        if (m != null) return m;
+        synchronized (mapped) {
+            m = mapped.get(id);
+            if (m == null) {
+                FileChannel ch = channel(id);
+                long size = ch.size();
+                if (size > Integer.MAX_VALUE) throw new IOException("pack " + name(id) + " is too large to map");
+                m = ch.map(FileChannel.MapMode.READ_ONLY, 0, size);
+                mapped.put(id, m);
+            }
+            return m;
         }
     }
 
@@ -203,6 +249,7 @@ final class Packs implements AutoCloseable {
 
     /** Forgets (closes) the reader of a pack about to be deleted. */
     void forget(long id) {
+        mapped.remove(id); // unmapped when collected
         FileChannel ch = open.remove(id);
         if (ch != null) {
             try {

@@ -35,6 +35,7 @@ final class SnapshotWriter {
     private final ConcurrentHashMap<Key, CompletableFuture<ChunkRef>> fresh = new ConcurrentHashMap<>();
     /** Packs this checkpoint made: deleted if it fails. */
     private final List<Packs.Writer> made = Collections.synchronizedList(new ArrayList<>());
+    private final Writeback writeback = new Writeback();
     private final AtomicLong zero = new AtomicLong(), dedup = new AtomicLong(), added = new AtomicLong(),
             addedBytes = new AtomicLong(), done = new AtomicLong();
 
@@ -71,6 +72,9 @@ final class SnapshotWriter {
         for (Range r : mem.ranges()) logical += r.length();
         long total = logical;
         boolean ok = false;
+        if (kernelState.length > ManifestCodec.MAX_BODY / 2) {
+            throw new StoreException("a kernel state of " + kernelState.length + " bytes is over the store's limit");
+        }
         try {
             Parallel.run("checkpoint", slots.size(), () -> new Worker(mem, slots, out, progress, total));
             List<ChunkRef> chunks = new ArrayList<>(out.length);
@@ -87,6 +91,7 @@ final class SnapshotWriter {
         } catch (IOException e) {
             throw StoreException.of("checkpoint into " + layout.root(), e);
         } finally {
+            writeback.close();
             if (!ok) discardPacks();
         }
     }
@@ -116,6 +121,8 @@ final class SnapshotWriter {
         private final Compression zstd = new Compression();
         private final CRC32C crc = new CRC32C();
         private Packs.Writer pack;
+        /** Size of {@code pack} when it was last handed to the writeback thread. */
+        private long kicked;
 
         Worker(MemorySource mem, List<long[]> slots, ChunkRef[] out, Progress progress, long total) {
             this.mem = mem;
@@ -187,8 +194,13 @@ final class SnapshotWriter {
                 if (pack != null) pack.sync();
                 pack = layout.packs().create();
                 made.add(pack);
+                kicked = 0;
             }
             long at = pack.append(header, data);
+            if (pack.size() - kicked >= Writeback.STEP) {
+                kicked = pack.size();
+                writeback.kick(pack);
+            }
             added.incrementAndGet();
             addedBytes.addAndGet(PackRecord.HEADER + stored);
             return new ChunkRef(off, rawLen, hash, pack.id, at, stored, raw, c);

@@ -69,6 +69,15 @@ public final class Store implements AutoCloseable {
         return n;
     }
 
+    /** Opens this process's index now (as a long-lived process has it open already); for benchmarks. */
+    void indexLockedForBench() throws StoreException {
+        try (StoreLock.Held h = lock.exclusive()) {
+            indexLocked(0);
+        } catch (IOException e) {
+            throw StoreException.of("index of " + root(), e);
+        }
+    }
+
     /** The index, for a writer adding up to {@code adding} chunks (rebuilt if untrusted); under the exclusive lock. */
     ChunkIndex indexLocked(long adding) throws IOException {
         ChunkIndex held = index;
@@ -103,6 +112,28 @@ public final class Store implements AutoCloseable {
         try (StoreLock.Held h = lock.shared()) {
             Snapshot s = layout.manifests().read(resolveLocked(ref));
             return OpenSnapshot.open(layout.packs(), s, ManifestCodec.MAX_CHUNK);
+        }
+    }
+
+    /**
+     * Fills {@code sink} with the memory of {@code s}, a manifest read by {@link #manifest}: the
+     * Sentry's order (manifest, check its layout, build the kernel and its new memfd of
+     * {@code s.fileSize()}, then the memory). gc may have moved its chunks in between: their
+     * locations are read again.
+     */
+    public void restoreMemory(Snapshot s, MemorySink sink, boolean rehash, Progress progress) throws StoreException {
+        try (StoreLock.Held h = lock.shared()) {
+            Snapshot now;
+            try {
+                now = layout.manifests().read(s.id());
+            } catch (StoreException e) {
+                throw new StoreException("snapshot " + s.label() + " is gone or damaged since its manifest was read: "
+                        + e.getMessage(), e);
+            }
+            if (now.chunks().size() != s.chunks().size() || now.fileSize() != s.fileSize()) {
+                throw new StoreException("snapshot " + s.label() + " changed since its manifest was read");
+            }
+            SnapshotReader.read(layout.packs(), now, sink, rehash, progress);
         }
     }
 

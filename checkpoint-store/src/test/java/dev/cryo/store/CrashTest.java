@@ -94,7 +94,8 @@ class CrashTest {
         for (String f : System.getProperty("chronicle.jvm.flags", "").split("\\s+")) if (!f.isEmpty()) cmd.add(f);
         cmd.addAll(List.of("-Xmx512m", "-cp", System.getProperty("java.class.path"), CrashChild.class.getName(),
                 gc ? "gc" : "write", root.toString(), Long.toString(seed)));
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Path err = root.resolveSibling("child.err");
+        Process p = new ProcessBuilder(cmd).redirectError(err.toFile()).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream()));
         List<String> lines = new ArrayList<>();
         Thread reader = new Thread(() -> {
@@ -114,7 +115,7 @@ class CrashTest {
             long deadline = System.currentTimeMillis() + 60_000;
             while (!lines.contains("ready") && p.isAlive() && System.currentTimeMillis() < deadline) lines.wait(100);
         }
-        assertTrue(p.isAlive(), "the child started: " + lines);
+        assertTrue(p.isAlive(), "the child started: " + lines + " " + Files.readString(err));
         Thread.sleep(delayMs);
         p.destroyForcibly(); // SIGKILL
         p.waitFor(30, TimeUnit.SECONDS);

@@ -128,13 +128,51 @@ class StoreRoundTripTest {
         }
     }
 
+    @Test
+    void restoreNeverOpensTheIndexAndFollowsChunksGcMoved() throws Exception {
+        BufferMemory big = BufferMemory.whole(8 << 20);
+        big.fill(8);
+        BufferMemory small = BufferMemory.whole(8 << 20); // big's first quarter, zero after
+        small.buf.put(0, big.buf, 0, 2 << 20);
+        try (Store store = Store.open(dir)) {
+            store.checkpoint(new byte[] {1}, big, Labels.named("big"), Progress.NONE);
+            store.checkpoint(new byte[] {2}, small, Labels.named("small"), Progress.NONE);
+        }
+        try (var s = Files.list(dir.resolve("index"))) {
+            for (Path p : s.toList()) Files.delete(p);
+        }
+        try (Store store = Store.open(dir)) {
+            Snapshot s = store.manifest("small"); // the Sentry's order: manifest, kernel, then memory
+            BufferMemory back = BufferMemory.whole((int) s.fileSize());
+            store.restoreMemory(s, back, true, Progress.NONE);
+            assertTrue(small.sameAs(back));
+            try (var ix = Files.list(dir.resolve("index"))) {
+                assertEquals(0, ix.count(), "restore made no index file nor marker");
+            }
+            // Between reading the manifest and the memory, gc rewrites big's packs (a quarter
+            // live) and moves small's chunks: the restore follows them.
+            store.rm("big");
+            Gc.Result g = store.gc();
+            assertTrue(g.packsRewritten() > 0 && g.manifestsRewritten() == 1, g.toString());
+            BufferMemory again = BufferMemory.whole((int) s.fileSize());
+            store.restoreMemory(s, again, false, Progress.NONE);
+            assertTrue(small.sameAs(again));
+            assertTrue(store.verify(null, Progress.NONE).clean());
+        }
+    }
+
+    @Test
+    void aManifestDeclaringAHugeBodyIsRefusedBeforeAnythingIsAllocated() throws Exception {
+        byte[] bomb = com.github.luben.zstd.Zstd.compress(new byte[64 << 20], 19); // 64 MiB of zeros, a few KiB
+        ByteBuffer f = ByteBuffer.allocate(24 + bomb.length + 32).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        f.putLong(0x50414e534f595243L).putInt(1).putInt(0).putInt(64 << 20).putInt(bomb.length).put(bomb);
+        StoreException e = assertThrows(StoreException.class, () -> ManifestCodec.decode(f.array(), "bomb"));
+        assertTrue(e.getMessage().contains("cannot hold"), e.getMessage());
+    }
+
     static long du(Path d) throws Exception {
         try (var s = Files.list(d)) {
             return s.mapToLong(p -> p.toFile().length()).sum();
         }
-    }
-
-    static ByteBuffer unused() {
-        return null;
     }
 }
