@@ -23,6 +23,8 @@ public final class Task {
     final int tgid;
     /** General registers, {@link Regs} order: the application's while it runs, saved with the task. */
     final long[] regs;
+    /** The process this task belongs to. */
+    final ThreadGroup group;
     MemoryManager mm;
     FdTable fds;
     FsContext fs;
@@ -70,6 +72,12 @@ public final class Task {
     int restartClock = -1;
     long restartDeadline;
 
+    /**
+     * The tid of the vfork child this task waits for before it runs on (0 if none). Saved: a
+     * parent frozen in vfork keeps waiting after a restore.
+     */
+    int vforkChild;
+
     /** The platform context running this task. */
     @Rebuilt("a new stub's context, made by Kernel.resumeOnThisThread on the restoring thread")
     transient Context context;
@@ -79,12 +87,19 @@ public final class Task {
     /** A signal sent from outside the sandbox (cryo kill), 0 if none. */
     @Rebuilt("0: a signal sent to a frozen sandbox is lost with it, as with a stopped process")
     transient volatile int pendingSignal;
+    /**
+     * Set when the sandbox's init has exited: the task dies as by SIGKILL at its next boundary
+     * (zap_pid_ns_processes).
+     */
+    @Rebuilt("false: a kernel is never saved once its init has exited")
+    transient volatile boolean zapped;
 
     Task(Kernel kernel, int tid, int tgid, long[] regs) {
         this.kernel = kernel;
         this.tid = tid;
         this.tgid = tgid;
         this.regs = regs;
+        this.group = new ThreadGroup(this, tgid, tgid);
         for (int i = 1; i <= Signals.NSIG; i++) actions[i] = new SignalAction();
     }
 
@@ -102,7 +117,12 @@ public final class Task {
 
     /** Parent's pid as the task sees it: 0 for the sandbox's init, as in a pid namespace. */
     public int ppid() {
-        return 0;
+        return group.ppid();
+    }
+
+    /** The process this task belongs to. */
+    public ThreadGroup group() {
+        return group;
     }
 
     public long[] regs() {
@@ -270,6 +290,19 @@ public final class Task {
         waitStatus = sig | (core ? 0x80 : 0);
     }
 
+    /** Makes a child process (fork, vfork, clone without CLONE_VM); returns its pid. Kernel lock held. */
+    public int fork(CloneArgs a) {
+        return TaskFork.fork(this, a);
+    }
+
+    /**
+     * Replaces the process image (execve); {@code dir} is where a relative {@code path} starts.
+     * On failure nothing has changed. Kernel lock held, on the task's thread.
+     */
+    public void exec(String dir, String path, java.util.List<String> argv, java.util.List<String> envp) {
+        TaskExec.exec(this, dir, path, argv, envp);
+    }
+
     /** Records where a freeze interrupted a sleep, for restart_syscall(2). */
     public void setRestart(int clock, long deadline) {
         this.restartClock = clock;
@@ -286,7 +319,7 @@ public final class Task {
 
     /** Whether a freeze is asking this task to park (a blocking syscall gives way to it). */
     public boolean freezePending() {
-        return kernel.freezeRequested() || pendingSignal != 0;
+        return kernel.freezeRequested() || pendingSignal != 0 || zapped;
     }
 
     /** Any thread: makes the task leave the application or a blocking wait soon. */
