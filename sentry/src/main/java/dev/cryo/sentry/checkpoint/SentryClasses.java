@@ -83,6 +83,7 @@ public final class SentryClasses {
                 .register(301, KernelLock.class)
                 .register(302, Share.class)
                 .register(303, Pipe.class)
-                .register(304, PipeFile.class);
+                .register(304, PipeFile.class)
+                .register(305, dev.cryo.sentry.fs.pipe.PipePage.class);
     }
 }

@@ -287,7 +287,9 @@ public final class Task {
     /** Ends the thread group as signal {@code sig} does; {@code core} as for a core-dumping default action. */
     public void killBySignal(int sig, boolean core) {
         exited = true;
-        waitStatus = sig | (core ? 0x80 : 0);
+        // WCOREDUMP says a core file was written; the Sentry writes none (Linux with
+        // RLIMIT_CORE 0 does the same), so the flag stays clear whatever the signal.
+        waitStatus = sig;
     }
 
     /** Makes a child process (fork, vfork, clone without CLONE_VM); returns its pid. Kernel lock held. */
@@ -296,11 +298,12 @@ public final class Task {
     }
 
     /**
-     * Replaces the process image (execve); {@code dir} is where a relative {@code path} starts.
+     * Replaces the process image (execve); {@code dir} is where a relative {@code path} starts,
+     * {@code filename} what the new program is told it is (AT_EXECFN, a script's argument).
      * On failure nothing has changed. Kernel lock held, on the task's thread.
      */
-    public void exec(String dir, String path, java.util.List<String> argv, java.util.List<String> envp) {
-        TaskExec.exec(this, dir, path, argv, envp);
+    public void exec(String dir, String path, String filename, java.util.List<String> argv, java.util.List<String> envp) {
+        TaskExec.exec(this, dir, path, filename, argv, envp);
     }
 
     /** Records where a freeze interrupted a sleep, for restart_syscall(2). */

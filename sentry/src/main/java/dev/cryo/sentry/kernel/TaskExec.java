@@ -30,22 +30,23 @@ final class TaskExec {
     private static final int MAX_DEPTH = 5;
 
     /** Kernel lock held, on the task's thread. {@code dir} is where a relative path starts. */
-    static void exec(Task t, String dir, String path, List<String> argv, List<String> envp) {
+    static void exec(Task t, String dir, String path, String filename, List<String> argv, List<String> envp) {
         Kernel k = t.kernel;
         FsContext from = t.fs.copy();
         from.setCwd(dir);
-        String filename = path; // what AT_EXECFN and a script's argv show
         List<String> args = new ArrayList<>(argv);
+        // An empty argv gets "" as argv[0], so that argc is never 0 (do_execveat_common).
+        if (args.isEmpty()) args.add("");
         MappingSource file = k.vfs().openExecutable(from, path);
-        String comm = path.substring(path.lastIndexOf('/') + 1);
+        String comm = filename.substring(filename.lastIndexOf('/') + 1);
         for (int depth = 0;; depth++) {
             if (depth > MAX_DEPTH) throw SyscallError.of(ELOOP);
             byte[] head = header(file);
             if (head.length < 2 || head[0] != '#' || head[1] != '!') break;
             String[] interp = parseShebang(head);
             // binfmt_script: argv[0] goes; interpreter, its argument, the script's name come first.
-            if (!args.isEmpty()) args.remove(0);
-            args.add(0, path);
+            args.remove(0);
+            args.add(0, depth == 0 ? filename : path);
             if (interp[1] != null) args.add(0, interp[1]);
             args.add(0, interp[0]);
             path = interp[0];
@@ -89,7 +90,7 @@ final class TaskExec {
         t.rseqLen = 0;
         t.rseqSig = 0;
         t.restartClock = -1;
-        t.execPath = filename.startsWith("/") ? filename : (dir.endsWith("/") ? dir : dir + "/") + filename;
+        t.execPath = file.name();
         t.setComm(comm);
         ThreadGroup g = t.group;
         g.execed = true;

@@ -49,11 +49,15 @@ final class SysExec {
         if ((flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) != 0) throw SyscallError.of(EINVAL);
         String path = SysFile.path(t, pathAddr);
         String dir;
+        // What the program is told it is: the path, or for a descriptor /dev/fd/N[/path] (alloc_bprm).
+        String filename = path;
         if (path.isEmpty() && (flags & AT_EMPTY_PATH) != 0) {
             FileDescription f = t.fds().get(dirfd); // the descriptor's own file
+            filename = "/dev/fd/" + dirfd;
             path = f.path();
             dir = "/";
         } else {
+            if (dirfd != SysFile.AT_FDCWD && !path.startsWith("/")) filename = "/dev/fd/" + dirfd + "/" + path;
             dir = SysFile.base(t, dirfd, path);
             if ((flags & AT_SYMLINK_NOFOLLOW) != 0) {
                 try (Node n = SysFile.vfs(t).lookup(dir, path, false)) {
@@ -63,7 +67,7 @@ final class SysExec {
         }
         List<String> argv = strings(t.mm().usermem(), argvAddr);
         List<String> envp = strings(t.mm().usermem(), envpAddr);
-        t.exec(dir, path, argv, envp);
+        t.exec(dir, path, filename, argv, envp);
         return 0;
     }
 

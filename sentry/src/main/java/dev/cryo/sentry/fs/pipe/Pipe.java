@@ -10,24 +10,29 @@ import dev.cryo.sentry.abi.SyscallError;
 import dev.cryo.sentry.mm.Usermem;
 import dev.cryo.sentry.sync.KernelLock;
 import dev.cryo.serializer.Savable;
+import java.util.ArrayList;
 
 /**
- * The pipe itself: a ring buffer and the number of open read and write ends. Guarded by the
+ * The pipe itself, laid out as Linux's: a ring of page-sized slots (16 by default). A write
+ * first tops up the last page with the part of it that is not a whole number of pages, if that
+ * part fits there, then fills fresh pages; so what fits, what blocks and what EAGAIN returns are
+ * the same as on Linux, and a write of at most PIPE_BUF bytes is never split. Guarded by the
  * kernel lock, which every caller holds; a blocked reader or writer waits on its condition.
  */
 @Savable
 public final class Pipe {
     /** PIPE_BUF: writes of at most this many bytes are atomic. */
     public static final int PIPE_BUF = 4096;
-    /** The default capacity (16 pages), and the most an unprivileged F_SETPIPE_SZ may ask (pipe-max-size). */
-    public static final int DEFAULT_SIZE = 65536, MAX_SIZE = 1 << 20;
+    /** The default number of slots, and the most bytes an unprivileged F_SETPIPE_SZ may ask (pipe-max-size). */
+    static final int DEFAULT_SLOTS = 16, MAX_SIZE = 1 << 20;
 
     private final KernelLock lock;
     /** For fstat's st_ino. */
     final long ino;
-    private byte[] buf = new byte[DEFAULT_SIZE];
-    /** Index of the first buffered byte, and how many there are. */
-    private int head, count;
+    /** The occupied slots, oldest first (at most {@link #slots}). */
+    private final ArrayList<PipePage> pages = new ArrayList<>();
+    private int slots = DEFAULT_SLOTS;
+    private int count;
     int readers, writers;
 
     Pipe(KernelLock lock, long ino) {
@@ -52,7 +57,7 @@ public final class Pipe {
     }
 
     int capacity() {
-        return buf.length;
+        return slots * PipePage.SIZE;
     }
 
     /** pipe_read: what is there (up to len), EOF once no writer is left, else waits (or EAGAIN). */
@@ -65,93 +70,95 @@ public final class Pipe {
         }
         int n = (int) Math.min(len, count);
         mem.check(addr, n, true); // EFAULT before anything is consumed
-        long[] done = {0};
         mem.visit(addr, n, true, (host, m) -> {
-            long left = m;
-            while (left > 0) {
-                int at = (int) ((head + done[0]) % buf.length);
-                int k = (int) Math.min(left, buf.length - at);
-                Host.putBytes(host + (m - left), buf, at, k);
-                left -= k;
-                done[0] += k;
+            long done = 0;
+            while (done < m) {
+                PipePage p = pages.get(0);
+                int k = (int) Math.min(m - done, p.len);
+                Host.putBytes(host + done, p.data, p.off, k);
+                p.off += k;
+                p.len -= k;
+                count -= k;
+                done += k;
+                if (p.len == 0) pages.remove(0);
             }
             return m;
         });
-        head = (head + n) % buf.length;
-        count -= n;
-        if (count == 0) head = 0;
         lock.wake();
         return n;
     }
 
     /**
-     * pipe_write: EPIPE without readers; a write of at most PIPE_BUF goes in whole or waits; a
-     * larger one goes in as space frees, returning what it wrote if interrupted or, non-blocking,
-     * once the pipe is full.
+     * pipe_write: EPIPE without readers; otherwise as much as the slots take, waiting for room
+     * (or EAGAIN, or the bytes written so far when non-blocking or interrupted).
      */
     long write(Usermem mem, long addr, long len, boolean nonblock) {
         if (readers == 0) throw SyscallError.of(EPIPE);
         if (len == 0) return 0;
         mem.check(addr, len, false);
         long written = 0;
+        // Merge the sub-page part into the last page if it fits there whole.
+        int chars = (int) (len & (PipePage.SIZE - 1));
+        if (chars != 0 && !pages.isEmpty()) {
+            PipePage last = pages.get(pages.size() - 1);
+            if (last.off + last.len + chars <= PipePage.SIZE) {
+                copyIn(mem, addr, last, chars);
+                written = chars;
+                lock.wake();
+            }
+        }
         while (written < len) {
             if (readers == 0) {
                 if (written > 0) return written;
                 throw SyscallError.of(EPIPE);
             }
-            long left = len - written;
-            int free = buf.length - count;
-            boolean atomic = len <= PIPE_BUF;
-            if (free == 0 || (atomic && free < left)) {
-                if (nonblock) {
-                    if (written > 0) return written;
-                    throw SyscallError.of(EAGAIN);
-                }
-                try {
-                    lock.await();
-                } catch (SyscallError e) {
-                    if (written > 0) return written; // a partial write is reported, not restarted
-                    throw e;
-                }
+            if (pages.size() < slots) {
+                PipePage p = new PipePage();
+                pages.add(p);
+                copyIn(mem, addr + written, p, (int) Math.min(PipePage.SIZE, len - written));
+                written += p.len;
+                lock.wake();
                 continue;
             }
-            int n = (int) Math.min(left, free);
-            int tail = (head + count) % buf.length;
-            long src = addr + written;
-            long[] done = {0};
-            mem.visit(src, n, false, (host, m) -> {
-                long rest = m;
-                while (rest > 0) {
-                    int at = (int) ((tail + done[0]) % buf.length);
-                    int k = (int) Math.min(rest, buf.length - at);
-                    Host.getBytes(host + (m - rest), buf, at, k);
-                    rest -= k;
-                    done[0] += k;
-                }
-                return m;
-            });
-            count += n;
-            written += n;
-            lock.wake();
+            if (nonblock) {
+                if (written > 0) return written;
+                throw SyscallError.of(EAGAIN);
+            }
+            try {
+                lock.await();
+            } catch (SyscallError e) {
+                if (written > 0) return written; // a partial write is reported, not restarted
+                throw e;
+            }
         }
         return written;
     }
 
+    /** Appends {@code n} bytes from application memory to page {@code p}. */
+    private void copyIn(Usermem mem, long addr, PipePage p, int n) {
+        int at = p.off + p.len;
+        long[] done = {0};
+        mem.visit(addr, n, false, (host, m) -> {
+            Host.getBytes(host, p.data, at + (int) done[0], (int) m);
+            done[0] += m;
+            return m;
+        });
+        p.len += n;
+        count += n;
+    }
+
     /**
      * F_SETPIPE_SZ: the size rounded up to a power of two pages, at least one page; EBUSY if
-     * the bytes in flight would not fit, EPERM past pipe-max-size. Returns the new size.
+     * the occupied slots would not fit, EPERM past pipe-max-size. Returns the new size.
      */
     int resize(long size) {
         if (size > MAX_SIZE || size < 0) throw SyscallError.of(EPERM);
-        int n = PIPE_BUF;
-        while (n < size) n <<= 1;
-        if (n < count) throw SyscallError.of(EBUSY);
-        byte[] nb = new byte[n];
-        for (int i = 0; i < count; i++) nb[i] = buf[(head + i) % buf.length];
-        buf = nb;
-        head = 0;
+        int n = 1;
+        while ((long) n * PipePage.SIZE < size) n <<= 1;
+        if (n < pages.size()) throw SyscallError.of(EBUSY);
+        slots = n;
         lock.wake();
-        return n;
+        return n * PipePage.SIZE;
     }
 
     void closeEnd(boolean reader) {
