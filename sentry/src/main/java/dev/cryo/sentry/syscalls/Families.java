@@ -25,5 +25,6 @@ final class Families {
         SysPgrp.register(t);
         SysExec.register(t);
         SysPipe.register(t);
+        SysPoll.register(t);
     }
 }

@@ -147,6 +147,28 @@ public final class HostStdio extends FileDescription implements AfterLoad {
         }
     }
 
+    /** The host descriptor's readiness, asked without waiting. */
+    @Override
+    public int pollReady() {
+        int fd = fd();
+        long pfd = Host.allocate(8);
+        try {
+            Host.putInt(pfd, fd);
+            Host.putInt(pfd + 4, POLLIN | POLLOUT | POLLPRI); // events; revents = 0
+            if (Host.poll(pfd, 1, 0) <= 0) return 0;
+            return Host.getInt(pfd + 4) >>> 16; // revents: the high half of the int at 4
+        } catch (HostException e) {
+            return POLLERR;
+        } finally {
+            Host.free(pfd);
+        }
+    }
+
+    @Override
+    public boolean pollsHost() {
+        return true;
+    }
+
     @Override
     public long write(Usermem mem, long addr, long len) {
         int fd = fd();

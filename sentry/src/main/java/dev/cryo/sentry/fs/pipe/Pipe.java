@@ -9,6 +9,7 @@ import dev.cryo.platform.host.Host;
 import dev.cryo.sentry.abi.SyscallError;
 import dev.cryo.sentry.mm.Usermem;
 import dev.cryo.sentry.sync.KernelLock;
+import dev.cryo.sentry.vfs.FileDescription;
 import dev.cryo.serializer.Savable;
 import java.util.ArrayList;
 
@@ -159,6 +160,18 @@ public final class Pipe {
         slots = n;
         lock.wake();
         return n * PipePage.SIZE;
+    }
+
+    int pollReady(boolean readEnd) {
+        int mask = 0;
+        if (readEnd) {
+            if (count > 0) mask |= FileDescription.POLLIN | FileDescription.POLLRDNORM;
+            if (writers == 0) mask |= FileDescription.POLLHUP;
+        } else {
+            if (pages.size() < slots) mask |= FileDescription.POLLOUT | FileDescription.POLLWRNORM;
+            if (readers == 0) mask |= FileDescription.POLLERR;
+        }
+        return mask;
     }
 
     void closeEnd(boolean reader) {

@@ -55,6 +55,12 @@ public final class PipeFile extends FileDescription {
         return super.ioctl(mem, request, arg);
     }
 
+    /** pipe_poll: readable with bytes or without writers (HUP); writable with a free slot, ERR without readers. */
+    @Override
+    public int pollReady() {
+        return pipe.pollReady(reader);
+    }
+
     /** Bytes in the pipe now (FIONREAD). */
     public int available() {
         return pipe.buffered();
