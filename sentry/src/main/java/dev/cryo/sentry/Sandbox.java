@@ -77,7 +77,7 @@ public final class Sandbox implements AutoCloseable {
         String path = ProgramLookup.resolve(vfs, cwd, program, config.getenv("PATH"));
         Task init;
         try {
-            init = kernel.startInit(path, config.argv(), config.envp(), cwd, HostStdio::install);
+            init = kernel.startInit(path, config.argv(), config.envp(), cwd, fds -> HostStdio.install(fds, kernel.lock()));
         } catch (SyscallError e) {
             vfs.close();
             int status = e.errno() == Errno.ENOENT ? 127 : 126;
@@ -101,7 +101,10 @@ public final class Sandbox implements AutoCloseable {
             kernel.resumeOnThisThread(init);
             if (restoreTimings != null && System.getenv("CRYO_TIMINGS") != null) printTimings(System.nanoTime() - t);
         }
+        if (restored) kernel.startRestoredTasks(init);
         int ws = init.run();
+        // Init's exit killed the rest (as in a pid namespace); let their stubs go before returning.
+        kernel.awaitNoTasks(FREEZE_TIMEOUT_MILLIS);
         if (init.checkpointed()) return CHECKPOINTED;
         int sig = ws & 0x7f;
         return sig == 0 ? (ws >> 8) & 0xff : 128 + sig;
@@ -276,7 +279,12 @@ public final class Sandbox implements AutoCloseable {
                 options.rootfs());
         Restorer.Restored r = source.load(env, options);
         Kernel kernel = r.kernel();
-        Task init = kernel.tasks().values().iterator().next();
+        Task init = kernel.tasks().get(1);
+        if (init == null) {
+            kernel.memoryFile().close();
+            kernel.vfs().close();
+            throw new ImageException("the image has no init process (pid 1)");
+        }
         Sandbox sb = new Sandbox(kernel, init, true);
         sb.restoreTimings = r;
         return sb;

@@ -226,6 +226,22 @@ public final class MemoryFile implements AutoCloseable, AfterLoad {
         Host.copy(base + fromOff, base + toOff, len);
     }
 
+    /**
+     * Copies [fromOff, fromOff+len) to {@code toOff}, skipping what the host never populated
+     * (SEEK_DATA/SEEK_HOLE): the destination is freshly allocated, hence already zero there.
+     */
+    public void copyPopulated(long fromOff, long toOff, long len) {
+        long pos = fromOff, end = fromOff + len;
+        while (pos < end) {
+            long data = Host.seekData(fd, pos, true);
+            if (data < 0 || data >= end) return;
+            long hole = Host.seekData(fd, data, false);
+            long stop = hole < 0 ? end : Math.min(end, hole);
+            Host.copy(base + data, base + toOff + (data - fromOff), stop - data);
+            pos = stop;
+        }
+    }
+
     /** Releases the memfd and its mapping. Idempotent; a never-opened file (a failed load) has neither. */
     @Override
     public void close() {
