@@ -83,7 +83,7 @@ public final class Kernel implements AfterLoad {
     @Rebuilt("false: a restored kernel starts thawed")
     private transient volatile boolean freezeRequested;
     @Rebuilt("false: a restored kernel runs")
-    private transient boolean stopRequested;
+    private transient volatile boolean stopRequested;
 
     /**
      * What a restored kernel needs from the restoring process, including the host directory the
@@ -393,6 +393,15 @@ public final class Kernel implements AfterLoad {
     /** Counts one served system call against {@link #afterSyscalls}. */
     void countSyscall() {
         if (countdown > 0 && --countdown == 0) onCountdown.run();
+    }
+
+    /**
+     * Whether a checkpoint stopped the sandbox: a task that had not started when the freeze
+     * counted it as frozen (a child just forked, a restored task whose thread was still being
+     * made) must end when it starts, not run on. Read by each task's loop.
+     */
+    boolean stopped() {
+        return stopRequested;
     }
 
     /** Whether tasks must park at their next boundary. Read by each task's loop. */

@@ -27,7 +27,7 @@ final class TaskRunner {
             SignalDelivery.deliver(t, afterSyscall);
             afterSyscall = false;
             if (t.exited) break;
-            if (k.freezeRequested() && k.park(t)) {
+            if (k.stopped() || k.freezeRequested() && k.park(t)) {
                 t.exitGroup(0);
                 t.checkpointed = true;
                 break;
