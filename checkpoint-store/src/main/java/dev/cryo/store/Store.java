@@ -29,9 +29,9 @@ public final class Store implements AutoCloseable {
     /** This process's open chunk index, kept between writes; null until the first. Guarded by the exclusive lock. */
     private ChunkIndex index;
 
-    private Store(StoreLayout layout) {
+    private Store(StoreLayout layout) throws IOException {
         this.layout = layout;
-        this.lock = new StoreLock(layout.lockFile());
+        this.lock = StoreLock.of(layout.lockFile());
     }
 
     /** Opens the store at {@code root}, creating it if needed. Opening touches neither index nor packs. */
