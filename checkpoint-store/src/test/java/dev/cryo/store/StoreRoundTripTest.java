@@ -38,6 +38,29 @@ class StoreRoundTripTest {
     }
 
     @Test
+    void progressReachesItsTotalForCheckpointRestoreAndVerify() throws Exception {
+        BufferMemory mem = BufferMemory.whole(4 << 20);
+        mem.fill(2);
+        try (Store store = Store.open(dir)) {
+            java.util.concurrent.atomic.AtomicLong last = new java.util.concurrent.atomic.AtomicLong(), total =
+                    new java.util.concurrent.atomic.AtomicLong();
+            Progress p = (d, t) -> {
+                last.accumulateAndGet(d, Math::max);
+                total.set(t);
+            };
+            String id = store.checkpoint(new byte[0], mem, Labels.none(), p).snapshot().id();
+            assertEquals(4 << 20, last.get());
+            assertEquals(4 << 20, total.get());
+            last.set(0);
+            store.restore(id, BufferMemory.whole(4 << 20), false, p);
+            assertEquals(total.get(), last.get());
+            last.set(0);
+            store.verify(id, p);
+            assertEquals(total.get(), last.get());
+        }
+    }
+
+    @Test
     void zeroChunksAreNotStoredAndRestoreAsZero() throws Exception {
         int size = 4 << 20;
         BufferMemory mem = new BufferMemory(size, List.of(new Range(0, 1 << 20), new Range(2 << 20, 2 << 20)), true);
