@@ -57,6 +57,8 @@ final class ChunkIndex implements AutoCloseable {
     private final Path marker;
     private final ChronicleMap<byte[], byte[]> map;
     private final long capacity;
+    /** Set when a put failed half-way (e.g. disk full under the sparse map: a fault): rebuilt at the next write. */
+    private volatile boolean poisoned;
 
     private ChunkIndex(Path file, Path marker, ChronicleMap<byte[], byte[]> map, long capacity) {
         this.file = file;
@@ -83,7 +85,10 @@ final class ChunkIndex implements AutoCloseable {
             if (latest != null) deleteMap(latest); // an older generation nobody should open
             latest = p;
         }
-        if (current != null) {
+        if (current != null && current.poisoned) {
+            current.close();
+            unclean = true;
+        } else if (current != null) {
             if (!unclean && current.file.equals(latest) && current.map.longSize() + adding <= current.capacity * 3 / 4) {
                 return current;
             }
@@ -224,26 +229,53 @@ final class ChunkIndex implements AutoCloseable {
 
     /** Where a chunk with this hash is stored (memory offset 0), or null. */
     ChunkRef get(byte[] hash) {
-        byte[] v = map.get(hash);
+        byte[] v;
+        try {
+            v = map.get(hash);
+        } catch (RuntimeException | InternalError e) {
+            poison();
+            return null;
+        }
         if (v == null || v.length != VALUE) return null;
         ByteBuffer b = ByteBuffer.wrap(v).order(ByteOrder.LITTLE_ENDIAN);
         return new ChunkRef(0, b.getInt(20), hash, b.getLong(0), b.getLong(8), b.getInt(16), b.get(28) != 0,
                 b.getInt(24));
     }
 
+    /**
+     * Adds chunks. A failure (a full disk under the sparse map file surfaces as a fault:
+     * InternalError) poisons the index instead of failing the caller, whose snapshot may already
+     * be committed: the next writer rebuilds it.
+     */
     void putAll(List<ChunkRef> chunks) {
-        for (ChunkRef c : chunks) {
-            ByteBuffer b = ByteBuffer.allocate(VALUE).order(ByteOrder.LITTLE_ENDIAN);
-            b.putLong(c.packId()).putLong(c.packOffset()).putInt(c.storedLength()).putInt(c.rawLength())
-                    .putInt(c.crc()).put((byte) (c.raw() ? 1 : 0));
-            map.put(c.hash(), b.array());
+        try {
+            for (ChunkRef c : chunks) {
+                ByteBuffer b = ByteBuffer.allocate(VALUE).order(ByteOrder.LITTLE_ENDIAN);
+                b.putLong(c.packId()).putLong(c.packOffset()).putInt(c.storedLength()).putInt(c.rawLength())
+                        .putInt(c.crc()).put((byte) (c.raw() ? 1 : 0));
+                map.put(c.hash(), b.array());
+            }
+        } catch (RuntimeException | InternalError e) {
+            poison();
         }
     }
 
-    /** Closes the map cleanly: the marker goes, and the next opener trusts the map. */
+    /** Marks the map untrusted: it is deleted when closed and rebuilt by the next writer. */
+    void poison() {
+        poisoned = true;
+    }
+
+    /** Closes the map; cleanly (the marker goes, the next opener trusts it) unless it is poisoned. */
     @Override
     public void close() throws IOException {
-        map.close();
+        try {
+            map.close();
+        } catch (RuntimeException | InternalError e) {
+            poisoned = true;
+        }
+        if (poisoned) {
+            deleteMaps(file.getParent()); // untrusted: nobody may open it again
+        }
         Files.deleteIfExists(marker);
     }
 }

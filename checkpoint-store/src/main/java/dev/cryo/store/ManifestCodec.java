@@ -69,12 +69,56 @@ final class ManifestCodec {
                 throw new IllegalArgumentException("a manifest of " + body.length + " bytes is over the limit of " + MAX_BODY);
             }
             byte[] packed = Zstd.compress(body, 3);
-            ByteBuffer out = ByteBuffer.allocate(HEADER + packed.length + Hashes.SIZE).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-            out.putLong(MAGIC).putInt(VERSION).putInt(0).putInt(body.length).putInt(packed.length);
-            out.put(packed).put(Hashes.sha256(body, 0, body.length));
+            byte[] summary = summary(s);
+            ByteBuffer out = ByteBuffer.allocate(HEADER + summary.length + packed.length + Hashes.SIZE)
+                    .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            out.putLong(MAGIC).putInt(VERSION).putInt(summary.length).putInt(body.length).putInt(packed.length);
+            out.put(summary).put(packed).put(Hashes.sha256(body, 0, body.length));
             return out.array();
         } catch (IOException e) {
             throw new IllegalStateException("writing to memory cannot fail", e);
+        }
+    }
+
+    /** The labels a name is resolved by, readable from a manifest's first bytes. */
+    record Summary(String id, String name, String tag, long created) {}
+
+    /** Bytes a summary may take, header included: resolving a name reads this much of each manifest. */
+    static final int SUMMARY_READ = 4096;
+
+    private static byte[] summary(Snapshot s) throws IOException {
+        ByteArrayOutputStream bo = new ByteArrayOutputStream();
+        DataOutputStream o = new DataOutputStream(bo);
+        o.writeUTF(s.id());
+        o.writeUTF(s.name());
+        o.writeUTF(s.tag());
+        o.writeLong(s.created());
+        o.flush();
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(bo.toByteArray());
+        o.writeInt((int) crc.getValue());
+        o.flush();
+        return bo.toByteArray();
+    }
+
+    /**
+     * The summary at the start of a manifest ({@code prefix}: its first bytes, up to
+     * {@link #SUMMARY_READ}), or null if it cannot be read: the caller then reads the whole
+     * manifest, which says what is wrong. Checked by its CRC, and against the body on decode.
+     */
+    static Summary summary(byte[] prefix) {
+        ByteBuffer in = ByteBuffer.wrap(prefix).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        if (prefix.length < HEADER || in.getLong(0) != MAGIC || in.getInt(8) != VERSION) return null;
+        int len = in.getInt(12);
+        if (len < 4 || len > prefix.length - HEADER) return null;
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(prefix, HEADER, len - 4);
+        if ((int) crc.getValue() != ByteBuffer.wrap(prefix).getInt(HEADER + len - 4)) return null; // big-endian, as written
+        try {
+            DataInputStream d = new DataInputStream(new java.io.ByteArrayInputStream(prefix, HEADER, len - 4));
+            return new Summary(d.readUTF(), d.readUTF(), d.readUTF(), d.readLong());
+        } catch (IOException e) {
+            return null;
         }
     }
 
@@ -85,19 +129,20 @@ final class ManifestCodec {
             throw new StoreException(what + ": not a snapshot manifest");
         }
         if (in.getInt(8) != VERSION) throw new StoreException(what + ": manifest version " + in.getInt(8) + " is not supported");
-        int bodyLen = in.getInt(16), packedLen = in.getInt(20);
-        if (bodyLen < 0 || bodyLen > MAX_BODY || packedLen < 0 || packedLen != file.length - HEADER - Hashes.SIZE) {
+        int sumLen = in.getInt(12), bodyLen = in.getInt(16), packedLen = in.getInt(20);
+        if (sumLen < 4 || sumLen > SUMMARY_READ - HEADER || bodyLen < 0 || bodyLen > MAX_BODY || packedLen < 0
+                || (long) packedLen != (long) file.length - HEADER - sumLen - Hashes.SIZE) {
             throw new StoreException(what + ": manifest lengths are wrong (truncated or damaged)");
         }
         // A hostile manifest could declare a huge body behind a few bytes of zstd (a bomb): the
         // body may not be more than MAX_RATIO times what carries it, nor other than its frame says.
         if ((long) bodyLen > SMALL_BODY + (long) MAX_RATIO * packedLen
-                || Zstd.getFrameContentSize(file, HEADER, packedLen) != bodyLen) {
+                || Zstd.getFrameContentSize(file, HEADER + sumLen, packedLen) != bodyLen) {
             throw new StoreException(what + ": manifest declares a body of " + bodyLen + " bytes its data cannot hold");
         }
         byte[] body = new byte[bodyLen];
         try {
-            long n = Zstd.decompressByteArray(body, 0, bodyLen, file, HEADER, packedLen);
+            long n = Zstd.decompressByteArray(body, 0, bodyLen, file, HEADER + sumLen, packedLen);
             if (n != bodyLen) throw new StoreException(what + ": manifest body is " + n + " bytes, not " + bodyLen);
         } catch (ZstdException e) {
             throw new StoreException(what + ": manifest body does not decompress (damaged)", e);
@@ -105,13 +150,19 @@ final class ManifestCodec {
         if (!Arrays.equals(Hashes.sha256(body, 0, bodyLen), Arrays.copyOfRange(file, file.length - Hashes.SIZE, file.length))) {
             throw new StoreException(what + ": manifest fails its checksum (damaged)");
         }
+        Snapshot s;
         try {
-            return parse(new DataInputStream(new java.io.ByteArrayInputStream(body)), bodyLen);
+            s = parse(new DataInputStream(new java.io.ByteArrayInputStream(body)), bodyLen);
         } catch (EOFException e) {
             throw new StoreException(what + ": manifest body ends early", e);
         } catch (IOException | IllegalArgumentException e) {
             throw new StoreException(what + ": manifest is not valid: " + e.getMessage(), e);
         }
+        Summary sum = summary(Arrays.copyOf(file, Math.min(file.length, HEADER + sumLen)));
+        if (sum == null || !sum.equals(new Summary(s.id(), s.name(), s.tag(), s.created()))) {
+            throw new StoreException(what + ": manifest summary does not match its body (damaged)");
+        }
+        return s;
     }
 
     private static Snapshot parse(DataInputStream in, int bodyLen) throws IOException {

@@ -54,6 +54,17 @@ final class Manifests {
         return s;
     }
 
+    /** The summary of manifest {@code id} from its first bytes, or null if it cannot be read that way. */
+    ManifestCodec.Summary summary(String id) {
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(path(id))) {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate((int) Math.min(ch.size(), ManifestCodec.SUMMARY_READ));
+            while (b.hasRemaining() && ch.read(b) > 0) {}
+            return ManifestCodec.summary(java.util.Arrays.copyOf(b.array(), b.position()));
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     /** Commits {@code s}: from now on it exists (or replaces its earlier manifest: gc's moves). */
     void write(Snapshot s) throws IOException {
         Durable.write(tmp, path(s.id()), ManifestCodec.encode(s));

@@ -32,8 +32,6 @@ final class Packs implements AutoCloseable {
     private final Path dir;
     private final int maxRaw;
     private final Map<Long, FileChannel> open = new ConcurrentHashMap<>();
-    /** Read-only mappings of whole packs, for restore (see {@link #view}). */
-    private final Map<Long, ByteBuffer> mapped = new ConcurrentHashMap<>();
 
     Packs(Path dir, int maxRaw) {
         this.dir = dir;
@@ -177,45 +175,6 @@ final class Packs implements AutoCloseable {
     }
 
     /**
-     * The record {@code c} names, checked as {@link #read} checks it, as a slice of a read-only
-     * mapping of its pack (positioned at the stored bytes): restore decompresses from the page
-     * cache straight into the sink, one copy fewer. Packs are never truncated (only unlinked by
-     * gc), so the mapping cannot fault; its size is checked against the record all the same.
-     */
-    ByteBuffer view(ChunkRef c) throws StoreException {
-        String what = c.toString();
-        ByteBuffer m;
-        try {
-            m = mapping(c.packId());
-        } catch (NoSuchFileException e) {
-            throw new StoreException(what + " is missing: pack " + name(c.packId()) + " does not exist", e);
-        } catch (IOException e) {
-            throw StoreException.of(what + " cannot be read", e);
-        }
-        long end = c.packOffset() + PackRecord.HEADER + c.storedLength();
-        if (end > m.capacity()) throw new StoreException(what + " is damaged: its pack ends early");
-        ByteBuffer rec = m.slice((int) c.packOffset(), PackRecord.HEADER + c.storedLength());
-        check(c, rec, maxRaw);
-        return rec.position(PackRecord.HEADER);
-    }
-
-    private ByteBuffer mapping(long id) throws IOException {
-        ByteBuffer m = mapped.get(id);
-        if (m != null) return m;
-        synchronized (mapped) {
-            m = mapped.get(id);
-            if (m == null) {
-                FileChannel ch = channel(id);
-                long size = ch.size();
-                if (size > Integer.MAX_VALUE) throw new IOException("pack " + name(id) + " is too large to map");
-                m = ch.map(FileChannel.MapMode.READ_ONLY, 0, size);
-                mapped.put(id, m);
-            }
-            return m;
-        }
-    }
-
-    /**
      * Whether the record header at {@code c}'s location is {@code c}'s: how a writer makes sure an
      * index entry is right before a new snapshot refers to it (56 bytes read, no data).
      */
@@ -249,7 +208,6 @@ final class Packs implements AutoCloseable {
 
     /** Forgets (closes) the reader of a pack about to be deleted. */
     void forget(long id) {
-        mapped.remove(id); // unmapped when collected
         FileChannel ch = open.remove(id);
         if (ch != null) {
             try {

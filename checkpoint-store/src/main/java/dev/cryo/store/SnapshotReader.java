@@ -21,20 +21,17 @@ final class SnapshotReader {
         java.util.concurrent.atomic.AtomicLong done = new java.util.concurrent.atomic.AtomicLong();
         try {
             Parallel.run("restore", s.chunks().size(), () -> new Parallel.Worker() {
+                final ByteBuffer record = ByteBuffer.allocateDirect(PackRecord.HEADER + Compression.bound(s.chunkSize()));
                 final ByteBuffer plain = ByteBuffer.allocateDirect(s.chunkSize());
                 final Compression zstd = new Compression();
 
                 @Override
                 public void item(int i) throws IOException {
-                    try {
-                        chunk(s.chunks().get(i));
-                    } catch (InternalError e) { // a fault on the pack's mapping: it shrank under us
-                        throw new StoreException(s.chunks().get(i) + " cannot be read: its pack changed on disk");
-                    }
+                    chunk(s.chunks().get(i));
                 }
 
                 private void chunk(ChunkRef c) throws IOException {
-                    ByteBuffer record = packs.view(c); // at the stored bytes
+                    packs.read(c, record); // positioned at the stored bytes
                     ByteBuffer view = sink.writeView(c.memOffset(), c.rawLength());
                     ByteBuffer dst = view != null ? view : plain.clear().limit(c.rawLength());
                     int p = dst.position();

@@ -72,10 +72,10 @@ final class SnapshotWriter {
         for (Range r : mem.ranges()) logical += r.length();
         long total = logical;
         boolean ok = false;
-        if (kernelState.length > ManifestCodec.MAX_BODY / 2) {
-            throw new StoreException("a kernel state of " + kernelState.length + " bytes is over the store's limit");
-        }
         try {
+            if (kernelState.length > ManifestCodec.MAX_BODY / 2) {
+                throw new StoreException("a kernel state of " + kernelState.length + " bytes is over the store's limit");
+            }
             Parallel.run("checkpoint", slots.size(), () -> new Worker(mem, slots, out, progress, total));
             List<ChunkRef> chunks = new ArrayList<>(out.length);
             for (ChunkRef c : out) if (c != null) chunks.add(c);
@@ -191,7 +191,10 @@ final class SnapshotWriter {
             int stored = data.remaining();
             PackRecord.header(header, raw, rawLen, stored, hash, c);
             if (pack == null || pack.size() > MAX_PACK) {
-                if (pack != null) pack.sync();
+                if (pack != null) {
+                    pack.sync();
+                    pack.close();
+                }
                 pack = layout.packs().create();
                 made.add(pack);
                 kicked = 0;

@@ -29,9 +29,9 @@ public final class Store implements AutoCloseable {
     /** This process's open chunk index, kept between writes; null until the first. Guarded by the exclusive lock. */
     private ChunkIndex index;
 
-    private Store(StoreLayout layout) {
+    private Store(StoreLayout layout) throws IOException {
         this.layout = layout;
-        this.lock = new StoreLock(layout.lockFile());
+        this.lock = StoreLock.of(layout.lockFile());
     }
 
     /** Opens the store at {@code root}, creating it if needed. Opening touches neither index nor packs. */
@@ -170,15 +170,27 @@ public final class Store implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new StoreException("no snapshot " + ref);
         }
-        Snapshot best = null;
-        for (Snapshot s : readAll(null).values()) {
-            if (!l.name().isEmpty() && s.name().equals(l.name()) && s.tag().equals(l.tag())
-                    && (best == null || s.created() > best.created())) {
-                best = s;
+        // By the summaries at the head of each manifest: a name costs a 4 KiB read per snapshot.
+        // One that cannot be read that way is read whole (and if damaged, cannot match).
+        String best = null;
+        long bestCreated = Long.MIN_VALUE;
+        for (String id : ids) {
+            ManifestCodec.Summary s = layout.manifests().summary(id);
+            if (s == null) {
+                try {
+                    Snapshot full = layout.manifests().read(id);
+                    s = new ManifestCodec.Summary(full.id(), full.name(), full.tag(), full.created());
+                } catch (StoreException e) {
+                    continue;
+                }
+            }
+            if (!l.name().isEmpty() && s.name().equals(l.name()) && s.tag().equals(l.tag()) && s.created() > bestCreated) {
+                best = id;
+                bestCreated = s.created();
             }
         }
         if (best == null) throw new StoreException("no snapshot " + ref);
-        return best.id();
+        return best;
     }
 
     /**

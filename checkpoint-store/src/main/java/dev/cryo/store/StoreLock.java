@@ -17,14 +17,28 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * <p>Lock order: the in-JVM lock, then the file lock.
  */
 final class StoreLock {
+    /**
+     * One lock per store directory per JVM: a JVM may hold an fcntl lock on a file only once (a
+     * second FileChannel.lock on it throws instead of waiting), so two Store objects over one
+     * directory share this.
+     */
+    private static final java.util.concurrent.ConcurrentHashMap<Path, StoreLock> BY_FILE =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     private final Path file;
     private final ReentrantReadWriteLock rw = new ReentrantReadWriteLock();
     private FileChannel channel; // guarded by this
     private FileLock lock; // guarded by this
     private int sharedHolders; // guarded by this
 
-    StoreLock(Path file) {
+    private StoreLock(Path file) {
         this.file = file;
+    }
+
+    /** The lock of the store whose lock file is {@code file} (its directory must exist). */
+    static StoreLock of(Path file) throws IOException {
+        Path key = file.getParent().toRealPath().resolve(file.getFileName());
+        return BY_FILE.computeIfAbsent(key, StoreLock::new);
     }
 
     /** A held lock; {@link #close} releases it. */

@@ -41,7 +41,8 @@
  * {@link Progress} receives bytes done/total from worker threads, for a progress bar.
  *
  * <p>The Sentry implements {@link MemorySource} over its MemoryFile: {@code size()} its capacity,
- * {@code ranges()} its allocated ranges (narrowed by SEEK_DATA/SEEK_HOLE if it likes), and
+ * {@code ranges()} its allocated ranges (best narrowed by SEEK_DATA/SEEK_HOLE, as its
+ * Checkpointer does today, so that holes are never read at all), and
  * {@code readView(off, len)} a slice of its mapping ({@code Host.directBuffer(address(off), len)}),
  * so chunks are hashed and compressed in place without a copy. At restore it implements
  * {@link MemorySink} over the new memfd the same way ({@code writeView}), so chunks are

@@ -74,6 +74,19 @@ class IndexRecoveryTest {
     }
 
     @Test
+    void aPoisonedIndexIsRebuiltFromTheTruthAtTheNextWrite() throws Exception {
+        List<ChunkRef> truth = fakeChunks(10, 6);
+        ChunkIndex ix = ChunkIndex.acquire(dir, () -> truth, 0, null);
+        String before = mapFile(dir);
+        ix.putAll(fakeChunks(3, 7));
+        ix.poison(); // as a put that faulted on a full disk does
+        ChunkIndex next = ChunkIndex.acquire(dir, () -> truth, 0, ix);
+        assertNotEquals(before, mapFile(dir));
+        assertEquals(10, next.size());
+        next.close();
+    }
+
+    @Test
     void aTruncatedMapFileIsRebuiltWithoutWaitingForChronicle() throws Exception {
         List<ChunkRef> truth = fakeChunks(10, 5);
         ChunkIndex.acquire(dir, () -> truth, 0, null).close();

@@ -38,6 +38,29 @@ class StoreRoundTripTest {
     }
 
     @Test
+    void progressReachesItsTotalForCheckpointRestoreAndVerify() throws Exception {
+        BufferMemory mem = BufferMemory.whole(4 << 20);
+        mem.fill(2);
+        try (Store store = Store.open(dir)) {
+            java.util.concurrent.atomic.AtomicLong last = new java.util.concurrent.atomic.AtomicLong(), total =
+                    new java.util.concurrent.atomic.AtomicLong();
+            Progress p = (d, t) -> {
+                last.accumulateAndGet(d, Math::max);
+                total.set(t);
+            };
+            String id = store.checkpoint(new byte[0], mem, Labels.none(), p).snapshot().id();
+            assertEquals(4 << 20, last.get());
+            assertEquals(4 << 20, total.get());
+            last.set(0);
+            store.restore(id, BufferMemory.whole(4 << 20), false, p);
+            assertEquals(total.get(), last.get());
+            last.set(0);
+            store.verify(id, p);
+            assertEquals(total.get(), last.get());
+        }
+    }
+
+    @Test
     void zeroChunksAreNotStoredAndRestoreAsZero() throws Exception {
         int size = 4 << 20;
         BufferMemory mem = new BufferMemory(size, List.of(new Range(0, 1 << 20), new Range(2 << 20, 2 << 20)), true);
@@ -164,8 +187,8 @@ class StoreRoundTripTest {
     @Test
     void aManifestDeclaringAHugeBodyIsRefusedBeforeAnythingIsAllocated() throws Exception {
         byte[] bomb = com.github.luben.zstd.Zstd.compress(new byte[64 << 20], 19); // 64 MiB of zeros, a few KiB
-        ByteBuffer f = ByteBuffer.allocate(24 + bomb.length + 32).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        f.putLong(0x50414e534f595243L).putInt(1).putInt(0).putInt(64 << 20).putInt(bomb.length).put(bomb);
+        ByteBuffer f = ByteBuffer.allocate(24 + 4 + bomb.length + 32).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        f.putLong(0x50414e534f595243L).putInt(1).putInt(4).putInt(64 << 20).putInt(bomb.length).putInt(0).put(bomb);
         StoreException e = assertThrows(StoreException.class, () -> ManifestCodec.decode(f.array(), "bomb"));
         assertTrue(e.getMessage().contains("cannot hold"), e.getMessage());
     }
