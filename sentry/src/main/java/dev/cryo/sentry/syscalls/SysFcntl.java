@@ -84,7 +84,30 @@ final class SysFcntl {
         byte[] b = t.mm().usermem().read(t.arg(2), 32);
         short type = (short) ((b[0] & 0xff) | (b[1] << 8));
         if (type != F_RDLCK && type != F_WRLCK && type != F_UNLCK) throw SyscallError.of(EINVAL);
+        // flock_to_posix_lock: the range must start at a whence Linux knows and not before 0,
+        // also when a negative length reaches back from l_start.
+        int whence = (b[2] & 0xff) | (b[3] << 8);
+        java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        long start = bb.getLong(8), len = bb.getLong(16);
+        long base = switch (whence) {
+            case 0 -> 0;
+            case 1 -> currentOffset(f);
+            case 2 -> dev.cryo.sentry.vfs.Stat.size(f.stat());
+            default -> throw SyscallError.of(EINVAL);
+        };
+        long from = base + start;
+        if (((base ^ from) & (start ^ from)) < 0) throw SyscallError.of(dev.cryo.sentry.abi.Errno.EOVERFLOW);
+        if (from < 0 || (len < 0 && from + len < 0)) throw SyscallError.of(EINVAL);
         return type;
+    }
+
+    /** The file position, as SEEK_CUR locks count from it (f_pos: 0 for what has none). */
+    private static long currentOffset(FileDescription f) {
+        try {
+            return f.seek(0, 1);
+        } catch (SyscallError e) {
+            return 0;
+        }
     }
 
     /** F_GETLK: nothing else in the sandbox holds a lock, so every lock would be granted. */

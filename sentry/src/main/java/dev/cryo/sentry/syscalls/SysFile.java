@@ -367,9 +367,11 @@ final class SysFile {
         long pathAddr = t.arg(1), times = t.arg(2);
         final long UTIME_NOW = (1L << 30) - 1, UTIME_OMIT = (1L << 30) - 2;
         if (times != 0) {
-            for (int i = 0; i < 2; i++) {
-                long nsec = t.mm().usermem().readLong(times + 16L * i + 8);
-                if ((nsec < 0 || nsec >= 1_000_000_000L) && nsec != UTIME_NOW && nsec != UTIME_OMIT) {
+            long[] nsec = {t.mm().usermem().readLong(times + 8), t.mm().usermem().readLong(times + 24)};
+            // sys_utimensat: "Nothing to do, we must not even check the path" (nor the flags).
+            if (nsec[0] == UTIME_OMIT && nsec[1] == UTIME_OMIT) return 0;
+            for (long ns : nsec) {
+                if ((ns < 0 || ns >= 1_000_000_000L) && ns != UTIME_NOW && ns != UTIME_OMIT) {
                     throw SyscallError.of(EINVAL);
                 }
             }

@@ -118,7 +118,11 @@ final class SysMmap {
 
     /** Implements Linux mlock(2) and munlock(2): all memory is resident in the memory file. */
     static long mlock(Task t) {
-        long addr = t.arg(0) & ~4095L, len = t.arg(1) + (t.arg(0) & 4095);
+        // As mm/mlock.c: the length is page-aligned first (it may wrap to 0: nothing to do),
+        // then a range that wraps around the address space is EINVAL, not ENOMEM.
+        long addr = t.arg(0) & ~4095L, len = (t.arg(1) + (t.arg(0) & 4095) + 4095) & ~4095L;
+        if (Long.compareUnsigned(addr + len, addr) < 0) throw SyscallError.of(EINVAL);
+        if (len == 0) return 0;
         requireMapped(t, addr, len);
         return 0;
     }

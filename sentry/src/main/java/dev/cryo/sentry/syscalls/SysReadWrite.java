@@ -28,8 +28,12 @@ final class SysReadWrite {
     /** MAX_RW_COUNT: the most one call transfers. */
     static final long MAX_RW_COUNT = 0x7ffff000L;
     private static final int SEEK_MAX = 4;
-    /** RWF_HIPRI | RWF_DSYNC | RWF_SYNC: accepted and meaningless on a read-only tree. */
-    private static final int RWF_HARMLESS = 1 | 2 | 4;
+    /**
+     * RWF_HIPRI | RWF_DSYNC | RWF_SYNC | RWF_NOWAIT | RWF_APPEND | RWF_NOAPPEND: accepted and
+     * meaningless here (no call blocks on a disk; the only writable files, the devices, have
+     * no end to append at).
+     */
+    private static final int RWF_HARMLESS = 1 | 2 | 4 | 8 | 0x10 | 0x20;
 
     static void register(SyscallTable t) {
         t.supported(Sysno.READ, SysReadWrite::read, FD, BUF_OUT, SIZE);
@@ -40,9 +44,9 @@ final class SysReadWrite {
         t.supported(Sysno.WRITEV, SysReadWrite::writev, FD, PTR, INT);
         t.supported(Sysno.PREADV, SysReadWrite::preadv, FD, PTR, INT, LONG, LONG);
         t.supported(Sysno.PWRITEV, SysReadWrite::pwritev, FD, PTR, INT, LONG, LONG);
-        t.partial(Sysno.PREADV2, "flags: RWF_HIPRI/DSYNC/SYNC ignored, others EOPNOTSUPP",
+        t.partial(Sysno.PREADV2, "flags: RWF_HIPRI/DSYNC/SYNC/NOWAIT/APPEND/NOAPPEND ignored, others EOPNOTSUPP",
                 SysReadWrite::preadv2, FD, PTR, INT, LONG, LONG, HEX);
-        t.partial(Sysno.PWRITEV2, "flags: RWF_HIPRI/DSYNC/SYNC ignored, others EOPNOTSUPP",
+        t.partial(Sysno.PWRITEV2, "flags: RWF_HIPRI/DSYNC/SYNC/NOWAIT/APPEND/NOAPPEND ignored, others EOPNOTSUPP",
                 SysReadWrite::pwritev2, FD, PTR, INT, LONG, LONG, HEX);
         t.supported(Sysno.LSEEK, SysReadWrite::lseek, FD, LONG, WHENCE);
     }

@@ -68,12 +68,16 @@ final class SysStat {
     /** Implements Linux newfstatat(2). */
     static long newfstatat(Task t) {
         int flags = t.intArg(3);
-        if ((flags & ~(AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT | AT_EMPTY_PATH)) != 0) throw SyscallError.of(EINVAL);
+        // vfs_statx's mask: the statx sync flags are accepted (and mean nothing for a stat).
+        if ((flags & ~(AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT | AT_EMPTY_PATH | AT_STATX_SYNC_TYPE)) != 0) {
+            throw SyscallError.of(EINVAL);
+        }
         return statAt(t, t.intArg(0), t.arg(1), t.arg(2), flags);
     }
 
     private static long statAt(Task t, int dirfd, long pathAddr, long buf, int flags) {
-        t.mm().usermem().write(buf, lookupStat(t, dirfd, pathAddr, flags, false));
+        // vfs_fstatat (Linux 6.11 on): a NULL path with AT_EMPTY_PATH names dirfd, as for statx.
+        t.mm().usermem().write(buf, lookupStat(t, dirfd, pathAddr, flags, (flags & AT_EMPTY_PATH) != 0));
         return 0;
     }
 
@@ -129,9 +133,14 @@ final class SysStat {
         String path = path(t, pathAddr);
         byte[] target;
         if (path.isEmpty() && dirfd != AT_FDCWD) {
-            // readlinkat(fd, "") reads the link an O_PATH|O_NOFOLLOW descriptor is open on.
+            // readlinkat(fd, "") reads the link an O_PATH|O_NOFOLLOW descriptor is open on;
+            // any other file is ENOENT there, as Linux's lookup of the empty name answers.
             FileDescription f = t.fds().get(dirfd);
-            target = vfs(t).readlink("/", f.path());
+            try {
+                target = vfs(t).readlink("/", f.path());
+            } catch (SyscallError e) {
+                throw e.errno() == EINVAL ? SyscallError.of(dev.cryo.sentry.abi.Errno.ENOENT) : e;
+            }
         } else {
             target = vfs(t).readlink(base(t, dirfd, path), path);
         }

@@ -3,6 +3,7 @@ package dev.cryo.sentry.syscalls;
 import static dev.cryo.sentry.abi.Errno.E2BIG;
 import static dev.cryo.sentry.abi.Errno.EINVAL;
 import static dev.cryo.sentry.abi.Errno.ENAMETOOLONG;
+import static dev.cryo.sentry.abi.Errno.ENODATA;
 import static dev.cryo.sentry.abi.Errno.EOPNOTSUPP;
 import static dev.cryo.sentry.abi.Errno.ERANGE;
 import static dev.cryo.sentry.abi.Errno.EROFS;
@@ -20,16 +21,18 @@ import dev.cryo.sentry.abi.Sysno;
 import dev.cryo.sentry.kernel.Task;
 
 /**
- * Extended attributes (fs/xattr.c). The sandbox's filesystems carry none: reads answer as Linux
- * does for a filesystem without xattr support (getxattr EOPNOTSUPP, listxattr an empty list),
- * and changes fail with EROFS on the read-only root, each after Linux's earlier checks.
+ * Extended attributes (fs/xattr.c). The sandbox exposes none: reads answer as Linux does for a
+ * file without any on a filesystem that has them, as the usual host roots (ext4, xfs, btrfs)
+ * do (getxattr ENODATA for a name in a namespace the filesystem knows, EOPNOTSUPP for any other;
+ * listxattr an empty list), and changes fail with EROFS on the read-only root, each after
+ * Linux's earlier checks.
  */
 final class SysXattr {
     private SysXattr() {}
 
     private static final int XATTR_NAME_MAX = 255, XATTR_SIZE_MAX = 65536;
     private static final int XATTR_CREATE = 1, XATTR_REPLACE = 2;
-    private static final String NO_XATTRS = "no extended attributes are exposed: reads as a filesystem without them, changes EROFS";
+    private static final String NO_XATTRS = "no extended attributes are exposed: reads as a file without any, changes EROFS";
 
     static void register(SyscallTable t) {
         t.partial(Sysno.GETXATTR, NO_XATTRS, task -> get(task, true), PATH, Arg.BUF_IN, PTR, SIZE);
@@ -47,12 +50,24 @@ final class SysXattr {
     }
 
     /** The attribute name: EFAULT, or ERANGE when empty or longer than XATTR_NAME_MAX. */
-    private static void name(Task t, long addr) {
+    private static String name(Task t, long addr) {
         try {
-            if (t.mm().usermem().readCString(addr, XATTR_NAME_MAX + 1).length == 0) throw SyscallError.of(ERANGE);
+            byte[] n = t.mm().usermem().readCString(addr, XATTR_NAME_MAX + 1);
+            if (n.length == 0) throw SyscallError.of(ERANGE);
+            return new String(n, java.nio.charset.StandardCharsets.ISO_8859_1);
         } catch (SyscallError e) {
             throw e.errno() == ENAMETOOLONG ? SyscallError.of(ERANGE) : e;
         }
+    }
+
+    /**
+     * What getxattr finds for {@code name} on a file without attributes: ENODATA in the
+     * namespaces ext4 has handlers for (xattr_resolve_name), EOPNOTSUPP for any other name.
+     */
+    private static SyscallError absent(String name) {
+        boolean known = name.startsWith("user.") || name.startsWith("trusted.") || name.startsWith("security.")
+                || name.equals("system.posix_acl_access") || name.equals("system.posix_acl_default");
+        return SyscallError.of(known ? ENODATA : EOPNOTSUPP);
     }
 
     private static void lookup(Task t, boolean follow) {
@@ -63,15 +78,13 @@ final class SysXattr {
     /** Implements Linux getxattr(2) and lgetxattr(2). */
     static long get(Task t, boolean follow) {
         lookup(t, follow);
-        name(t, t.arg(1));
-        throw SyscallError.of(EOPNOTSUPP);
+        throw absent(name(t, t.arg(1)));
     }
 
     /** Implements Linux fgetxattr(2). */
     static long fgetxattr(Task t) {
         t.fds().getIo(t.intArg(0));
-        name(t, t.arg(1));
-        throw SyscallError.of(EOPNOTSUPP);
+        throw absent(name(t, t.arg(1)));
     }
 
     /** Implements Linux listxattr(2) and llistxattr(2): an empty list. */

@@ -209,7 +209,9 @@ public final class VirtualFilesystem implements HostBacked {
             if (creat && dir) throw SyscallError.of(EISDIR);
             int acc = flags & OpenFlags.O_ACCMODE;
             boolean write = acc != OpenFlags.O_RDONLY;
-            if (dir && write) throw SyscallError.of(EISDIR);
+            // O_TRUNC asks for write access too (build_open_flags: MAY_WRITE), so a directory
+            // opened with it is EISDIR, as may_open says, even for O_RDONLY.
+            if (dir && (write || (flags & OpenFlags.O_TRUNC) != 0)) throw SyscallError.of(EISDIR);
             if ((type == Stat.S_IFREG && (write || (flags & OpenFlags.O_TRUNC) != 0)) || (dir && write)) {
                 throw SyscallError.of(EROFS);
             }

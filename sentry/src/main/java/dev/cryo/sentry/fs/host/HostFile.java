@@ -75,6 +75,10 @@ public final class HostFile extends HostDescription {
                 throw SyscallError.of(EINVAL);
         }
         if (pos < 0) throw SyscallError.of(EINVAL);
+        // vfs_setpos: past the filesystem's largest file (s_maxbytes, e.g. 16 TiB on ext4) is
+        // EINVAL. Only the host knows it; every filesystem allows at least 2 GiB, so smaller
+        // offsets need not ask.
+        if (pos > Integer.MAX_VALUE) HostCalls.lseek(fd(), pos, SEEK_SET);
         offset = pos;
         return pos;
     }

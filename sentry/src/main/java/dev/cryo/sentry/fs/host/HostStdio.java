@@ -247,6 +247,12 @@ public final class HostStdio extends FileDescription implements AfterLoad {
         }
     }
 
+    /** The host's statfs of the descriptor (stdio is the cryo process's own, as for fstat). */
+    @Override
+    public byte[] statfs() {
+        return HostCalls.fstatfs(fd());
+    }
+
     @Override
     public String path() {
         return "/dev/fd/" + stdFd;
