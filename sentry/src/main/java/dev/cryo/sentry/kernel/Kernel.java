@@ -68,6 +68,9 @@ public final class Kernel implements AfterLoad {
     private transient volatile boolean freezeRequested;
     @Rebuilt("false: a restored kernel runs")
     private transient boolean stopRequested;
+    /** Signals sent from outside while frozen, sent on the thaw. guarded by this */
+    @Rebuilt("empty: signals sent to a sandbox that then stopped after its checkpoint were lost with it")
+    private transient java.util.ArrayList<SigInfo> deferredKills = new java.util.ArrayList<>();
 
     /**
      * What a restored kernel needs from the restoring process, including the host directory the
@@ -89,6 +92,7 @@ public final class Kernel implements AfterLoad {
         this.strace = e.strace();
         this.bootMonotonic = System.nanoTime() - savedUptime;
         this.timers = new TimerService(this);
+        this.deferredKills = new java.util.ArrayList<>();
         if (anyTimerArmed()) timers.wake();
     }
 
@@ -312,6 +316,9 @@ public final class Kernel implements AfterLoad {
         if (--freezeDepth == 0) {
             freezeRequested = false;
             notifyAll();
+            Task init = tasks.isEmpty() ? null : tasks.firstEntry().getValue();
+            if (init != null) for (SigInfo info : deferredKills) sendToThreadGroup(init, info);
+            deferredKills.clear();
         }
     }
 
@@ -348,13 +355,19 @@ public final class Kernel implements AfterLoad {
 
     // ---- signals: the API the rest of the Sentry uses (kernel/signal.c)
 
-    /** Sends {@code sig} from outside the sandbox (cryo kill) to its first process, as the host's kill(2) would. */
-    public void kill(int sig) {
-        Task init;
-        synchronized (this) {
-            init = tasks.isEmpty() ? null : tasks.firstEntry().getValue();
+    /**
+     * Sends {@code sig} from outside the sandbox (cryo kill) to its first process, as the host's
+     * kill(2) would. While the sandbox is frozen the signal waits for the thaw (a checkpoint's
+     * image never changes under it); if the sandbox stops after a checkpoint, it is lost with it.
+     */
+    public synchronized void kill(int sig) {
+        SigInfo info = SigInfo.user(sig, SigInfo.SI_USER, 0, 0);
+        if (freezeRequested) {
+            deferredKills.add(info);
+            return;
         }
-        if (init != null) sendToThreadGroup(init, SigInfo.user(sig, SigInfo.SI_USER, 0, 0));
+        Task init = tasks.isEmpty() ? null : tasks.firstEntry().getValue();
+        if (init != null) sendToThreadGroup(init, info);
     }
 
     /**

@@ -26,9 +26,12 @@ final class SignalDelivery {
 
     /**
      * Delivers what is pending and deliverable. {@code afterSyscall}: the task just made a system
-     * call whose result is in RAX (an ERESTART* code is settled here, exactly once).
+     * call whose result is in RAX (an ERESTART* code is settled here). Returns the ERESTART* code
+     * of a call it set up to run again for want of a handler, else 0: if the task then waits
+     * (a freeze, a stop) before it runs, {@link #undoRestart} lets the next delivery decide again
+     * with the signals that came meanwhile, as Linux decides only after get_signal returns.
      */
-    static void deliver(Task t, boolean afterSyscall) {
+    static long deliver(Task t, boolean afterSyscall) {
         long[] regs = t.regs;
         boolean restart = afterSyscall && regs[Regs.ORIG_RAX] >= 0 && isRestart(regs[Regs.RAX]);
         TaskSignals ts = t.signals;
@@ -63,7 +66,7 @@ final class SignalDelivery {
             if (act == null) {
                 t.kernel.traceSignal(t, sig, info.code(), info.code() > 0 ? info.getLong(16) : 0);
                 t.killBySignal(sig, Signals.defaultCore(sig));
-                return;
+                return 0;
             }
             if (restart) {
                 restartWithHandler(regs, act);
@@ -80,7 +83,11 @@ final class SignalDelivery {
             }
             handled = true;
         }
-        if (restart) restartWithoutHandler(regs);
+        long restartCode = 0;
+        if (restart) {
+            restartCode = regs[Regs.RAX];
+            restartWithoutHandler(regs);
+        }
         if (!handled && ts.restoreSavedMask) { // only this task's thread sets it
             synchronized (lock) {
                 if (ts.restoreSavedMask && !ts.process.stopped) {
@@ -89,6 +96,13 @@ final class SignalDelivery {
                 }
             }
         }
+        return restartCode;
+    }
+
+    /** Puts back the state {@link #restartWithoutHandler} changed: the call's result is {@code code} again. */
+    static void undoRestart(long[] regs, long code) {
+        regs[Regs.RIP] += 2;
+        regs[Regs.RAX] = code;
     }
 
     /** A handler runs: the call fails with EINTR, unless it may restart (SA_RESTART) or must. */
