@@ -165,6 +165,7 @@ public final class Kernel implements AfterLoad {
             t.mm.attach(as);
             t.context = as.mainContext();
             if (t.fpState != null) t.context.setFpState(t.fpState);
+            t.cpuOffset = t.cpuBefore - t.context.cpuTimeNanos();
         } catch (RuntimeException e) {
             as.close();
             throw e;
@@ -337,6 +338,7 @@ public final class Kernel implements AfterLoad {
      */
     boolean park(Task t) {
         t.fpState = t.context.fpState();
+        t.cpuBefore = t.cpuTimeNanos();
         synchronized (this) {
             frozen++;
             notifyAll();

@@ -165,7 +165,9 @@ final class SignalDelivery {
         }
     }
 
+    /** Whether the task's process is stopped (and not being killed): checked on every return to the application. */
     static boolean stopped(Task t) {
+        if (!t.signals.process.stopped) return false; // a stale read only delays the stop to the next return
         synchronized (t.kernel.signalLock) {
             return t.signals.process.stopped && (t.signals.pendingSet() & Signals.bit(Signals.SIGKILL)) == 0;
         }
