@@ -401,12 +401,4 @@ public final class Kernel implements AfterLoad {
             notifyAll(); // a freeze waits for fewer tasks now
         }
     }
-
-    /** strace's line for a signal that ends the task. */
-    void traceSignal(Task t, int sig, int code, long addr) {
-        PrintStream out = strace;
-        if (out == null) return;
-        out.printf("--- %s {si_signo=%s, si_code=%d, si_addr=0x%x} ---%n",
-                Signals.name(sig), Signals.name(sig), code, addr);
-    }
 }

@@ -52,6 +52,7 @@ final class SignalDelivery {
                 if (dfl) {
                     if (Signalling.defaultIgnore(sig)) continue;
                     if (Signalling.defaultStop(sig)) {
+                        SignalTrace.print(t.kernel.strace(), info);
                         stopGroup(t, sig);
                         break;
                     }
@@ -63,9 +64,11 @@ final class SignalDelivery {
                 oldMask = ts.restoreSavedMask ? ts.savedMask : ts.mask;
             }
             int sig = info.signo();
+            SignalTrace.print(t.kernel.strace(), info);
             if (act == null) {
-                t.kernel.traceSignal(t, sig, info.code(), info.code() > 0 ? info.getLong(16) : 0);
                 t.killBySignal(sig, Signals.defaultCore(sig));
+                java.io.PrintStream out = t.kernel.strace();
+                if (out != null) out.println("+++ killed by " + Signals.name(sig) + (Signals.defaultCore(sig) ? " (core dumped)" : "") + " +++");
                 return 0;
             }
             if (restart) {
