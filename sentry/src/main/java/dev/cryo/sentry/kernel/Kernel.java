@@ -67,7 +67,7 @@ public final class Kernel implements AfterLoad {
     @Rebuilt("false: a restored kernel starts thawed")
     private transient volatile boolean freezeRequested;
     @Rebuilt("false: a restored kernel runs")
-    private transient boolean stopRequested;
+    private transient volatile boolean stopRequested;
     /** Signals sent from outside while frozen, sent on the thaw. guarded by this */
     @Rebuilt("empty: signals sent to a sandbox that then stopped after its checkpoint were lost with it")
     private transient java.util.ArrayList<SigInfo> deferredKills = new java.util.ArrayList<>();
@@ -260,6 +260,14 @@ public final class Kernel implements AfterLoad {
     /** Whether tasks must park at their next boundary. Read by each task's loop. */
     boolean freezeRequested() {
         return freezeRequested;
+    }
+
+    /**
+     * Whether the sandbox was checkpointed and stops: a task that had not started when it was
+     * saved (counted as frozen) must not start running after the save.
+     */
+    boolean stopRequested() {
+        return stopRequested;
     }
 
     /**

@@ -22,7 +22,7 @@ final class TaskRunner {
             afterSyscall = false;
             if (t.exited) break;
             boolean waited = false;
-            if (k.freezeRequested()) {
+            if (k.freezeRequested() || k.stopRequested()) {
                 if (k.park(t)) {
                     t.exitGroup(0);
                     t.checkpointed = true;
