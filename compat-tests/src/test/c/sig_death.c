@@ -89,8 +89,9 @@ int main(int argc, char **argv) {
         ev.sigev_notify = SIGEV_SIGNAL;
         ev.sigev_signo = SIGCONT;
         timer_create(CLOCK_MONOTONIC, &ev, &t);
-        /* stop-cont-slow: long enough for a checkpoint to find the process stopped. */
-        struct itimerspec its = {{0, 0}, {0, (strcmp(m, "stop-cont-slow") ? 50 : 800) * 1000 * 1000L}};
+        /* Long enough for the stop to come first, even in a cold restored copy; stop-cont-slow:
+         * for a checkpoint to find the process stopped. */
+        struct itimerspec its = {{0, 0}, {0, (strcmp(m, "stop-cont-slow") ? 300 : 800) * 1000 * 1000L}};
         timer_settime(t, 0, &its, NULL);
         printf("stopping\n");
         raise(SIGSTOP);
