@@ -35,6 +35,9 @@ final class SignalDelivery {
         long[] regs = t.regs;
         boolean restart = afterSyscall && regs[Regs.ORIG_RAX] >= 0 && isRestart(regs[Regs.RAX]);
         TaskSignals ts = t.signals;
+        // The common case, without the lock: nothing to deliver or settle. A signal sent just after
+        // this look also interrupts the task's stub, so it is delivered on the next return.
+        if (!restart && !ts.restoreSavedMask && (ts.pendingSet() & ~ts.mask) == 0) return 0;
         Object lock = t.kernel.signalLock;
         boolean handled = false;
         while (!t.exited) {
