@@ -112,7 +112,7 @@ final class SignalDelivery {
     }
 
     /** A handler runs: the call fails with EINTR, unless it may restart (SA_RESTART) or must. */
-    private static void restartWithHandler(long[] regs, SignalAction act) {
+    static void restartWithHandler(long[] regs, SignalAction act) {
         long rax = regs[Regs.RAX];
         if (rax == -Errno.ERESTART_RESTARTBLOCK || rax == -Errno.ERESTARTNOHAND
                 || (rax == -Errno.ERESTARTSYS && (act.flags & Signals.SA_RESTART) == 0)) {
