@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/syscall.h>
 #include <time.h>
+#include <ucontext.h>
 #include <unistd.h>
 
 static void on_cont(int sig) {
@@ -16,6 +17,22 @@ static void on_cont(int sig) {
 
 static void nothing(int sig) {
     (void)sig;
+}
+
+/* Returns into a frame whose FP state cannot be loaded (reserved MXCSR bits): a bad frame. */
+static void spoil_fp(int sig, siginfo_t *si, void *ucv) {
+    (void)sig; (void)si;
+    ucontext_t *uc = ucv;
+    uc->uc_mcontext.fpregs->mxcsr = 0xffffffff;
+}
+
+/* Returns into a frame with a stack pointer of 0 and an unknown uc_flags: the registers are taken as they are. */
+static volatile int spoiled_once;
+static void spoil_flags(int sig, siginfo_t *si, void *ucv) {
+    (void)sig; (void)si;
+    ucontext_t *uc = ucv;
+    uc->uc_flags = 0;
+    uc->uc_mcontext.fpregs = NULL; /* FP state back to its initial value */
 }
 
 struct ksigaction {
@@ -72,8 +89,9 @@ int main(int argc, char **argv) {
         ev.sigev_notify = SIGEV_SIGNAL;
         ev.sigev_signo = SIGCONT;
         timer_create(CLOCK_MONOTONIC, &ev, &t);
-        /* stop-cont-slow: long enough for a checkpoint to find the process stopped. */
-        struct itimerspec its = {{0, 0}, {0, (strcmp(m, "stop-cont-slow") ? 50 : 800) * 1000 * 1000L}};
+        /* Long enough for the stop to come first, even in a cold restored copy; stop-cont-slow:
+         * for a checkpoint to find the process stopped. */
+        struct itimerspec its = {{0, 0}, {0, (strcmp(m, "stop-cont-slow") ? 300 : 800) * 1000 * 1000L}};
         timer_settime(t, 0, &its, NULL);
         printf("stopping\n");
         raise(SIGSTOP);
@@ -82,6 +100,21 @@ int main(int argc, char **argv) {
         signal(SIGTSTP, SIG_IGN);
         raise(SIGTSTP);
         printf("ignored SIGTSTP\n");
+    }
+    if (!strcmp(m, "sigreturn-unmapped")) {
+        /* rt_sigreturn with the stack pointer in unmapped memory: no frame to read. */
+        __asm__ volatile("mov $0x1000, %%rsp\n mov $15, %%eax\n syscall" ::: "memory");
+    }
+    if (!strcmp(m, "sigreturn-bad-fp") || !strcmp(m, "sigreturn-no-fp")) {
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_sigaction = m[13] == 'b' ? spoil_fp : spoil_flags;
+        sa.sa_flags = SA_SIGINFO;
+        sigaction(SIGUSR1, &sa, NULL);
+        raise(SIGUSR1);
+        unsigned mx;
+        __asm__ volatile("stmxcsr %0" : "=m"(mx));
+        printf("returned from the handler, MXCSR %#x\n", mx);
     }
     printf("end of %s\n", m);
     return 3;

@@ -1,7 +1,7 @@
 /* Signal state a checkpoint must keep, checkpointed while the program waits: handlers and
  * their flags, a blocked standard signal and three queued real-time ones with their values,
  * an alternate stack, a periodic ITIMER_REAL ticking through the wait, and a POSIX timer
- * armed before the save that fires after the restore. What it prints must match a run that
+ * armed before the save that fires after the restore, and a CPU clock that does not go back. What it prints must match a run that
  * was never interrupted. */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -70,6 +70,10 @@ int main(int argc, char **argv) {
     timer_create(CLOCK_MONOTONIC, &ev, &t);
     struct itimerspec its = {{0, 0}, {0, steps * 8 * 1000 * 1000L}};
     timer_settime(t, 0, &its, NULL);
+    /* Some CPU time before the save: the process's CPU clock must not go back after a restore. */
+    struct timespec cpu0, cpu1;
+    for (volatile long i = 0; i < 30 * 1000 * 1000L; i++) { }
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu0);
     printf("set up\n");
 
     /* Wait in steps: each nanosleep may end early with EINTR (the ticks), so it goes on with what is left. */
@@ -93,5 +97,7 @@ int main(int argc, char **argv) {
     stack_t now;
     sigaltstack(NULL, &now);
     printf("alt stack kept: %d\n", now.ss_sp == alt && now.ss_size == sizeof alt);
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu1);
+    printf("CPU clock went on: %d\n", cpu1.tv_sec > cpu0.tv_sec || (cpu1.tv_sec == cpu0.tv_sec && cpu1.tv_nsec >= cpu0.tv_nsec));
     return 0;
 }

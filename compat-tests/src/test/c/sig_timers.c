@@ -45,8 +45,8 @@ int main(void) {
     setitimer(ITIMER_REAL, &it, NULL);
     SHOW("alarm(0) after 0.3 s itimer", alarm(0));
 
-    /* pause until a 20 ms alarm. */
-    struct itimerval shot = {{0, 0}, {0, 20000}};
+    /* pause until a 200 ms alarm (long enough to be sure pause is reached first, even in a cold restored copy). */
+    struct itimerval shot = {{0, 0}, {0, 200000}};
     setitimer(ITIMER_REAL, &shot, NULL);
     SHOW("pause", pause());
     printf("alarms %d\n", alarms);
@@ -169,7 +169,8 @@ int main(void) {
 
     /* A signal ends nanosleep with EINTR even with SA_RESTART, and says how much was left. */
     handle(SIGALRM, on_alarm, SA_RESTART);
-    struct itimerval in20 = {{0, 0}, {0, 20000}};
+    /* 200 ms: the sleep must have begun when the alarm comes, even in a cold restored copy. */
+    struct itimerval in20 = {{0, 0}, {0, 200000}};
     setitimer(ITIMER_REAL, &in20, NULL);
     struct timespec two = {2, 0}, rem = {0, 0};
     SHOW("nanosleep(2 s) with alarm", nanosleep(&two, &rem));

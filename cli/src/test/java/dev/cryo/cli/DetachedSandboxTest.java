@@ -26,13 +26,22 @@ import org.junit.jupiter.api.io.TempDir;
 class DetachedSandboxTest {
     private static final Path BUSYBOX = Path.of("/bin/busybox");
     private static final String TICKER_C = """
+            #include <signal.h>
             #include <stdio.h>
             #include <time.h>
+            static volatile int usr1;
+            static void on_usr1(int sig) { usr1 = sig; }
             int main(void) {
+                signal(SIGUSR1, on_usr1);
                 printf("hi\\n");
                 fflush(stdout);
                 struct timespec ts = {0, 100000000};
-                for (int i = 0; i < 600; i++) nanosleep(&ts, 0); /* 60 s */
+                for (int i = 0; i < 600; i++) { /* 60 s */
+                    if (nanosleep(&ts, 0) != 0 && usr1) {
+                        printf("sleep interrupted by %d\\n", usr1);
+                        return 5;
+                    }
+                }
                 return 7;
             }
             """;
@@ -215,6 +224,25 @@ class DetachedSandboxTest {
         r = cryo.run("resume", id);
         assertEquals(0, r.status(), r.toString());
         assertTrue(cryo.run("ps").out().lines().anyMatch(l -> l.startsWith(id) && l.contains(" running ")));
+    }
+
+    /**
+     * A signal sent to a paused sandbox waits for the resume, and then interrupts the sleep the
+     * pause found the program in: EINTR, as if the pause had never been.
+     */
+    @Test
+    void aSignalSentWhilePausedArrivesOnResume() throws Exception {
+        String id = start("--", ticker.toString());
+        eventually("the program runs", () -> cryo.run("logs", id).out().equals("hi\n"));
+        assertEquals(0, cryo.run("pause", id).status());
+        Cryo.Result k = cryo.run("kill", id, "USR1");
+        assertEquals(0, k.status(), k.toString());
+        Thread.sleep(200);
+        assertEquals("hi\n", cryo.run("logs", id).out(), "nothing runs while paused");
+        assertEquals(0, cryo.run("resume", id).status());
+        Cryo.Result wait = cryo.run("wait", id);
+        assertEquals("5\n", wait.out(), wait.toString());
+        assertEquals("hi\nsleep interrupted by 10\n", cryo.run("logs", id).out());
     }
 
     @Test

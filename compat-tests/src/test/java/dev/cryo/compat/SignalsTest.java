@@ -65,7 +65,8 @@ class SignalsTest {
      */
     @ParameterizedTest
     @CsvSource({"abort, 134", "term, 143", "usr1, 138", "rt, 165", "kill, 137", "blocked-segv, 139",
-            "ignored-fpe, 136", "ignored-raise, 3", "no-restorer, 139", "stop-cont, 3"})
+            "ignored-fpe, 136", "ignored-raise, 3", "no-restorer, 139", "stop-cont, 3",
+            "sigreturn-unmapped, 139", "sigreturn-bad-fp, 3", "sigreturn-no-fp, 3"})
     void defaultActions(String mode, int status) {
         Pair p = same("sig-death-" + mode, CompatEnv.compiled("sig_death"), mode);
         assertEquals(status, p.nativeRun().status());

@@ -152,8 +152,9 @@ public final class Sandbox implements AutoCloseable {
     }
 
     /**
-     * Sends {@code signal} to the sandbox's init. Until signal delivery exists, the signal takes
-     * its default action: SIGKILL, SIGTERM, SIGINT... end the sandbox with 128+signal.
+     * Sends {@code signal} to the sandbox's init, as kill(2) from outside its pid namespace
+     * would: its handler runs, or its default action (SIGTERM, SIGINT... end the sandbox with
+     * 128+signal). A paused sandbox gets it when resumed.
      */
     public void kill(int signal) {
         kernel.kill(signal);

@@ -84,6 +84,9 @@ public final class Kernel implements AfterLoad {
     private transient volatile boolean freezeRequested;
     @Rebuilt("false: a restored kernel runs")
     private transient volatile boolean stopRequested;
+    /** Signals sent from outside while frozen, sent on the thaw. guarded by this */
+    @Rebuilt("empty: signals sent to a sandbox that then stopped after its checkpoint were lost with it")
+    private transient java.util.ArrayList<SigInfo> deferredKills = new java.util.ArrayList<>();
 
     /**
      * What a restored kernel needs from the restoring process, including the host directory the
@@ -105,6 +108,7 @@ public final class Kernel implements AfterLoad {
         this.strace = e.strace();
         this.bootMonotonic = System.nanoTime() - savedUptime;
         this.timers = new TimerService(this);
+        this.deferredKills = new java.util.ArrayList<>();
         if (anyTimerArmed()) timers.wake();
     }
 
@@ -177,6 +181,7 @@ public final class Kernel implements AfterLoad {
             t.mm.attach(as);
             t.context = as.mainContext();
             if (t.fpState != null) t.context.setFpState(t.fpState);
+            t.cpuOffset = t.cpuBefore - t.context.cpuTimeNanos();
         } catch (RuntimeException e) {
             as.close();
             throw e;
@@ -395,18 +400,17 @@ public final class Kernel implements AfterLoad {
         if (countdown > 0 && --countdown == 0) onCountdown.run();
     }
 
-    /**
-     * Whether a checkpoint stopped the sandbox: a task that had not started when the freeze
-     * counted it as frozen (a child just forked, a restored task whose thread was still being
-     * made) must end when it starts, not run on. Read by each task's loop.
-     */
-    boolean stopped() {
-        return stopRequested;
-    }
-
     /** Whether tasks must park at their next boundary. Read by each task's loop. */
     boolean freezeRequested() {
         return freezeRequested;
+    }
+
+    /**
+     * Whether the sandbox was checkpointed and stops: a task that had not started when it was
+     * saved (counted as frozen) must not start running after the save.
+     */
+    boolean stopRequested() {
+        return stopRequested;
     }
 
     /**
@@ -468,6 +472,9 @@ public final class Kernel implements AfterLoad {
         if (--freezeDepth == 0) {
             freezeRequested = false;
             notifyAll();
+            Task init = tasks.isEmpty() ? null : tasks.firstEntry().getValue();
+            if (init != null) for (SigInfo info : deferredKills) sendToThreadGroup(init, info);
+            deferredKills.clear();
         }
     }
 
@@ -486,6 +493,7 @@ public final class Kernel implements AfterLoad {
      */
     boolean park(Task t) {
         t.fpState = t.context.fpState();
+        t.cpuBefore = t.cpuTimeNanos();
         synchronized (this) {
             frozen++;
             notifyAll();
@@ -504,13 +512,19 @@ public final class Kernel implements AfterLoad {
 
     // ---- signals: the API the rest of the Sentry uses (kernel/signal.c)
 
-    /** Sends {@code sig} from outside the sandbox (cryo kill) to its first process, as the host's kill(2) would. */
-    public void kill(int sig) {
-        Task init;
-        synchronized (this) {
-            init = tasks.isEmpty() ? null : tasks.firstEntry().getValue();
+    /**
+     * Sends {@code sig} from outside the sandbox (cryo kill) to its first process, as the host's
+     * kill(2) would. While the sandbox is frozen the signal waits for the thaw (a checkpoint's
+     * image never changes under it); if the sandbox stops after a checkpoint, it is lost with it.
+     */
+    public synchronized void kill(int sig) {
+        SigInfo info = SigInfo.user(sig, SigInfo.SI_USER, 0, 0);
+        if (freezeRequested) {
+            deferredKills.add(info);
+            return;
         }
-        if (init != null) sendToThreadGroup(init, SigInfo.user(sig, SigInfo.SI_USER, 0, 0));
+        Task init = tasks.isEmpty() ? null : tasks.firstEntry().getValue();
+        if (init != null) sendToThreadGroup(init, info);
     }
 
     /**

@@ -13,7 +13,7 @@ public final class ProcessSignals {
     /** Signals sent to the process as a whole (kill, not tkill). */
     final SignalQueue shared = new SignalQueue();
     /** Set by a stop signal's default action, cleared by SIGCONT or SIGKILL. */
-    boolean stopped;
+    volatile boolean stopped; // read without the lock by the task loop's quick check
     /** The signal that stopped the group (for wait(2)'s WSTOPSIG), 0 if none. */
     int stopSignal;
     /** Set when SIGCONT resumed a stopped group; for wait(2)'s WCONTINUED, cleared by whoever reports it. */

@@ -26,12 +26,18 @@ final class SignalDelivery {
 
     /**
      * Delivers what is pending and deliverable. {@code afterSyscall}: the task just made a system
-     * call whose result is in RAX (an ERESTART* code is settled here, exactly once).
+     * call whose result is in RAX (an ERESTART* code is settled here). Returns the ERESTART* code
+     * of a call it set up to run again for want of a handler, else 0: if the task then waits
+     * (a freeze, a stop) before it runs, {@link #undoRestart} lets the next delivery decide again
+     * with the signals that came meanwhile, as Linux decides only after get_signal returns.
      */
-    static void deliver(Task t, boolean afterSyscall) {
+    static long deliver(Task t, boolean afterSyscall) {
         long[] regs = t.regs;
         boolean restart = afterSyscall && regs[Regs.ORIG_RAX] >= 0 && isRestart(regs[Regs.RAX]);
         TaskSignals ts = t.signals;
+        // The common case, without the lock: nothing to deliver or settle. A signal sent just after
+        // this look also interrupts the task's stub, so it is delivered on the next return.
+        if (!restart && !ts.restoreSavedMask && (ts.pendingSet() & ~ts.mask) == 0) return 0;
         Object lock = t.kernel.signalLock;
         boolean handled = false;
         while (!t.exited) {
@@ -49,6 +55,7 @@ final class SignalDelivery {
                 if (dfl) {
                     if (Signalling.defaultIgnore(sig)) continue;
                     if (Signalling.defaultStop(sig)) {
+                        SignalTrace.print(t.kernel.strace(), info);
                         stopGroup(t, sig);
                         break;
                     }
@@ -60,10 +67,12 @@ final class SignalDelivery {
                 oldMask = ts.restoreSavedMask ? ts.savedMask : ts.mask;
             }
             int sig = info.signo();
+            SignalTrace.print(t.kernel.strace(), info);
             if (act == null) {
-                t.kernel.traceSignal(t, sig, info.code(), info.code() > 0 ? info.getLong(16) : 0);
                 t.killBySignal(sig, Signals.defaultCore(sig));
-                return;
+                java.io.PrintStream out = t.kernel.strace();
+                if (out != null) out.println("+++ killed by " + Signals.name(sig) + (Signals.defaultCore(sig) ? " (core dumped)" : "") + " +++");
+                return 0;
             }
             if (restart) {
                 restartWithHandler(regs, act);
@@ -80,7 +89,11 @@ final class SignalDelivery {
             }
             handled = true;
         }
-        if (restart) restartWithoutHandler(regs);
+        long restartCode = 0;
+        if (restart) {
+            restartCode = regs[Regs.RAX];
+            restartWithoutHandler(regs);
+        }
         if (!handled && ts.restoreSavedMask) { // only this task's thread sets it
             synchronized (lock) {
                 if (ts.restoreSavedMask && !ts.process.stopped) {
@@ -89,10 +102,17 @@ final class SignalDelivery {
                 }
             }
         }
+        return restartCode;
+    }
+
+    /** Puts back the state {@link #restartWithoutHandler} changed: the call's result is {@code code} again. */
+    static void undoRestart(long[] regs, long code) {
+        regs[Regs.RIP] += 2;
+        regs[Regs.RAX] = code;
     }
 
     /** A handler runs: the call fails with EINTR, unless it may restart (SA_RESTART) or must. */
-    private static void restartWithHandler(long[] regs, SignalAction act) {
+    static void restartWithHandler(long[] regs, SignalAction act) {
         long rax = regs[Regs.RAX];
         if (rax == -Errno.ERESTART_RESTARTBLOCK || rax == -Errno.ERESTARTNOHAND
                 || (rax == -Errno.ERESTARTSYS && (act.flags & Signals.SA_RESTART) == 0)) {
@@ -151,7 +171,9 @@ final class SignalDelivery {
         }
     }
 
+    /** Whether the task's process is stopped (and not being killed): checked on every return to the application. */
     static boolean stopped(Task t) {
+        if (!t.signals.process.stopped) return false; // a stale read only delays the stop to the next return
         synchronized (t.kernel.signalLock) {
             return t.signals.process.stopped && (t.signals.pendingSet() & Signals.bit(Signals.SIGKILL)) == 0;
         }

@@ -17,8 +17,8 @@ public final class SignalQueue {
             | Signals.bit(Signals.SIGILL) | Signals.bit(Signals.SIGTRAP) | Signals.bit(Signals.SIGFPE)
             | Signals.bit(Signals.SIGSYS);
 
-    /** Bit (sig-1) set while sig is pending. */
-    long set;
+    /** Bit (sig-1) set while sig is pending. Written under the lock; volatile for the delivery's quick look. */
+    volatile long set;
     /** The queued instances, oldest first. */
     final ArrayList<SigInfo> queue = new ArrayList<>();
 

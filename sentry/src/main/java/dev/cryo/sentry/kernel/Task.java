@@ -77,6 +77,14 @@ public final class Task {
      */
     int vforkChild;
 
+    /**
+     * CPU time used as of the last park: a restored task's new stub starts its CPU clock at 0,
+     * and CPU clocks and CPU-time timers go on from this instead.
+     */
+    long cpuBefore;
+    @Rebuilt("cpuBefore minus the new context's CPU time, in Kernel.resumeOnThisThread")
+    transient long cpuOffset;
+
     /** The platform context running this task. */
     @Rebuilt("a new stub's context, made by Kernel.resumeOnThisThread on the restoring thread")
     transient Context context;
@@ -283,7 +291,7 @@ public final class Task {
 
     /** CPU time this task has used running application code, in nanoseconds. */
     public long cpuTimeNanos() {
-        return context == null ? 0 : context.cpuTimeNanos();
+        return context == null ? cpuBefore : context.cpuTimeNanos() + cpuOffset;
     }
 
     public boolean checkpointed() {

@@ -24,16 +24,29 @@ final class TaskRunner {
         while (true) {
             // Before returning to the application: signals, and the settling of a syscall that
             // asked to restart, so that a task parks with registers it can resume from.
-            SignalDelivery.deliver(t, afterSyscall);
+            long restarted = SignalDelivery.deliver(t, afterSyscall);
             afterSyscall = false;
             if (t.exited) break;
-            if (k.stopped() || k.freezeRequested() && k.park(t)) {
-                t.exitGroup(0);
-                t.checkpointed = true;
-                break;
+            boolean waited = false;
+            if (k.freezeRequested() || k.stopRequested()) {
+                if (k.park(t)) {
+                    t.exitGroup(0);
+                    t.checkpointed = true;
+                    break;
+                }
+                waited = true;
             }
             if (SignalDelivery.stopped(t)) {
                 SignalDelivery.waitWhileStopped(t);
+                waited = true;
+            }
+            if (waited) {
+                // Signals may have come while the task waited: the interrupted call is EINTR
+                // if one of them has a handler, so the restart is decided again.
+                if (restarted != 0) {
+                    SignalDelivery.undoRestart(t.regs, restarted);
+                    afterSyscall = true;
+                }
                 continue;
             }
             lock.lock();
