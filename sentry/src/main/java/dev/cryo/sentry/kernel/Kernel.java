@@ -78,7 +78,7 @@ public final class Kernel implements AfterLoad {
     @Rebuilt("false: a restored kernel starts thawed")
     private transient volatile boolean freezeRequested;
     @Rebuilt("false: a restored kernel runs")
-    private transient boolean stopRequested;
+    private transient volatile boolean stopRequested;
 
     /**
      * What a restored kernel needs from the restoring process, including the host directory the
@@ -406,6 +406,14 @@ public final class Kernel implements AfterLoad {
     /** Whether tasks must park at their next boundary. Read by each task's loop. */
     boolean freezeRequested() {
         return freezeRequested;
+    }
+
+    /**
+     * Whether the sandbox was saved and stopped. A task that had not started when the freeze
+     * counted it as frozen must then never run: it was saved as it is.
+     */
+    boolean stopped() {
+        return stopRequested;
     }
 
     /**

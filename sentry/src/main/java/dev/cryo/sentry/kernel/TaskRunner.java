@@ -21,7 +21,7 @@ final class TaskRunner {
         KernelLock lock = k.lock();
         SyscallDispatcher dispatcher = k.dispatcher();
         while (!t.exited) {
-            if (k.freezeRequested() && k.park(t)) {
+            if ((k.freezeRequested() || k.stopped()) && k.park(t)) {
                 t.exitGroup(0);
                 t.checkpointed = true;
                 break;
