@@ -121,6 +121,15 @@ class ProcessesTest {
                 "seq 1 5000 | (sleep 0.6; wc -l | tr '\\n' ' '; cat /dev/null; exit 0) ; seq 1 5000 | wc -c");
     }
 
+    /** A shell loop that runs `sleep` each step, saved midway: the counter continues from the saved value. */
+    @Test
+    void checkpointOfAShellLoopRunningSleep() throws Exception {
+        StringBuilder expected = new StringBuilder();
+        for (int i = 0; i < 40; i++) expected.append(i).append('\n');
+        checkpointedMidway("proc-sh-loop-mid", expected.toString(), CompatEnv.busybox(), "sh", "-c",
+                "i=0; while [ $i -lt 40 ]; do echo $i; sleep 0.01; i=$((i+1)); done");
+    }
+
     /** Runs argv under the checkpoint driver, saved after 300 ms and restored; checks the joined output. */
     private static void checkpointedMidway(String name, String expected, String... argv) throws Exception {
         Path dir = Files.createTempDirectory(CompatEnv.work(), name);
