@@ -11,7 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/ioctl.h>
+#include <sys/select.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -118,6 +120,40 @@ int main(int argc, char **argv) {
     close(p[0]);
     report("pipe2 bad flags", pipe2(p, O_APPEND));
     report("pipe bad address", syscall(SYS_pipe, (void *)8));
+
+    /* poll and select on a pipe's ends. */
+    pipe(p);
+    struct pollfd pf[2] = {{p[0], POLLIN, 0}, {p[1], POLLOUT, 0}};
+    report("poll: only the write end is ready", poll(pf, 2, 0));
+    printf("  revents %x %x\n", pf[0].revents, pf[1].revents);
+    write(p[1], "abc", 3);
+    report("poll after a write", poll(pf, 2, 10));
+    printf("  revents %x %x\n", pf[0].revents, pf[1].revents);
+    fd_set rs, ws;
+    FD_ZERO(&rs);
+    FD_ZERO(&ws);
+    FD_SET(p[0], &rs);
+    FD_SET(p[1], &ws);
+    struct timeval tv = {0, 1000};
+    report("select", select(p[1] + 1, &rs, &ws, NULL, &tv));
+    printf("  read set %d, write set %d\n", FD_ISSET(p[0], &rs), FD_ISSET(p[1], &ws));
+    close(p[1]);
+    read(p[0], b, 3);
+    pf[0].events = POLLIN;
+    report("poll after the writer closed", poll(pf, 1, 0));
+    printf("  revents %x\n", pf[0].revents);
+    struct pollfd closedfd = {999, POLLIN, 0};
+    report("poll on a closed fd", poll(&closedfd, 1, 0));
+    printf("  revents %x\n", closedfd.revents);
+    FD_ZERO(&rs);
+    FD_SET(30, &rs);
+    tv.tv_usec = 0;
+    report("select on a closed fd", select(31, &rs, NULL, NULL, &tv));
+    tv.tv_usec = 1000100; /* normalised to 1 s + 100 us, not EINVAL */
+    report("select with over a million microseconds", select(1, NULL, NULL, NULL, &tv));
+    tv.tv_usec = 20000;
+    report("select timing out", select(0, NULL, NULL, NULL, &tv));
+    close(p[0]);
 
     /* Descriptors. */
     int fd = dup(1);

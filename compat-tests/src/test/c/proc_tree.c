@@ -14,6 +14,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <linux/sched.h>
 
 extern char **environ;
 
@@ -182,6 +183,27 @@ int main(int argc, char **argv) {
     report("plain wait for a clone child", waitpid(cp, &st, WNOHANG));
     printf("__WCLONE: %d\n", waitpid(cp, &st, __WCLONE) == cp);
     show("  it", st);
+
+    /* clone3: a plain fork, and its argument checks. */
+    struct clone_args ca;
+    memset(&ca, 0, sizeof ca);
+    ca.exit_signal = SIGCHLD;
+    cp = syscall(SYS_clone3, &ca, sizeof ca);
+    if (cp == 0) _exit(40);
+    waitpid(cp, &st, 0);
+    show("clone3", st);
+    report("clone3 size 8", syscall(SYS_clone3, &ca, 8));
+    report("clone3 size 8192", syscall(SYS_clone3, &ca, 8192));
+    unsigned char big[128];
+    memset(big, 0, sizeof big);
+    memcpy(big, &ca, sizeof ca);
+    big[100] = 1;
+    report("clone3 trailing garbage", syscall(SYS_clone3, big, sizeof big));
+    ca.exit_signal = 200;
+    report("clone3 bad exit signal", syscall(SYS_clone3, &ca, sizeof ca));
+    ca.exit_signal = SIGCHLD;
+    ca.stack_size = 4096;
+    report("clone3 stack size without stack", syscall(SYS_clone3, &ca, sizeof ca));
 
     /*
      * An orphan is given a new parent (last: under cryo the new parent is this program, the

@@ -94,6 +94,16 @@ class ProcessesTest {
         assertEquals(5, p.nativeRun().status());
     }
 
+    /** The host's dynamic coreutils in pipelines, under dash: sort | uniq -c, tr, tar | wc, find | xargs. */
+    @Test
+    void hostCoreutilsPipelines() {
+        String script = "ls -la /usr/share/doc/bash | sort | uniq -c | wc -l; printf 'b\\na\\nb\\n' | sort | uniq -c; "
+                + "echo hello | tr a-z A-Z; tar cf - /usr/share/doc/bash 2>/dev/null | wc -c; "
+                + "find /usr/share/doc -maxdepth 1 -name 'lib*' | sort | xargs echo | wc -w";
+        Pair p = same(Program.of("proc-coreutils", "/bin/sh", "-c", script));
+        assertTrue(p.nativeRun().stdoutText().contains("HELLO"));
+    }
+
     /** `&` and `wait`: busybox's wait sleeps in rt_sigsuspend until SIGCHLD, which is the signals work's. */
     @Tag("pending")
     @Test
@@ -119,6 +129,15 @@ class ProcessesTest {
     void checkpointOfAShellPipelineWithDataInThePipe() throws Exception {
         checkpointedMidway("proc-pipeline-mid", "5000 23893\n", CompatEnv.busybox(), "sh", "-c",
                 "seq 1 5000 | (sleep 0.6; wc -l | tr '\\n' ' '; cat /dev/null; exit 0) ; seq 1 5000 | wc -c");
+    }
+
+    /** A shell loop that runs `sleep` each step, saved midway: the counter continues from the saved value. */
+    @Test
+    void checkpointOfAShellLoopRunningSleep() throws Exception {
+        StringBuilder expected = new StringBuilder();
+        for (int i = 0; i < 40; i++) expected.append(i).append('\n');
+        checkpointedMidway("proc-sh-loop-mid", expected.toString(), CompatEnv.busybox(), "sh", "-c",
+                "i=0; while [ $i -lt 40 ]; do echo $i; sleep 0.01; i=$((i+1)); done");
     }
 
     /** Runs argv under the checkpoint driver, saved after 300 ms and restored; checks the joined output. */
@@ -150,6 +169,16 @@ class ProcessesTest {
         }
         if (p.exitValue() != 0) System.err.println(Files.readString(err));
         return p.exitValue();
+    }
+
+    /**
+     * GNU sort handles SIGPIPE (to clean up, then dies of it): when head stops reading, sort
+     * must run its handler, which needs signal delivery; until then it reports EPIPE instead.
+     */
+    @Tag("pending")
+    @Test
+    void sortIntoHeadDiesQuietlyOfSigpipe() {
+        same(Program.of("proc-sort-head", "/bin/sh", "-c", "seq 1 100000 | sort | head -n 2"));
     }
 
     /** The scripts and files proc_exec expects, made once per run. */

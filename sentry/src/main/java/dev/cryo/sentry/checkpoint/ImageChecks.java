@@ -25,6 +25,8 @@ final class ImageChecks {
             if (bad != null) throw new ImageException("task " + t.tid() + ": " + bad);
             if (t.fds() == null || t.fs() == null) throw new ImageException("task " + t.tid() + ": incomplete");
         }
+        String tree = k.checkProcessTree();
+        if (tree != null) throw new ImageException("process tree: " + tree);
         try {
             HostFiles.verifySame(k, acceptChangedFiles);
         } catch (IllegalStateException e) {

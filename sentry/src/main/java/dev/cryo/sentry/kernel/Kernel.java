@@ -254,6 +254,43 @@ public final class Kernel implements AfterLoad {
         return false;
     }
 
+    /**
+     * Null if the process tree of a loaded kernel is sound, else what is wrong (a restore refuses
+     * the image): each live task leads its own live process, the pid table holds each process
+     * under its pid, parents and children point at each other, every process but init has a
+     * parent, and no parent chain loops.
+     */
+    public String checkProcessTree() {
+        if (!groups.containsKey(1) || groups.get(1).parent != null) return "no init process (pid 1)";
+        for (Map.Entry<Integer, Task> e : tasks.entrySet()) {
+            Task t = e.getValue();
+            if (t == null || t.tid != e.getKey() || t.tgid != t.tid || t.group == null || t.group.leader != t
+                    || groups.get(t.tid) != t.group || t.group.zombie) {
+                return "task " + e.getKey() + " is not the live leader of its process";
+            }
+        }
+        for (Map.Entry<Integer, ThreadGroup> e : groups.entrySet()) {
+            ThreadGroup g = e.getValue();
+            if (g == null || g.tgid != e.getKey() || g.leader == null || g.leader.group != g
+                    || g.pgid <= 0 || g.sid <= 0 || g.children == null) {
+                return "process " + e.getKey() + " is inconsistent";
+            }
+            if (g.zombie == tasks.containsKey(g.tgid)) return "process " + g.tgid + " is both dead and alive";
+            if (g.tgid != 1 && (g.parent == null || groups.get(g.parent.tgid) != g.parent
+                    || !g.parent.children.contains(g))) {
+                return "process " + g.tgid + " has no parent in the sandbox";
+            }
+            for (ThreadGroup c : g.children) {
+                if (c == null || c.parent != g || groups.get(c.tgid) != c) return "process " + g.tgid + " has a stray child";
+            }
+            int depth = 0;
+            for (ThreadGroup p = g.parent; p != null; p = p.parent) {
+                if (++depth > groups.size()) return "process " + g.tgid + "'s ancestry loops";
+            }
+        }
+        return null;
+    }
+
     /** Adds a new task (and its process) to the tables. Kernel lock held. */
     void register(Task t) {
         groups.put(t.tgid, t.group);

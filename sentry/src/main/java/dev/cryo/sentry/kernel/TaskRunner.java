@@ -20,6 +20,24 @@ final class TaskRunner {
         Kernel k = t.kernel;
         KernelLock lock = k.lock();
         SyscallDispatcher dispatcher = k.dispatcher();
+        try {
+            loop(t, k, lock, dispatcher);
+        } catch (RuntimeException | Error e) {
+            // A fault of the Sentry's own (or of the platform under it) ends this process as
+            // SIGKILL would, rather than leaving it half-alive: its parent still gets to reap it.
+            System.err.println("cryo: internal error in task " + t.tid + ": " + e);
+            t.killBySignal(Signals.SIGKILL, false);
+            if (lock.heldByCurrentThread()) lock.unlock();
+        }
+        lock.lock();
+        try {
+            TaskExit.exited(t);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static void loop(Task t, Kernel k, KernelLock lock, SyscallDispatcher dispatcher) {
         boolean afterSyscall = false;
         while (true) {
             // Before returning to the application: signals, and the settling of a syscall that
@@ -80,12 +98,6 @@ final class TaskRunner {
                 lock.unlock();
             }
             Signalling.checkCpuTimers(t);
-        }
-        lock.lock();
-        try {
-            TaskExit.exited(t);
-        } finally {
-            lock.unlock();
         }
     }
 

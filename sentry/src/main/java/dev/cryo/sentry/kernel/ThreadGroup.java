@@ -31,8 +31,6 @@ public final class ThreadGroup {
     /** CPU time of the process when it exited, and that of its reaped children (for rusage and times). */
     long cpuNanos;
     long childrenCpuNanos;
-    /** Largest resident set of any reaped child, in KiB (getrusage's RUSAGE_CHILDREN ru_maxrss). */
-    long childrenMaxRssKiB;
     /** Whether it ever called execve (setpgid on such a child is EACCES). */
     boolean execed;
     /**
@@ -79,6 +77,11 @@ public final class ThreadGroup {
     /** A snapshot of the children, zombies included. */
     public List<ThreadGroup> children() {
         return new ArrayList<>(children);
+    }
+
+    /** CPU time of the reaped children and of their reaped children (times' cutime, RUSAGE_CHILDREN). */
+    public long childrenCpuNanos() {
+        return childrenCpuNanos;
     }
 
     /** The pid its parent sees: 0 for init. */

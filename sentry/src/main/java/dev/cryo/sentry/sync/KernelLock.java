@@ -46,9 +46,18 @@ public final class KernelLock {
         return mu.isHeldByCurrentThread();
     }
 
-    /** Wakes every waiter so that each re-checks its condition. Lock held. */
+    /** Wakes every waiter so that each re-checks its condition (taking the lock if this thread has not). */
     public void wake() {
-        changed.signalAll();
+        if (mu.isHeldByCurrentThread()) {
+            changed.signalAll();
+            return;
+        }
+        mu.lock();
+        try {
+            changed.signalAll();
+        } finally {
+            mu.unlock();
+        }
     }
 
     /**

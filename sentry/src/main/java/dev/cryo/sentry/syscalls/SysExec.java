@@ -28,6 +28,8 @@ final class SysExec {
     private static final int MAX_ARG_STRLEN = 32 * 4096;
     /** MAX_ARG_STRINGS. */
     private static final int MAX_ARG_STRINGS = 0x7fffffff;
+    /** What argv and envp may take together: a quarter of the default 8 MiB stack, as Linux allows. */
+    private static final long ARG_MAX = (8L << 20) / 4;
     private static final int AT_SYMLINK_NOFOLLOW = 0x100, AT_EMPTY_PATH = 0x1000;
 
     static void register(SyscallTable t) {
@@ -65,25 +67,34 @@ final class SysExec {
                 }
             }
         }
-        List<String> argv = strings(t.mm().usermem(), argvAddr);
-        List<String> envp = strings(t.mm().usermem(), envpAddr);
+        long[] budget = {ARG_MAX};
+        List<String> argv = strings(t.mm().usermem(), argvAddr, budget);
+        List<String> envp = strings(t.mm().usermem(), envpAddr, budget);
         t.exec(dir, path, filename, argv, envp);
         return 0;
     }
 
-    /** A NULL-terminated array of strings (NULL itself: none). EFAULT, or E2BIG past Linux's limits. */
-    static List<String> strings(Usermem mem, long addr) {
+    /**
+     * A NULL-terminated array of strings (NULL itself: none). EFAULT, or E2BIG past Linux's
+     * limits; {@code budget[0]} is what argv and envp may still take together, counted as they
+     * are read (so a program cannot make the Sentry hold more than that).
+     */
+    static List<String> strings(Usermem mem, long addr, long[] budget) {
         List<String> out = new ArrayList<>();
         if (addr == 0) return out;
         for (long p = addr;; p += 8) {
             long s = mem.readLong(p);
             if (s == 0) return out;
             if (out.size() >= MAX_ARG_STRINGS) throw SyscallError.of(E2BIG);
+            byte[] b;
             try {
-                out.add(new String(mem.readCString(s, MAX_ARG_STRLEN), StandardCharsets.UTF_8));
+                b = mem.readCString(s, MAX_ARG_STRLEN);
             } catch (SyscallError e) {
                 throw e.errno() == ENAMETOOLONG ? SyscallError.of(E2BIG) : e;
             }
+            budget[0] -= b.length + 1 + 8; // the string, its NUL and its pointer on the new stack
+            if (budget[0] < 0) throw SyscallError.of(E2BIG);
+            out.add(new String(b, StandardCharsets.UTF_8));
         }
     }
 

@@ -206,7 +206,8 @@ final class SysTime {
     /** Implements Linux times(2): returns clock ticks since boot; buf may be NULL. */
     static long times(Task t) {
         if (t.arg(0) != 0) {
-            long[] tms = {t.cpuTimeNanos() / (NANOS / USER_HZ), 0, 0, 0}; // utime, stime, cutime, cstime
+            long[] tms = {t.cpuTimeNanos() / (NANOS / USER_HZ), 0, // utime, stime, cutime, cstime
+                t.group().childrenCpuNanos() / (NANOS / USER_HZ), 0};
             t.mm().usermem().write(t.arg(0), longsToBytes(tms));
         }
         return t.kernel().uptimeNanos() / (NANOS / USER_HZ);
@@ -222,8 +223,8 @@ final class SysTime {
                 cpu = t.cpuTimeNanos();
                 maxRssKiB = t.kernel().memoryFile().usage() / 1024;
             }
-            case RUSAGE_CHILDREN -> {
-                cpu = 0;
+            case RUSAGE_CHILDREN -> { // the reaped children's, as Linux sums them at reaping
+                cpu = t.group().childrenCpuNanos();
                 maxRssKiB = 0;
             }
             default -> throw SyscallError.of(EINVAL);
