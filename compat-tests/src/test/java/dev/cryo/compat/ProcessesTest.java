@@ -11,7 +11,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -104,8 +103,7 @@ class ProcessesTest {
         assertTrue(p.nativeRun().stdoutText().contains("HELLO"));
     }
 
-    /** `&` and `wait`: busybox's wait sleeps in rt_sigsuspend until SIGCHLD, which is the signals work's. */
-    @Tag("pending")
+    /** `&` and `wait`: busybox's wait sleeps in rt_sigsuspend until SIGCHLD. */
     @Test
     void backgroundJobsAndWait() {
         same(Program.of("proc-bb-bg", CompatEnv.busybox(), "sh", "-c",
@@ -173,9 +171,8 @@ class ProcessesTest {
 
     /**
      * GNU sort handles SIGPIPE (to clean up, then dies of it): when head stops reading, sort
-     * must run its handler, which needs signal delivery; until then it reports EPIPE instead.
+     * must run its handler.
      */
-    @Tag("pending")
     @Test
     void sortIntoHeadDiesQuietlyOfSigpipe() {
         same(Program.of("proc-sort-head", "/bin/sh", "-c", "seq 1 100000 | sort | head -n 2"));
