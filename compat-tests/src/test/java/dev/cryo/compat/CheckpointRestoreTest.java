@@ -73,6 +73,36 @@ class CheckpointRestoreTest {
         assertTrue(lines.size() > 300, "ran through the checkpoints");
     }
 
+    /**
+     * Issue #3 with processes: a busybox {@code sh} loop that prints a counter and runs
+     * {@code sleep 0.01} each step (a fork, an exec and a wait every time), checkpointed after a
+     * few hundred steps and then twenty times more, each restore checkpointed again, continues
+     * from the saved value every time: never from zero, never a repeated or skipped value.
+     */
+    @Test
+    void aShellLoopThatForksContinuesFromTheSavedValueTwentyTimes() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/bin/busybox")), "needs /bin/busybox");
+        int last = 1000; // > the most steps 3 s and 20 short stretches can take at 10 ms a step
+        Path dir = Files.createTempDirectory(CompatEnv.work(), "ckpt-sh");
+        Path out = dir.resolve("out");
+        Files.createFile(out);
+        Random rnd = new Random(5);
+        assertEquals(0, driver(out, "run", "3000", dir.resolve("img0").toString(), "--", "/bin/busybox", "sh", "-c",
+                "i=0; while [ $i -le " + last + " ]; do echo $i; i=$((i+1)); sleep 0.01; done"));
+        int rounds = 20;
+        for (int i = 0; i < rounds; i++) {
+            String next = dir.resolve("img" + (i + 1)).toString();
+            assertEquals(0, driver(out, "restore", dir.resolve("img" + i).toString(), Long.toString(80 + rnd.nextInt(150)), next),
+                    "restore " + i);
+        }
+        assertEquals(0, driver(out, "restore", dir.resolve("img" + rounds).toString(), "-1"));
+        List<String> lines = Files.readAllLines(out);
+        for (int i = 0; i < lines.size(); i++) {
+            assertEquals(Integer.toString(i), lines.get(i), "line " + i + " (never from zero, never repeated or skipped)");
+        }
+        assertEquals(last + 1, lines.size());
+    }
+
     /** 200 MiB of data and FP/SIMD state in flight, checkpointed at 5 random moments. */
     @Test
     void memoryAndVectorStateSurviveCheckpoints() throws Exception {

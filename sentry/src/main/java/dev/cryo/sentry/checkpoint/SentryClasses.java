@@ -22,7 +22,12 @@ import dev.cryo.sentry.kernel.Kernel;
 import dev.cryo.sentry.kernel.Limits;
 import dev.cryo.sentry.kernel.SignalAction;
 import dev.cryo.sentry.kernel.SyscallStats;
+import dev.cryo.sentry.fs.pipe.Pipe;
+import dev.cryo.sentry.fs.pipe.PipeFile;
 import dev.cryo.sentry.kernel.Task;
+import dev.cryo.sentry.kernel.ThreadGroup;
+import dev.cryo.sentry.mm.Share;
+import dev.cryo.sentry.sync.KernelLock;
 import dev.cryo.sentry.memory.MemoryFile;
 import dev.cryo.sentry.mm.MemoryManager;
 import dev.cryo.sentry.mm.Vma;
@@ -37,8 +42,9 @@ import dev.cryo.serializer.ClassRegistry;
  * what the bytes of the kernel-state section can become. Ids are forever: never renumber or
  * reuse one; a class that goes away leaves its id unused. Each package has a block, with room
  * to grow: kernel 100-149, memory 150-159, mm 160-199, vfs 200-249, fs.host 250-279,
- * fs.dev 280-299, the rest (pipes, tmpfs, procfs, sockets...) from 300, except 300-399,
- * which issue #5 gave the kernel's processes (300-349) and signals and timers (350-399). Ids below 100 are the
+ * fs.dev 280-299, the rest (pipes, tmpfs, procfs, sockets...) from 300, where blocks are handed
+ * out per piece of work and may hold classes of any package (issue #5: processes and pipes
+ * 300-349, signals and timers 350-399). Ids below 100 are the
  * JDK types of {@link ClassRegistry#withJdkTypes()} (the registers are a plain long[]).
  *
  * <p>Abstract types and interfaces (FileDescription, Filesystem, Devices) are not registered:
@@ -88,6 +94,13 @@ public final class SentryClasses {
                 // fs.dev
                 .register(280, DevDevices.class)
                 .register(281, Device.class)
-                .register(282, DevFile.class);
+                .register(282, DevFile.class)
+                // processes, pipes and the kernel lock (issue #5, ids 300-349)
+                .register(300, ThreadGroup.class)
+                .register(301, KernelLock.class)
+                .register(302, Share.class)
+                .register(303, Pipe.class)
+                .register(304, PipeFile.class)
+                .register(305, dev.cryo.sentry.fs.pipe.PipePage.class);
     }
 }

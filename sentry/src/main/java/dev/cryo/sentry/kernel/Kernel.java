@@ -8,6 +8,7 @@ import dev.cryo.sentry.loader.ElfLoader;
 import dev.cryo.sentry.loader.LoadedImage;
 import dev.cryo.sentry.memory.MemoryFile;
 import dev.cryo.sentry.mm.MemoryManager;
+import dev.cryo.sentry.sync.KernelLock;
 import dev.cryo.sentry.vfs.FdTable;
 import dev.cryo.sentry.vfs.FsContext;
 import dev.cryo.sentry.vfs.VirtualFilesystem;
@@ -25,11 +26,26 @@ import java.util.TreeMap;
  */
 @Savable
 public final class Kernel implements AfterLoad {
+    /** Default of {@link #maxTasks}: the RLIMIT_NPROC a container's processes get. */
+    public static final int DEFAULT_MAX_TASKS = 4096;
+    /** Linux's PID_MAX_LIMIT on 64-bit: pids wrap around below it. */
+    static final int PID_MAX = 4_194_304;
+
     private final MemoryFile memoryFile;
     private final VirtualFilesystem vfs;
     private final SyscallStats stats = new SyscallStats();
+    /** Live tasks by tid (not zombies). Changed with the kernel lock and this monitor held. */
     private final TreeMap<Integer, Task> tasks = new TreeMap<>();
+    /** The pid namespace: every process by tgid, zombies included, until reaped. guarded by lock */
+    final TreeMap<Integer, ThreadGroup> groups = new TreeMap<>();
+    /** The next pid to try (alloc_pid is cyclic). guarded by lock */
     private int nextTid = 1;
+    /** How many tasks (zombies included) may exist at once; fork/clone fail with EAGAIN past it. */
+    private int maxTasks = DEFAULT_MAX_TASKS;
+    /** Inode numbers of anonymous kernel objects (pipes). guarded by lock */
+    private long nextAnonInode = 1;
+    /** The big kernel lock every task holds while it serves a syscall (see KernelLock). */
+    private final KernelLock lock = new KernelLock();
     private String hostname = "cryo";
     /** The NIS domain name uname(2) reports; Linux's default. */
     private String domainname = "(none)";
@@ -188,6 +204,130 @@ public final class Kernel implements AfterLoad {
         return new TreeMap<>(tasks);
     }
 
+    /** The big kernel lock (see {@link KernelLock}). */
+    public KernelLock lock() {
+        return lock;
+    }
+
+    /** Every process, zombies included, by pid. Kernel lock held. */
+    public Map<Integer, ThreadGroup> processes() {
+        return new TreeMap<>(groups);
+    }
+
+    /** The process with pid {@code tgid}, zombie or not, or null. Kernel lock held. */
+    public ThreadGroup process(int tgid) {
+        return groups.get(tgid);
+    }
+
+    /** A new inode number for an anonymous object (a pipe). Kernel lock held. */
+    public long nextAnonInode() {
+        return nextAnonInode++;
+    }
+
+    public int maxTasks() {
+        return maxTasks;
+    }
+
+    /** Sets the task limit (fork fails with EAGAIN once this many processes exist, zombies included). */
+    public void setMaxTasks(int n) {
+        this.maxTasks = Math.max(1, n);
+    }
+
+    /**
+     * A free pid, as alloc_pid: the next one after the last handed out, wrapping below
+     * {@link #PID_MAX}, skipping any that a process, process group or session still uses.
+     * -1 if none is free. Kernel lock held.
+     */
+    int allocatePid() {
+        for (int tries = 0; tries < PID_MAX; tries++) {
+            int pid = nextTid;
+            nextTid = nextTid + 1 >= PID_MAX ? 2 : nextTid + 1;
+            if (!groups.containsKey(pid) && !pidUsedAsGroup(pid)) return pid;
+        }
+        return -1;
+    }
+
+    private boolean pidUsedAsGroup(int pid) {
+        for (ThreadGroup g : groups.values()) {
+            if (g.pgid == pid || g.sid == pid) return true;
+        }
+        return false;
+    }
+
+    /** Adds a new task (and its process) to the tables. Kernel lock held. */
+    void register(Task t) {
+        groups.put(t.tgid, t.group);
+        synchronized (this) {
+            tasks.put(t.tid, t);
+        }
+    }
+
+    /** Removes an exited task from the live tasks; a freeze waits for fewer tasks now. */
+    void unregister(Task t) {
+        synchronized (this) {
+            tasks.remove(t.tid);
+            if (tasks.isEmpty()) timers.shutdown(); // the last task is gone: so is every timer's target
+            notifyAll();
+        }
+    }
+
+    /**
+     * Starts a task on a new platform thread, which creates the task's address space (ptrace
+     * binds a stub to the thread that made it) and then runs it. Waits until the address space
+     * exists: if it cannot be made, throws and the task never runs.
+     */
+    void startThread(Task t) {
+        java.util.concurrent.CompletableFuture<Void> ready = new java.util.concurrent.CompletableFuture<>();
+        Thread th = new Thread(() -> {
+            try {
+                resumeOnThisThread(t);
+            } catch (RuntimeException e) {
+                ready.completeExceptionally(e);
+                return;
+            }
+            ready.complete(null);
+            t.run();
+        }, "cryo-task-" + t.tid);
+        th.setDaemon(true);
+        th.start();
+        try {
+            lock.unlocked(() -> ready.join());
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+    }
+
+    /**
+     * Starts every restored task but {@code init} (which the caller runs on its own thread),
+     * each on its own thread with a new stub. Zombies have no task to run.
+     */
+    public void startRestoredTasks(Task init) {
+        lock.lock();
+        try {
+            for (Task t : tasks().values()) {
+                if (t != init && !t.exited) startThread(t);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Waits up to {@code millis} for every task to have exited (after init's exit killed them). */
+    public synchronized boolean awaitNoTasks(long millis) {
+        long deadline = System.nanoTime() + millis * 1_000_000L;
+        while (!tasks.isEmpty()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) return false;
+            try {
+                wait(Math.max(1, left / 1_000_000L));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
     /**
      * The tasks without the Kernel's monitor, for code that holds the signal lock (which comes
      * after it in the lock order): a snapshot that may miss a task being created or reaped.
@@ -209,7 +349,7 @@ public final class Kernel implements AfterLoad {
      */
     public Task startInit(String path, List<String> argv, List<String> envp, String cwd,
             java.util.function.Consumer<FdTable> stdio) {
-        int tid = nextTid++;
+        int tid = allocatePid();
         MemoryManager mm = new MemoryManager(memoryFile, platform.minUserAddress(), platform.maxUserAddress());
         AddressSpace as = platform.newAddressSpace(memoryFile.fd());
         Task t;
@@ -234,8 +374,11 @@ public final class Kernel implements AfterLoad {
             as.close();
             throw e;
         }
-        synchronized (this) {
-            tasks.put(tid, t);
+        lock.lock();
+        try {
+            register(t);
+        } finally {
+            lock.unlock();
         }
         return t;
     }
@@ -257,17 +400,18 @@ public final class Kernel implements AfterLoad {
         if (countdown > 0 && --countdown == 0) onCountdown.run();
     }
 
+    /**
+     * Whether a checkpoint stopped the sandbox: a task that had not started when the freeze
+     * counted it as frozen (a child just forked, a restored task whose thread was still being
+     * made) must end when it starts, not run on. Read by each task's loop.
+     */
+    boolean stopped() {
+        return stopRequested;
+    }
+
     /** Whether tasks must park at their next boundary. Read by each task's loop. */
     boolean freezeRequested() {
         return freezeRequested;
-    }
-
-    /**
-     * Whether the sandbox was checkpointed and stops: a task that had not started when it was
-     * saved (counted as frozen) must not start running after the save.
-     */
-    boolean stopRequested() {
-        return stopRequested;
     }
 
     /**
@@ -290,6 +434,10 @@ public final class Kernel implements AfterLoad {
     public synchronized void requestFreeze() {
         freezeDepth++;
         freezeRequested = true;
+        // The other tasks may be blocked (in wait4, on a pipe) or running: make them stop too.
+        for (Task t : tasks.values()) {
+            if (t.thread != Thread.currentThread()) t.interrupt();
+        }
     }
 
     /** Waits until every task has parked after {@link #requestFreeze}; on failure, thaws once. */
@@ -397,16 +545,5 @@ public final class Kernel implements AfterLoad {
     /** The timer service: arming code calls {@link TimerService#wake}. */
     TimerService timers() {
         return timers;
-    }
-
-    void taskExited(Task t) {
-        t.fds.closeAll();
-        AddressSpace as = t.mm.addressSpace();
-        if (as != null) as.close();
-        synchronized (this) {
-            tasks.remove(t.tid);
-            if (tasks.isEmpty()) timers.shutdown();
-            notifyAll(); // a freeze waits for fewer tasks now
-        }
     }
 }

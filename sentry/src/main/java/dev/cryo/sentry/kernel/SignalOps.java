@@ -57,7 +57,12 @@ public final class SignalOps {
             if (t.freezePending()) return true;
             long left = deadline == Long.MAX_VALUE ? 100_000_000L : deadline - t.kernel.uptimeNanos();
             if (left <= 0) return false;
-            LockSupport.parkNanos(Math.min(left, 100_000_000L));
+            long nanos = Math.min(left, 100_000_000L);
+            // The kernel lock is given up meanwhile: other tasks run on (and send the signal).
+            t.kernel.lock().unlocked(() -> {
+                LockSupport.parkNanos(nanos);
+                return null;
+            });
             Thread.interrupted(); // a send's or a freeze's wake-up: the loop looks at why
         }
     }

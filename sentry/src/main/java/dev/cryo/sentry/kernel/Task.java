@@ -23,6 +23,8 @@ public final class Task {
     final int tgid;
     /** General registers, {@link Regs} order: the application's while it runs, saved with the task. */
     final long[] regs;
+    /** The process this task belongs to. */
+    final ThreadGroup group;
     MemoryManager mm;
     FdTable fds;
     FsContext fs;
@@ -77,18 +79,31 @@ public final class Task {
     @Rebuilt("cpuBefore minus the new context's CPU time, in Kernel.resumeOnThisThread")
     transient long cpuOffset;
 
+    /**
+     * The tid of the vfork child this task waits for before it runs on (0 if none). Saved: a
+     * parent frozen in vfork keeps waiting after a restore.
+     */
+    int vforkChild;
+
     /** The platform context running this task. */
     @Rebuilt("a new stub's context, made by Kernel.resumeOnThisThread on the restoring thread")
     transient Context context;
     /** The Java thread running the task, for interrupting its blocking waits. */
     @Rebuilt("set by run() on the thread that runs the task")
     transient volatile Thread thread;
+    /**
+     * Set when the sandbox's init has exited: the task dies as by SIGKILL at its next boundary
+     * (zap_pid_ns_processes).
+     */
+    @Rebuilt("false: a kernel is never saved once its init has exited")
+    transient volatile boolean zapped;
 
     Task(Kernel kernel, int tid, int tgid, long[] regs) {
         this.kernel = kernel;
         this.tid = tid;
         this.tgid = tgid;
         this.regs = regs;
+        this.group = new ThreadGroup(this, tgid, tgid);
     }
 
     public Kernel kernel() {
@@ -105,7 +120,12 @@ public final class Task {
 
     /** Parent's pid as the task sees it: 0 for the sandbox's init, as in a pid namespace. */
     public int ppid() {
-        return 0;
+        return group.ppid();
+    }
+
+    /** The process this task belongs to. */
+    public ThreadGroup group() {
+        return group;
     }
 
     public long[] regs() {
@@ -295,7 +315,23 @@ public final class Task {
     /** Ends the thread group as signal {@code sig} does; {@code core} as for a core-dumping default action. */
     public void killBySignal(int sig, boolean core) {
         exited = true;
-        waitStatus = sig | (core ? 0x80 : 0);
+        // WCOREDUMP says a core file was written; the Sentry writes none (Linux with
+        // RLIMIT_CORE 0 does the same), so the flag stays clear whatever the signal.
+        waitStatus = sig;
+    }
+
+    /** Makes a child process (fork, vfork, clone without CLONE_VM); returns its pid. Kernel lock held. */
+    public int fork(CloneArgs a) {
+        return TaskFork.fork(this, a);
+    }
+
+    /**
+     * Replaces the process image (execve); {@code dir} is where a relative {@code path} starts,
+     * {@code filename} what the new program is told it is (AT_EXECFN, a script's argument).
+     * On failure nothing has changed. Kernel lock held, on the task's thread.
+     */
+    public void exec(String dir, String path, String filename, java.util.List<String> argv, java.util.List<String> envp) {
+        TaskExec.exec(this, dir, path, filename, argv, envp);
     }
 
     /** Records where a freeze interrupted a sleep, for restart_syscall(2). */
@@ -322,7 +358,7 @@ public final class Task {
      * or a signal it does not block is pending (the call then ends with EINTR or restarts).
      */
     public boolean freezePending() {
-        return kernel.freezeRequested() || Signalling.hasDeliverable(this);
+        return kernel.freezeRequested() || Signalling.hasDeliverable(this) || zapped;
     }
 
     /** Any thread: makes the task leave the application or a blocking wait soon. */

@@ -3,6 +3,7 @@ package dev.cryo.sentry.kernel;
 import dev.cryo.platform.Event;
 import dev.cryo.platform.Regs;
 import dev.cryo.sentry.abi.Signals;
+import dev.cryo.sentry.sync.KernelLock;
 
 /**
  * The task loop (DESIGN.md rule 4): run the application until the next event, serve it, repeat.
@@ -11,8 +12,13 @@ import dev.cryo.sentry.abi.Signals;
 final class TaskRunner {
     private TaskRunner() {}
 
+    /**
+     * The loop. Application code runs without the kernel lock; every event is served holding
+     * it (see KernelLock), and blocking waits inside a syscall give it up while they sleep.
+     */
     static void run(Task t) {
         Kernel k = t.kernel;
+        KernelLock lock = k.lock();
         SyscallDispatcher dispatcher = k.dispatcher();
         boolean afterSyscall = false;
         while (true) {
@@ -22,7 +28,12 @@ final class TaskRunner {
             afterSyscall = false;
             if (t.exited) break;
             boolean waited = false;
-            if (k.freezeRequested() || k.stopRequested()) {
+            if (k.stopped()) { // checkpointed and stopped before this task ever ran, or since it parked
+                t.exitGroup(0);
+                t.checkpointed = true;
+                break;
+            }
+            if (k.freezeRequested()) {
                 if (k.park(t)) {
                     t.exitGroup(0);
                     t.checkpointed = true;
@@ -43,24 +54,44 @@ final class TaskRunner {
                 }
                 continue;
             }
-            Event ev = t.context.run(t.regs);
-            switch (ev.kind()) {
-                case SYSCALL -> {
-                    if (isInt80(t)) {
-                        int80(t);
-                    } else {
-                        dispatcher.dispatch(t);
-                    }
-                    afterSyscall = true;
-                    k.countSyscall();
+            lock.lock();
+            try {
+                if (t.zapped) {
+                    t.killBySignal(Signals.SIGKILL, false);
+                    break;
                 }
-                case FAULT -> fault(t, ev);
-                case SIGNAL -> hostSignal(t, ev.signo());
-                case INTERRUPT -> { }
+                if (t.vforkChild != 0 && !TaskFork.vforkWait(t)) continue; // interrupted: park first
+            } finally {
+                lock.unlock();
+            }
+            Event ev = t.context.run(t.regs);
+            lock.lock();
+            try {
+                switch (ev.kind()) {
+                    case SYSCALL -> {
+                        if (isInt80(t)) {
+                            int80(t);
+                        } else {
+                            dispatcher.dispatch(t);
+                        }
+                        afterSyscall = true;
+                        k.countSyscall();
+                    }
+                    case FAULT -> fault(t, ev);
+                    case SIGNAL -> hostSignal(t, ev.signo());
+                    case INTERRUPT -> { }
+                }
+            } finally {
+                lock.unlock();
             }
             Signalling.checkCpuTimers(t);
         }
-        k.taskExited(t);
+        lock.lock();
+        try {
+            TaskExit.exited(t);
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** {@code int $0x80}: CD 80 before RIP (a {@code syscall} is 0F 05). */

@@ -22,5 +22,11 @@ final class Families {
         SysFcntl.register(t);
         SysXattr.register(t);
         SysSched.register(t);
+        SysFork.register(t);
+        SysWait.register(t);
+        SysPgrp.register(t);
+        SysExec.register(t);
+        SysPipe.register(t);
+        SysPoll.register(t);
     }
 }

@@ -181,8 +181,12 @@ final class SysTime {
                 t.setRestart(clock, deadline, rem);
                 throw SyscallError.of(Errno.ERESTART_RESTARTBLOCK);
             }
-            // parkNanos, unlike Thread.sleep on Java 17, keeps sub-millisecond precision.
-            LockSupport.parkNanos(left);
+            // parkNanos, unlike Thread.sleep on Java 17, keeps sub-millisecond precision. The
+            // kernel lock is given up meanwhile: other tasks run on.
+            t.kernel().lock().unlocked(() -> {
+                LockSupport.parkNanos(left);
+                return null;
+            });
         }
     }
 

@@ -1,0 +1,160 @@
+package dev.cryo.store;
+
+import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdException;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A manifest's bytes. File: "CRYOSNAP", u32 version, u32 zero, u32 body length, u32 compressed
+ * length, the zstd-compressed body, the body's SHA-256. Body (big-endian): id, name, tag, source,
+ * parent (modified UTF-8), created, logical size, file size, chunk size, metadata, kernel-state
+ * blob, chunks ({@link ChunkRef#BYTES} each). Manifests are read from other hosts (import), so
+ * decoding checks every length and invariant before trusting it and says what is wrong.
+ */
+final class ManifestCodec {
+    private static final long MAGIC = 0x50414e534f595243L; // "CRYOSNAP" read little-endian
+    private static final int VERSION = 1;
+    private static final int HEADER = 24;
+    /** Largest body accepted: a kernel blob of a few hundred MiB and a 1 TiB memory's chunk list fit. */
+    static final int MAX_BODY = 1 << 30;
+    /** Bodies up to this size may compress any amount (a kernel blob of mostly zeros). */
+    private static final int SMALL_BODY = 16 << 20;
+    /** Beyond it, a body is at most this many times its compressed size (real ones: under 20). */
+    private static final int MAX_RATIO = 256;
+    static final int MIN_CHUNK = 4096, MAX_CHUNK = 4 << 20;
+
+    private ManifestCodec() {}
+
+    static byte[] encode(Snapshot s) {
+        try {
+            ByteArrayOutputStream bo = new ByteArrayOutputStream(256 + s.kernelState().length
+                    + s.chunks().size() * ChunkRef.BYTES);
+            DataOutputStream o = new DataOutputStream(bo);
+            for (String str : new String[] {s.id(), s.name(), s.tag(), s.source(), s.parent()}) o.writeUTF(str);
+            o.writeLong(s.created());
+            o.writeLong(s.logicalSize());
+            o.writeLong(s.fileSize());
+            o.writeInt(s.chunkSize());
+            o.writeInt(s.metadata().size());
+            for (Map.Entry<String, String> e : new java.util.TreeMap<>(s.metadata()).entrySet()) {
+                o.writeUTF(e.getKey());
+                o.writeUTF(e.getValue());
+            }
+            o.writeInt(s.kernelState().length);
+            o.write(s.kernelState());
+            o.writeInt(s.chunks().size());
+            for (ChunkRef c : s.chunks()) {
+                o.writeLong(c.memOffset());
+                o.writeInt(c.rawLength());
+                o.write(c.hash());
+                o.writeLong(c.packId());
+                o.writeLong(c.packOffset());
+                o.writeInt(c.storedLength());
+                o.writeByte(c.raw() ? 1 : 0);
+                o.writeInt(c.crc());
+            }
+            o.flush();
+            byte[] body = bo.toByteArray();
+            if (body.length > MAX_BODY) {
+                throw new IllegalArgumentException("a manifest of " + body.length + " bytes is over the limit of " + MAX_BODY);
+            }
+            byte[] packed = Zstd.compress(body, 3);
+            ByteBuffer out = ByteBuffer.allocate(HEADER + packed.length + Hashes.SIZE).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            out.putLong(MAGIC).putInt(VERSION).putInt(0).putInt(body.length).putInt(packed.length);
+            out.put(packed).put(Hashes.sha256(body, 0, body.length));
+            return out.array();
+        } catch (IOException e) {
+            throw new IllegalStateException("writing to memory cannot fail", e);
+        }
+    }
+
+    /** Decodes and checks a manifest; {@code what} names it in errors. */
+    static Snapshot decode(byte[] file, String what) throws StoreException {
+        ByteBuffer in = ByteBuffer.wrap(file).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        if (file.length < HEADER + Hashes.SIZE || in.getLong(0) != MAGIC) {
+            throw new StoreException(what + ": not a snapshot manifest");
+        }
+        if (in.getInt(8) != VERSION) throw new StoreException(what + ": manifest version " + in.getInt(8) + " is not supported");
+        int bodyLen = in.getInt(16), packedLen = in.getInt(20);
+        if (bodyLen < 0 || bodyLen > MAX_BODY || packedLen < 0 || packedLen != file.length - HEADER - Hashes.SIZE) {
+            throw new StoreException(what + ": manifest lengths are wrong (truncated or damaged)");
+        }
+        // A hostile manifest could declare a huge body behind a few bytes of zstd (a bomb): the
+        // body may not be more than MAX_RATIO times what carries it, nor other than its frame says.
+        if ((long) bodyLen > SMALL_BODY + (long) MAX_RATIO * packedLen
+                || Zstd.getFrameContentSize(file, HEADER, packedLen) != bodyLen) {
+            throw new StoreException(what + ": manifest declares a body of " + bodyLen + " bytes its data cannot hold");
+        }
+        byte[] body = new byte[bodyLen];
+        try {
+            long n = Zstd.decompressByteArray(body, 0, bodyLen, file, HEADER, packedLen);
+            if (n != bodyLen) throw new StoreException(what + ": manifest body is " + n + " bytes, not " + bodyLen);
+        } catch (ZstdException e) {
+            throw new StoreException(what + ": manifest body does not decompress (damaged)", e);
+        }
+        if (!Arrays.equals(Hashes.sha256(body, 0, bodyLen), Arrays.copyOfRange(file, file.length - Hashes.SIZE, file.length))) {
+            throw new StoreException(what + ": manifest fails its checksum (damaged)");
+        }
+        try {
+            return parse(new DataInputStream(new java.io.ByteArrayInputStream(body)), bodyLen);
+        } catch (EOFException e) {
+            throw new StoreException(what + ": manifest body ends early", e);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new StoreException(what + ": manifest is not valid: " + e.getMessage(), e);
+        }
+    }
+
+    private static Snapshot parse(DataInputStream in, int bodyLen) throws IOException {
+        String id = in.readUTF(), name = in.readUTF(), tag = in.readUTF(), source = in.readUTF(), parent = in.readUTF();
+        check(Snapshot.ID.matcher(id).matches(), "id '" + id + "'");
+        Snapshot.checkName("name", name);
+        Snapshot.checkName("tag", tag);
+        check(parent.isEmpty() || Snapshot.ID.matcher(parent).matches(), "parent '" + parent + "'");
+        long created = in.readLong(), logical = in.readLong(), fileSize = in.readLong();
+        int chunkSize = in.readInt();
+        check(logical >= 0 && fileSize >= 0 && logical <= fileSize && fileSize <= (1L << 50), "sizes");
+        check(chunkSize >= MIN_CHUNK && chunkSize <= MAX_CHUNK && Integer.bitCount(chunkSize) == 1, "chunk size " + chunkSize);
+        int nMeta = in.readInt();
+        check(nMeta >= 0 && nMeta <= 1024, "metadata count " + nMeta);
+        Map<String, String> meta = new LinkedHashMap<>();
+        for (int i = 0; i < nMeta; i++) meta.put(in.readUTF(), in.readUTF());
+        int kLen = in.readInt();
+        check(kLen >= 0 && kLen <= in.available(), "kernel state length " + kLen);
+        byte[] kernel = in.readNBytes(kLen);
+        int n = in.readInt();
+        check(n >= 0 && (long) n * ChunkRef.BYTES == in.available(), "chunk count " + n);
+        List<ChunkRef> chunks = new ArrayList<>(n);
+        long prevEnd = 0;
+        for (int i = 0; i < n; i++) {
+            long mem = in.readLong();
+            int rawLen = in.readInt();
+            byte[] hash = in.readNBytes(Hashes.SIZE);
+            long pack = in.readLong(), off = in.readLong();
+            int stored = in.readInt();
+            int raw = in.readByte();
+            int crc = in.readInt();
+            check(mem >= prevEnd && mem % Range.PAGE == 0 && rawLen > 0 && rawLen <= chunkSize
+                    && mem + rawLen <= fileSize, "chunk " + i + " memory range");
+            check(raw == 0 || raw == 1, "chunk " + i + " flags");
+            check(stored > 0 && stored <= Compression.bound(chunkSize) && (raw == 0 || stored == rawLen)
+                    && off >= PackRecord.FILE_HEADER, "chunk " + i + " stored length or location");
+            chunks.add(new ChunkRef(mem, rawLen, hash, pack, off, stored, raw == 1, crc));
+            prevEnd = mem + rawLen;
+        }
+        return new Snapshot(id, name, tag, source, parent, created, logical, fileSize, chunkSize, meta, kernel, chunks);
+    }
+
+    private static void check(boolean ok, String what) {
+        if (!ok) throw new IllegalArgumentException("bad " + what);
+    }
+}

@@ -1,0 +1,65 @@
+package dev.cryo.store;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The committed snapshots: one manifest per snapshot, {@code snapshots/<id>.snap}. A snapshot
+ * exists exactly when its manifest does; it is written last, atomically ({@link Durable}).
+ */
+final class Manifests {
+    private static final String EXT = ".snap";
+    private final Path dir;
+    private final Path tmp;
+
+    Manifests(Path dir, Path tmp) {
+        this.dir = dir;
+        this.tmp = tmp;
+    }
+
+    Path path(String id) {
+        return dir.resolve(id + EXT);
+    }
+
+    /** Ids of the committed snapshots, sorted. */
+    List<String> ids() throws IOException {
+        List<String> ids = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*" + EXT)) {
+            for (Path p : ds) {
+                String n = p.getFileName().toString();
+                String id = n.substring(0, n.length() - EXT.length());
+                if (Snapshot.ID.matcher(id).matches()) ids.add(id);
+            }
+        }
+        ids.sort(null);
+        return ids;
+    }
+
+    Snapshot read(String id) throws StoreException {
+        byte[] b;
+        try {
+            b = Files.readAllBytes(path(id));
+        } catch (NoSuchFileException e) {
+            throw new StoreException("no snapshot " + id, e);
+        } catch (IOException e) {
+            throw StoreException.of("snapshot " + id + ": manifest cannot be read", e);
+        }
+        Snapshot s = ManifestCodec.decode(b, "snapshot " + id);
+        if (!s.id().equals(id)) throw new StoreException("snapshot " + id + ": manifest names another id, " + s.id());
+        return s;
+    }
+
+    /** Commits {@code s}: from now on it exists (or replaces its earlier manifest: gc's moves). */
+    void write(Snapshot s) throws IOException {
+        Durable.write(tmp, path(s.id()), ManifestCodec.encode(s));
+    }
+
+    void delete(String id) throws IOException {
+        Durable.delete(path(id));
+    }
+}

@@ -1,0 +1,80 @@
+package dev.cryo.store;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+
+/**
+ * One restore: every chunk of a manifest read from its pack, checked (record header against the
+ * manifest, CRC32C of the stored bytes, decompressed length; SHA-256 of the result too if asked)
+ * and written into the sink, on every core. Decompresses straight into the sink's view when it
+ * offers one. Never opens the index. Any damage stops it with a {@link StoreException} naming
+ * the chunk and the snapshot; the sink is then the caller's to throw away.
+ */
+final class SnapshotReader {
+    private SnapshotReader() {}
+
+    static void read(Packs packs, Snapshot s, MemorySink sink, boolean rehash, Progress progress) throws StoreException {
+        long total = 0;
+        for (ChunkRef c : s.chunks()) total += c.rawLength();
+        long all = total;
+        java.util.concurrent.atomic.AtomicLong done = new java.util.concurrent.atomic.AtomicLong();
+        try {
+            Parallel.run("restore", s.chunks().size(), () -> new Parallel.Worker() {
+                final ByteBuffer plain = ByteBuffer.allocateDirect(s.chunkSize());
+                final Compression zstd = new Compression();
+
+                @Override
+                public void item(int i) throws IOException {
+                    try {
+                        chunk(s.chunks().get(i));
+                    } catch (InternalError e) { // a fault on the pack's mapping: it shrank under us
+                        throw new StoreException(s.chunks().get(i) + " cannot be read: its pack changed on disk");
+                    }
+                }
+
+                private void chunk(ChunkRef c) throws IOException {
+                    ByteBuffer record = packs.view(c); // at the stored bytes
+                    ByteBuffer view = sink.writeView(c.memOffset(), c.rawLength());
+                    ByteBuffer dst = view != null ? view : plain.clear().limit(c.rawLength());
+                    int p = dst.position();
+                    unpack(c, record, dst, zstd);
+                    ByteBuffer result = dst.duplicate().position(p).limit(p + c.rawLength());
+                    if (rehash && !Arrays.equals(Hashes.sha256(result), c.hash())) {
+                        throw new StoreException(c + " is damaged: its content does not match its hash");
+                    }
+                    if (view == null) sink.write(c.memOffset(), result);
+                    progress.advance(done.addAndGet(c.rawLength()), all);
+                }
+
+                @Override
+                public void finish(boolean failed) {
+                    zstd.close();
+                }
+            });
+        } catch (StoreException e) {
+            throw new StoreException("snapshot " + s.label() + " cannot be restored: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw StoreException.of("snapshot " + s.label() + " cannot be restored", e);
+        }
+    }
+
+    /**
+     * Puts chunk {@code c}'s content, from its checked {@code record} (positioned at the stored
+     * bytes), at {@code dst}'s position: copied if stored raw, else decompressed. {@code dst}'s
+     * position is left alone.
+     */
+    static void unpack(ChunkRef c, ByteBuffer record, ByteBuffer dst, Compression zstd) throws StoreException {
+        if (c.raw()) {
+            dst.duplicate().put(record);
+            return;
+        }
+        int n;
+        try {
+            n = zstd.decompress(record, dst);
+        } catch (RuntimeException e) {
+            throw new StoreException(c + " is damaged: it does not decompress (" + e.getMessage() + ")");
+        }
+        if (n != c.rawLength()) throw new StoreException(c + " is damaged: it decompresses to " + n + " bytes");
+    }
+}
