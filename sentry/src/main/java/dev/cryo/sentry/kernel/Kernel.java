@@ -437,17 +437,18 @@ public final class Kernel implements AfterLoad {
         if (countdown > 0 && --countdown == 0) onCountdown.run();
     }
 
+    /**
+     * Whether the sandbox was checkpointed and stopped: a task that had not started when the
+     * freeze counted it as frozen (a restored task whose thread was still being made, a child
+     * just forked) must end when it starts, not run on. Read by each task's loop.
+     */
+    boolean stopped() {
+        return stopRequested;
+    }
+
     /** Whether tasks must park at their next boundary. Read by each task's loop. */
     boolean freezeRequested() {
         return freezeRequested;
-    }
-
-    /**
-     * Whether the sandbox was checkpointed and stops: a task that had not started when it was
-     * saved (counted as frozen) must not start running after the save.
-     */
-    boolean stopRequested() {
-        return stopRequested;
     }
 
     /**
@@ -581,14 +582,5 @@ public final class Kernel implements AfterLoad {
     /** The timer service: arming code calls {@link TimerService#wake}. */
     TimerService timers() {
         return timers;
-    }
-
-
-    /** strace's line for a signal that ends the task. */
-    void traceSignal(Task t, int sig, int code, long addr) {
-        PrintStream out = strace;
-        if (out == null) return;
-        out.printf("--- %s {si_signo=%s, si_code=%d, si_addr=0x%x} ---%n",
-                Signals.name(sig), Signals.name(sig), code, addr);
     }
 }

@@ -72,18 +72,18 @@ public final class Task {
     long restartRem;
 
     /**
-     * The tid of the vfork child this task waits for before it runs on (0 if none). Saved: a
-     * parent frozen in vfork keeps waiting after a restore.
-     */
-    int vforkChild;
-
-    /**
      * CPU time used as of the last park: a restored task's new stub starts its CPU clock at 0,
      * and CPU clocks and CPU-time timers go on from this instead.
      */
     long cpuBefore;
     @Rebuilt("cpuBefore minus the new context's CPU time, in Kernel.resumeOnThisThread")
     transient long cpuOffset;
+
+    /**
+     * The tid of the vfork child this task waits for before it runs on (0 if none). Saved: a
+     * parent frozen in vfork keeps waiting after a restore.
+     */
+    int vforkChild;
 
     /** The platform context running this task. */
     @Rebuilt("a new stub's context, made by Kernel.resumeOnThisThread on the restoring thread")

@@ -46,7 +46,12 @@ final class TaskRunner {
             afterSyscall = false;
             if (t.exited) break;
             boolean waited = false;
-            if (k.freezeRequested() || k.stopRequested()) {
+            if (k.stopped()) { // checkpointed and stopped before this task ever ran, or since it parked
+                t.exitGroup(0);
+                t.checkpointed = true;
+                break;
+            }
+            if (k.freezeRequested()) {
                 if (k.park(t)) {
                     t.exitGroup(0);
                     t.checkpointed = true;
