@@ -1,5 +1,6 @@
 /* Fills N MiB (default 200) with pseudo-random data (xorshift64*, so it does not compress
- * and no page is zero), prints "filled", then prints a counter every 10 ms forever.
+ * and no page is zero; an optional second argument seeds it, so that runs differ), prints
+ * "filled", then prints a counter every 10 ms forever.
  * Static, for bench/checkpoint. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,7 +11,7 @@ int main(int argc, char **argv) {
   size_t n = mib << 17; /* 8-byte words */
   uint64_t *p = malloc(n * 8);
   if (!p) { perror("malloc"); return 1; }
-  uint64_t x = 0x9E3779B97F4A7C15ull;
+  uint64_t x = 0x9E3779B97F4A7C15ull ^ (argc > 2 ? strtoull(argv[2], NULL, 10) : 0);
   for (size_t i = 0; i < n; i++) {
     x ^= x >> 12; x ^= x << 25; x ^= x >> 27;
     p[i] = x * 0x2545F4914F6CDD1Dull;

@@ -130,9 +130,21 @@ final class Packs implements AutoCloseable {
      * Throws a {@link StoreException} naming the chunk if not.
      */
     void read(ChunkRef c, ByteBuffer into) throws StoreException {
+        FileChannel ch;
+        try {
+            ch = channel(c.packId());
+        } catch (NoSuchFileException e) {
+            throw new StoreException(c + " is missing: pack " + name(c.packId()) + " does not exist", e);
+        } catch (IOException e) {
+            throw StoreException.of(c + " cannot be read", e);
+        }
+        read(ch, c, into, maxRaw);
+    }
+
+    /** As {@link #read(ChunkRef, ByteBuffer)}, from {@code ch}, the channel of {@code c}'s pack. */
+    static void read(FileChannel ch, ChunkRef c, ByteBuffer into, int maxRaw) throws StoreException {
         String what = c.toString();
         try {
-            FileChannel ch = channel(c.packId());
             into.clear().limit(PackRecord.HEADER + c.storedLength());
             long pos = c.packOffset();
             while (into.hasRemaining()) {
@@ -140,18 +152,16 @@ final class Packs implements AutoCloseable {
                 if (n < 0) throw new StoreException(what + " is damaged: its pack ends early");
                 pos += n;
             }
-        } catch (NoSuchFileException e) {
-            throw new StoreException(what + " is missing: pack " + name(c.packId()) + " does not exist", e);
         } catch (IOException e) {
             throw StoreException.of(what + " cannot be read", e);
         }
         into.flip();
-        check(c, into);
+        check(c, into, maxRaw);
         into.position(PackRecord.HEADER);
     }
 
     /** Checks that {@code rec} (header and stored bytes, from position 0) is the record of {@code c}. */
-    private void check(ChunkRef c, ByteBuffer rec) throws StoreException {
+    private static void check(ChunkRef c, ByteBuffer rec, int maxRaw) throws StoreException {
         PackRecord.Header h = PackRecord.parse(rec.duplicate().position(0), maxRaw);
         if (h == null || h.raw() != c.raw() || h.rawLength() != c.rawLength() || h.storedLength() != c.storedLength()
                 || !java.util.Arrays.equals(h.hash(), c.hash()) || h.crc() != c.crc()) {

@@ -35,17 +35,7 @@ final class SnapshotReader {
                     ByteBuffer view = sink.writeView(c.memOffset(), c.rawLength());
                     ByteBuffer dst = view != null ? view : plain.clear().limit(c.rawLength());
                     int p = dst.position();
-                    if (c.raw()) {
-                        dst.duplicate().put(record);
-                    } else {
-                        int n;
-                        try {
-                            n = zstd.decompress(record, dst);
-                        } catch (RuntimeException e) {
-                            throw new StoreException(c + " is damaged: it does not decompress (" + e.getMessage() + ")");
-                        }
-                        if (n != c.rawLength()) throw new StoreException(c + " is damaged: it decompresses to " + n + " bytes");
-                    }
+                    unpack(c, record, dst, zstd);
                     ByteBuffer result = dst.duplicate().position(p).limit(p + c.rawLength());
                     if (rehash && !Arrays.equals(Hashes.sha256(result), c.hash())) {
                         throw new StoreException(c + " is damaged: its content does not match its hash");
@@ -64,5 +54,24 @@ final class SnapshotReader {
         } catch (IOException e) {
             throw StoreException.of("snapshot " + s.label() + " cannot be restored", e);
         }
+    }
+
+    /**
+     * Puts chunk {@code c}'s content, from its checked {@code record} (positioned at the stored
+     * bytes), at {@code dst}'s position: copied if stored raw, else decompressed. {@code dst}'s
+     * position is left alone.
+     */
+    static void unpack(ChunkRef c, ByteBuffer record, ByteBuffer dst, Compression zstd) throws StoreException {
+        if (c.raw()) {
+            dst.duplicate().put(record);
+            return;
+        }
+        int n;
+        try {
+            n = zstd.decompress(record, dst);
+        } catch (RuntimeException e) {
+            throw new StoreException(c + " is damaged: it does not decompress (" + e.getMessage() + ")");
+        }
+        if (n != c.rawLength()) throw new StoreException(c + " is damaged: it decompresses to " + n + " bytes");
     }
 }

@@ -105,6 +105,17 @@ public final class Store implements AutoCloseable {
     }
 
     /**
+     * Opens snapshot {@code ref} for a lazy restore: its manifest, and its chunks readable one by
+     * one while it stays open (see {@link OpenSnapshot}). Never opens the index.
+     */
+    public OpenSnapshot openSnapshot(String ref) throws StoreException {
+        try (StoreLock.Held h = lock.shared()) {
+            Snapshot s = layout.manifests().read(resolveLocked(ref));
+            return OpenSnapshot.open(layout.packs(), s, ManifestCodec.MAX_CHUNK);
+        }
+    }
+
+    /**
      * Fills {@code sink} with the memory of {@code s}, a manifest read by {@link #manifest}: the
      * Sentry's order (manifest, check its layout, build the kernel and its new memfd of
      * {@code s.fileSize()}, then the memory). gc may have moved its chunks in between: their

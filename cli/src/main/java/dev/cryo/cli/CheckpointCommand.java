@@ -7,7 +7,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code cryo checkpoint ID --image DIR [--leave-running]}: writes the sandbox's image to DIR.
+ * {@code cryo checkpoint ID [--name NAME[:TAG]] [--leave-running]}: saves the sandbox into the
+ * snapshot store and prints the snapshot's id; {@code --image DIR} writes a plain directory image
+ * instead (the export format of issue #3).
  * Like {@code runc checkpoint}, the sandbox then stops (status checkpointed) unless
  * {@code --leave-running}; the command returns once the image is complete and, without
  * {@code --leave-running}, once the sandbox has stopped.
@@ -17,17 +19,29 @@ final class CheckpointCommand extends ControlCommand {
     @Parameters(index = "0", paramLabel = "ID")
     String id;
 
-    @Option(names = "--image", required = true, paramLabel = "DIR", description = "Where to write the image (created).")
+    @Option(names = "--image", paramLabel = "DIR",
+            description = "Write a directory image there (created) instead of a snapshot in the store.")
     String image;
+
+    @Option(names = "--name", paramLabel = "NAME[:TAG]", description = "Name the snapshot (tag: latest unless given).")
+    String name;
 
     @Option(names = "--leave-running", description = "Let the sandbox run on after the checkpoint.")
     boolean leaveRunning;
 
     @Override
     public Integer call() throws IOException {
-        // The hosting JVM runs in "/": a relative path means the caller's directory.
-        Path dir = Path.of(image).toAbsolutePath().normalize();
-        control(id, "checkpoint " + (leaveRunning ? 1 : 0) + " " + dir);
+        if (image != null && name != null) throw new CryoException("--name names a snapshot in the store: not with --image");
+        String snapshot = null;
+        if (image != null) {
+            // The hosting JVM runs in "/": a relative path means the caller's directory.
+            Path dir = Path.of(image).toAbsolutePath().normalize();
+            control(id, "checkpoint " + (leaveRunning ? 1 : 0) + " " + dir);
+        } else {
+            if (name != null) dev.cryo.store.Labels.named(name); // a bad name is refused here, before the freeze
+            Path store = SnapshotStore.dir(main.store);
+            snapshot = control(id, "checkpoint-store " + (leaveRunning ? 1 : 0) + " " + store + "\t" + (name == null ? "-" : name));
+        }
         if (!leaveRunning) {
             // The image is complete once the request is answered; the sandbox records that it
             // stopped a moment later, well before its JVM has finished exiting: wait for that.
@@ -47,6 +61,7 @@ final class CheckpointCommand extends ControlCommand {
                 throw new CryoException("sandbox " + id + " " + s.status() + " instead of being checkpointed");
             }
         }
+        if (snapshot != null) out().println(snapshot);
         return 0;
     }
 }

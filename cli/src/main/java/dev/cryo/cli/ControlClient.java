@@ -24,13 +24,15 @@ final class ControlClient {
      * {@code ok}. A refusal is a CryoException with the server's message; an unreachable
      * socket (the JVM died or is exiting) is an IOException.
      */
-    static void call(Path dir, String id, String request) throws IOException {
+    /** Sends {@code request}; returns what followed "ok" in the answer ("" if nothing). */
+    static String call(Path dir, String id, String request) throws IOException {
         try (SocketChannel ch = connect(dir)) {
             ch.write(ByteBuffer.wrap((request + "\n").getBytes(StandardCharsets.UTF_8)));
             BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(ch), StandardCharsets.UTF_8));
             String answer = in.readLine();
             if (answer == null) throw new IOException("sandbox " + id + " exited before it answered");
-            if (answer.equals("ok")) return;
+            if (answer.equals("ok")) return "";
+            if (answer.startsWith("ok ")) return answer.substring(3);
             if (answer.startsWith("error ")) throw new CryoException(answer.substring(6));
             throw new IOException("sandbox " + id + " answered '" + answer + "'");
         }

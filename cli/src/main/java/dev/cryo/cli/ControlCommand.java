@@ -28,11 +28,12 @@ abstract class ControlCommand implements Callable<Integer> {
     }
 
     /** Sends {@code request} to a live sandbox; a stopped one is refused with its status. */
-    void control(String id, String request) throws IOException {
+    /** Sends {@code request} to sandbox {@code id}; returns what its "ok" answer carried. */
+    String control(String id, String request) throws IOException {
         SandboxState s = states().find(id);
         if (!s.status().live()) throw new CryoException("sandbox " + id + " is " + s.status());
         try {
-            ControlClient.call(states().dir(id), id, request);
+            return ControlClient.call(states().dir(id), id, request);
         } catch (IOException e) {
             SandboxState now = states().find(id);
             if (!now.status().live()) throw new CryoException("sandbox " + id + " is " + now.status());

@@ -22,8 +22,9 @@ import java.nio.file.attribute.PosixFilePermissions;
  * thread runs the sandbox. One request per connection, one line of UTF-8:
  * <pre>
  *   pause | resume | kill SIGNO | checkpoint LEAVE_RUNNING(0|1) IMAGE_DIR | wait
+ *   checkpoint-store LEAVE_RUNNING(0|1) STORE_DIR TAB NAME[:TAG] (or -)
  * </pre>
- * answered by {@code ok} or {@code error MESSAGE}, after which the server closes the connection.
+ * answered by {@code ok}, {@code ok SNAPSHOT_ID} (checkpoint-store) or {@code error MESSAGE}, after which the server closes the connection.
  * {@code wait} is never answered: the connection ends when the JVM does. Who may connect is
  * decided by the directory's mode (0700), as for runc's and containerd's sockets.
  */
@@ -107,8 +108,8 @@ final class ControlServer {
             synchronized (opLock) {
                 String answer;
                 try {
-                    handle(line, ch);
-                    answer = "ok";
+                    String result = handle(line, ch);
+                    answer = result == null ? "ok" : "ok " + result;
                 } catch (RuntimeException | IOException e) {
                     answer = "error " + message(e);
                 }
@@ -119,7 +120,8 @@ final class ControlServer {
         }
     }
 
-    private void handle(String line, SocketChannel ch) throws IOException {
+    /** Serves one request; returns what to answer after "ok", or null. */
+    private String handle(String line, SocketChannel ch) throws IOException {
         String[] w = line.split(" ", 3);
         switch (w[0]) {
             case "pause" -> {
@@ -150,8 +152,24 @@ final class ControlServer {
                     throw e;
                 }
             }
+            case "checkpoint-store" -> {
+                requireLive();
+                boolean leaveRunning = w[1].equals("1");
+                int tab = w[2].lastIndexOf('\t');
+                if (tab < 0) throw new IllegalArgumentException("checkpoint-store needs STORE TAB NAME");
+                Path storeDir = Path.of(w[2].substring(0, tab));
+                String name = w[2].substring(tab + 1);
+                if (!leaveRunning) host.checkpointingTo(Path.of("snapshot"));
+                try {
+                    return host.checkpointToStore(sandbox, storeDir, name.equals("-") ? null : name, leaveRunning);
+                } catch (RuntimeException | IOException e) {
+                    if (!leaveRunning) host.checkpointingTo(null);
+                    throw e;
+                }
+            }
             default -> throw new IllegalArgumentException("unknown request '" + w[0] + "'");
         }
+        return null;
     }
 
     private void requireLive() {
@@ -162,7 +180,8 @@ final class ControlServer {
         ch.write(ByteBuffer.wrap((answer.replace('\n', ' ') + "\n").getBytes(StandardCharsets.UTF_8)));
     }
 
+    /** As the CLI words it: the JDK's file exceptions carry only the path. */
     private static String message(Exception e) {
-        return e.getMessage() != null ? e.getMessage() : e.toString();
+        return Main.describe(e);
     }
 }

@@ -119,11 +119,11 @@ final class Detach {
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     }
 
-    /** This JVM's flags, less those that only make sense once (CDS training, a debugger's port). */
+    /** This JVM's flags, less those that only make sense once (CDS training or dumping, a debugger's port). */
     private static List<String> jvmFlags() {
         List<String> out = new ArrayList<>();
         for (String f : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (f.startsWith("-XX:ArchiveClassesAtExit") || f.startsWith("-agentlib:jdwp") || f.startsWith("-Xrunjdwp")) {
+            if (f.startsWith("-XX:ArchiveClassesAtExit") || f.startsWith("-XX:DumpLoadedClassList") || f.startsWith("-agentlib:jdwp") || f.startsWith("-Xrunjdwp")) {
                 continue;
             }
             out.add(f);

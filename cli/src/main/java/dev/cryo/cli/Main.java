@@ -27,7 +27,7 @@ public final class Main implements Runnable {
      * so that no other command class is even loaded).
      */
     private static final String[] COMMANDS = {"run", "ps", "logs", "wait", "kill", "pause", "resume", "delete",
-        "checkpoint", "restore", "sandbox-host", "cds-train", "help"};
+        "checkpoint", "restore", "snapshot", "snapshots", "sandbox-host", "cds-train", "help"};
 
     private static Object command(String name) {
         return switch (name) {
@@ -41,6 +41,8 @@ public final class Main implements Runnable {
             case "delete" -> new DeleteCommand();
             case "checkpoint" -> new CheckpointCommand();
             case "restore" -> new RestoreCommand();
+            case "snapshot" -> new SnapshotCommand();
+            case "snapshots" -> new SnapshotCommand.ListCmd();
             case "sandbox-host" -> new SandboxHost();
             case "cds-train" -> new CdsTrainCommand();
             case "help" -> new CommandLine.HelpCommand();
@@ -54,6 +56,10 @@ public final class Main implements Runnable {
     @Option(names = "--root", paramLabel = "DIR",
             description = "State directory (default: /run/cryo for root, $XDG_RUNTIME_DIR/cryo otherwise).")
     String root;
+
+    @Option(names = "--store", paramLabel = "DIR",
+            description = "Snapshot store (default: $CRYO_STORE, else /var/lib/cryo for root, ~/.local/share/cryo otherwise).")
+    String store;
 
     /** Where bytes that are not ours to decode (a sandbox's log) go; flush {@code getOut()} first. */
     private OutputStream rawOut = System.out;
@@ -85,17 +91,24 @@ public final class Main implements Runnable {
         System.exit(execute(args));
     }
 
+    /** The index of the first argument after the global options (--root, --store). */
+    private static int afterGlobalOptions(String[] args) {
+        int i = 0;
+        while (i < args.length && (args[i].startsWith("--root") || args[i].startsWith("--store"))) {
+            i += args[i].contains("=") ? 1 : 2;
+        }
+        return i;
+    }
+
     /** The first word after the global options (the subcommand's name), or null. */
     private static String commandWord(String[] args) {
-        int i = 0;
-        while (i < args.length && args[i].startsWith("--root")) i += args[i].contains("=") ? 1 : 2;
+        int i = afterGlobalOptions(args);
         return i < args.length && !args[i].startsWith("-") ? args[i] : null;
     }
 
     /** The command, if it runs a sandbox in this JVM (then {@link Prewarm} pays off), else null. */
     private static String sandboxCommandHere(String[] args) {
-        int i = 0;
-        while (i < args.length && args[i].startsWith("--root")) i += args[i].contains("=") ? 1 : 2;
+        int i = afterGlobalOptions(args);
         if (i >= args.length || !Set.of("run", "restore", "sandbox-host").contains(args[i])) return null;
         for (int j = i + 1; j < args.length && !args[j].equals("--"); j++) {
             if (args[j].equals("-d") || args[j].equals("--detach")) return null;
@@ -117,9 +130,9 @@ public final class Main implements Runnable {
         boolean versionOnly = wanted == null && args.length > 0
                 && Arrays.asList(args).stream().anyMatch(a -> a.equals("-V") || a.equals("--version"));
         if (wanted != null && !wanted.equals("help") && Arrays.asList(COMMANDS).contains(wanted)) {
-            cl.addSubcommand(command(wanted));
+            cl.addSubcommand(wanted, command(wanted));
         } else if (!versionOnly) {
-            for (String c : COMMANDS) cl.addSubcommand(command(c)); // help, usage, a typo's message
+            for (String c : COMMANDS) cl.addSubcommand(c, command(c)); // help, usage, a typo's message
         }
         if (out != null) {
             main.rawOut = out;

@@ -42,7 +42,9 @@ final class Prewarm {
     private void run() {
         try {
             table.complete(SyscallTable.standard());
-            codec.complete(restoring ? new StateCodec(SentryClasses.registry()) : null);
+            StateCodec sc = restoring ? new StateCodec(SentryClasses.registry()) : null;
+            if (sc != null) sc.registry().fingerprint(); // a restore compares it with the image's first
+            codec.complete(sc);
             ClassLoader cl = Prewarm.class.getClassLoader();
             for (String c : CLASSES) Class.forName(c, true, cl);
         } catch (Throwable e) {

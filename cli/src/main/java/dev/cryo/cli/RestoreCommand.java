@@ -12,16 +12,22 @@ import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
- * {@code cryo restore --image DIR [-d [--id NAME]] [--accept-changed-files]}: brings a
- * checkpointed sandbox back. In the foreground it runs in this process and exits with the
+ * {@code cryo restore SNAPSHOT | --image DIR [-d [--id NAME]] [--accept-changed-files]}: brings a
+ * checkpointed sandbox back, from the snapshot store (SNAPSHOT: id, id prefix or NAME[:TAG]) or
+ * from a directory image. In the foreground it runs in this process and exits with the
  * program's status, as {@code cryo run} does; with {@code -d} it runs in a background JVM like
  * {@code run -d}. An {@code --id} naming a checkpointed sandbox takes that sandbox's place.
  */
 @Command(name = "restore", description = "Restore a sandbox from a checkpoint image.", mixinStandardHelpOptions = true)
 final class RestoreCommand extends ControlCommand {
-    @Option(names = "--image", required = true, paramLabel = "DIR", description = "The image to restore.")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "SNAPSHOT",
+            description = "The snapshot to restore: id, id prefix, or NAME[:TAG].")
+    String snapshot;
+
+    @Option(names = "--image", paramLabel = "DIR", description = "Restore a directory image instead.")
     String image;
 
     @Option(names = {"-d", "--detach"}, description = "Run in the background; print the sandbox's id.")
@@ -43,20 +49,25 @@ final class RestoreCommand extends ControlCommand {
 
     @Override
     public Integer call() throws IOException {
-        Path dir = Path.of(image).toAbsolutePath().normalize();
-        if (!Files.isDirectory(dir)) throw new CryoException("no image at " + image);
+        if ((snapshot == null) == (image == null)) throw new CryoException("restore needs a SNAPSHOT or --image DIR (one of them)");
+        Path dir = image == null ? null : Path.of(image).toAbsolutePath().normalize();
+        if (dir != null && !Files.isDirectory(dir)) throw new CryoException("no image at " + image);
         if (detach) return detached(dir);
         if (id != null) throw new CryoException("--id needs -d (a foreground sandbox has no id)");
         SyscallTable table = Main.prewarm != null ? Main.prewarm.table() : SyscallTable.standard();
+        Sandbox.RestoreOptions options = new Sandbox.RestoreOptions(acceptChangedFiles, strace ? System.err : null, table,
+                Main.prewarm != null ? Main.prewarm.codec() : null, rootfs);
         int status;
-        try (Sandbox sandbox = Sandbox.restore(PtracePlatform.create(), dir,
-                new Sandbox.RestoreOptions(acceptChangedFiles, strace ? System.err : null, table,
-                        Main.prewarm != null ? Main.prewarm.codec() : null, rootfs))) {
+        dev.cryo.store.Store store = dir == null ? SnapshotStore.open(SnapshotStore.dir(main.store)) : null;
+        try (Sandbox sandbox = dir != null ? Sandbox.restore(PtracePlatform.create(), dir, options)
+                : Sandbox.restore(PtracePlatform.create(), Sandbox.Source.store(store, snapshot), options)) {
             status = sandbox.runToExit();
         } catch (ImageException e) {
             throw new CryoException("restore: " + e.getMessage());
         } catch (PlatformException e) {
             throw new CryoException(e.getMessage());
+        } finally {
+            if (store != null) store.close();
         }
         System.out.flush();
         return status == Sandbox.CHECKPOINTED ? 0 : status;
@@ -71,7 +82,8 @@ final class RestoreCommand extends ControlCommand {
                 states().remove(id);
             }
         }
-        List<String> args = new ArrayList<>(List.of("--restore", dir.toString()));
+        List<String> args = new ArrayList<>(dir != null ? List.of("--restore", dir.toString())
+                : List.of("--restore-snapshot", snapshot, "--store", SnapshotStore.dir(main.store).toString()));
         if (acceptChangedFiles) args.add("--accept-changed-files");
         if (strace) args.add("--strace");
         args.add("--rootfs");

@@ -35,6 +35,12 @@ final class SandboxHost implements Callable<Integer> {
     @Option(names = "--restore", paramLabel = "IMAGE")
     String restore;
 
+    @Option(names = "--restore-snapshot", paramLabel = "SNAPSHOT")
+    String restoreSnapshot;
+
+    @Option(names = "--store", paramLabel = "DIR")
+    String storeDir;
+
     @Option(names = "--accept-changed-files")
     boolean acceptChangedFiles;
 
@@ -56,7 +62,12 @@ final class SandboxHost implements Callable<Integer> {
     private Path dir;
     private SandboxState state; // guarded by this
     private boolean finished; // guarded by this: the last state is written, nothing may change it
-    private Path checkpointImage; // guarded by this: where a stopping checkpoint is writing
+    private String checkpointImage; // guarded by this: where a stopping checkpoint is writing
+    /** The snapshot store, opened at the first checkpoint into it and kept (its index stays open). guarded by this */
+    private dev.cryo.store.Store store;
+    private Path openStoreDir; // guarded by this
+    /** The snapshot this sandbox was last saved as or restored from: the parent of its next. */
+    private volatile String lastSnapshot;
     private volatile boolean exited; // runToExit has returned
 
     @Override
@@ -65,7 +76,13 @@ final class SandboxHost implements Callable<Integer> {
         SyscallTable table = Main.prewarm != null ? Main.prewarm.table() : SyscallTable.standard();
         Sandbox sandbox;
         try {
-            if (restore == null) {
+            if (restoreSnapshot != null) {
+                dev.cryo.store.Store st = storeAt(SnapshotStore.dir(storeDir));
+                lastSnapshot = st.resolve(restoreSnapshot);
+                sandbox = Sandbox.restore(PtracePlatform.create(), Sandbox.Source.store(st, lastSnapshot),
+                        new Sandbox.RestoreOptions(acceptChangedFiles, strace ? System.err : null, table,
+                        Main.prewarm != null ? Main.prewarm.codec() : null, rootfs));
+            } else if (restore == null) {
                 SandboxConfig config = new SandboxConfig(rootfs, command, SandboxConfig.environment(env), cwd,
                         strace ? System.err : null);
                 sandbox = Sandbox.create(PtracePlatform.create(), config, table);
@@ -76,7 +93,7 @@ final class SandboxHost implements Callable<Integer> {
             }
         } catch (Sandbox.StartException e) {
             return startFailed(e.getMessage(), e.exitStatus());
-        } catch (ImageException e) {
+        } catch (ImageException | dev.cryo.store.StoreException e) {
             return startFailed("restore: " + e.getMessage(), 125);
         } catch (PlatformException | IllegalArgumentException e) {
             return startFailed(Main.describe(e), 125);
@@ -93,7 +110,7 @@ final class SandboxHost implements Callable<Integer> {
             t.start();
         }
         try (sandbox) {
-            List<String> shown = restore == null ? command : restoredCommand(sandbox);
+            List<String> shown = restore == null && restoreSnapshot == null ? command : restoredCommand(sandbox);
             state = new SandboxState(id, HostProcess.self(), SandboxState.Status.RUNNING, SandboxState.now(), shown,
                     null, null, null);
             ControlServer server;
@@ -108,11 +125,12 @@ final class SandboxHost implements Callable<Integer> {
             server.quiesce();
             synchronized (this) {
                 finished = true;
-                state = status == Sandbox.CHECKPOINTED ? state.checkpointed(checkpointImage == null ? null : checkpointImage.toString())
+                state = status == Sandbox.CHECKPOINTED ? state.checkpointed(checkpointImage)
                         : state.stopped(status, null);
                 writeLocked();
             }
             server.close();
+            closeStore();
             System.out.flush();
             return status == Sandbox.CHECKPOINTED ? 0 : status;
         }
@@ -122,7 +140,7 @@ final class SandboxHost implements Callable<Integer> {
     private int startFailed(String message, int status) {
         System.err.println("cryo: " + message);
         SandboxState failed = new SandboxState(id, HostProcess.self(), SandboxState.Status.STOPPED,
-                SandboxState.now(), restore == null ? command : List.of("restore", restore), status, message, null);
+                SandboxState.now(), restoredFrom() == null ? command : List.of("restore", restoredFrom()), status, message, null);
         try {
             failed.write(dir);
         } catch (IOException e) {
@@ -131,13 +149,18 @@ final class SandboxHost implements Callable<Integer> {
         return status;
     }
 
+    /** The image or snapshot this sandbox is restored from, or null. */
+    private String restoredFrom() {
+        return restore != null ? restore : restoreSnapshot;
+    }
+
     /** What {@code ps} shows for a restored sandbox: its first process's name. */
     private List<String> restoredCommand(Sandbox sandbox) {
         try {
             return sandbox.processes().stream().min(Comparator.comparingInt(Sandbox.ProcessInfo::pid))
-                    .map(p -> List.of(p.command())).orElse(List.of("restore", restore));
+                    .map(p -> List.of(p.command())).orElse(List.of("restore", restoredFrom()));
         } catch (RuntimeException e) {
-            return List.of("restore", restore);
+            return List.of("restore", restoredFrom());
         }
     }
 
@@ -155,7 +178,43 @@ final class SandboxHost implements Callable<Integer> {
 
     /** Where the checkpoint now being taken writes, if it stops the sandbox (null: none is). */
     synchronized void checkpointingTo(Path image) {
-        checkpointImage = image;
+        checkpointImage = image == null ? null : image.toString();
+    }
+
+    /**
+     * Checkpoints {@code sandbox} into the store at {@code dir} as {@code name} (NAME[:TAG], or
+     * null), its source this sandbox and its parent the snapshot it last was; returns the id.
+     */
+    String checkpointToStore(Sandbox sandbox, Path dir, String name, boolean leaveRunning) throws IOException {
+        dev.cryo.store.Labels labels = (name == null ? dev.cryo.store.Labels.none() : dev.cryo.store.Labels.named(name))
+                .withSource(id);
+        if (lastSnapshot != null) labels = labels.withParent(lastSnapshot);
+        Sandbox.Target into = Sandbox.Target.store(storeAt(dir), labels, dev.cryo.store.Progress.NONE);
+        String snap = sandbox.checkpoint((k, codec) -> {
+            String s = into.save(k, codec);
+            if (!leaveRunning) {
+                synchronized (this) {
+                    checkpointImage = "snapshot " + s; // recorded before the sandbox stops and its state is written
+                }
+            }
+            return s;
+        }, leaveRunning);
+        lastSnapshot = snap;
+        return snap;
+    }
+
+    private synchronized dev.cryo.store.Store storeAt(Path dir) throws dev.cryo.store.StoreException {
+        if (store != null && dir.equals(openStoreDir)) return store;
+        if (store != null) store.close();
+        store = dev.cryo.store.Store.open(dir);
+        openStoreDir = dir;
+        return store;
+    }
+
+    /** Closes the store (its index) once the sandbox is gone. */
+    private synchronized void closeStore() {
+        if (store != null) store.close();
+        store = null;
     }
 
     private void writeLocked() {

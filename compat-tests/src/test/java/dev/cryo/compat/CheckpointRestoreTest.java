@@ -73,6 +73,36 @@ class CheckpointRestoreTest {
         assertTrue(lines.size() > 300, "ran through the checkpoints");
     }
 
+    /**
+     * Issue #3 with processes: a busybox {@code sh} loop that prints a counter and runs
+     * {@code sleep 0.01} each step (a fork, an exec and a wait every time), checkpointed after a
+     * few hundred steps and then twenty times more, each restore checkpointed again, continues
+     * from the saved value every time: never from zero, never a repeated or skipped value.
+     */
+    @Test
+    void aShellLoopThatForksContinuesFromTheSavedValueTwentyTimes() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/bin/busybox")), "needs /bin/busybox");
+        int last = 1000; // > the most steps 3 s and 20 short stretches can take at 10 ms a step
+        Path dir = Files.createTempDirectory(CompatEnv.work(), "ckpt-sh");
+        Path out = dir.resolve("out");
+        Files.createFile(out);
+        Random rnd = new Random(5);
+        assertEquals(0, driver(out, "run", "3000", dir.resolve("img0").toString(), "--", "/bin/busybox", "sh", "-c",
+                "i=0; while [ $i -le " + last + " ]; do echo $i; i=$((i+1)); sleep 0.01; done"));
+        int rounds = 20;
+        for (int i = 0; i < rounds; i++) {
+            String next = dir.resolve("img" + (i + 1)).toString();
+            assertEquals(0, driver(out, "restore", dir.resolve("img" + i).toString(), Long.toString(80 + rnd.nextInt(150)), next),
+                    "restore " + i);
+        }
+        assertEquals(0, driver(out, "restore", dir.resolve("img" + rounds).toString(), "-1"));
+        List<String> lines = Files.readAllLines(out);
+        for (int i = 0; i < lines.size(); i++) {
+            assertEquals(Integer.toString(i), lines.get(i), "line " + i + " (never from zero, never repeated or skipped)");
+        }
+        assertEquals(last + 1, lines.size());
+    }
+
     /** 200 MiB of data and FP/SIMD state in flight, checkpointed at 5 random moments. */
     @Test
     void memoryAndVectorStateSurviveCheckpoints() throws Exception {
@@ -112,6 +142,46 @@ class CheckpointRestoreTest {
         assertEquals(0, driver(out, "run", "400", dir.resolve("img").toString(), "--", prog, "100"));
         assertEquals(0, driver(out, "restore", dir.resolve("img").toString(), "-1"));
         assertEquals(Files.readString(expected), Files.readString(out));
+    }
+
+    /**
+     * Signal state, checkpointed mid-wait (issue #5): pending and queued signals, handlers, the
+     * alternate stack, a ticking itimer and a POSIX timer armed before the save that fires after
+     * the restore.
+     */
+    @Test
+    void signalStateAndArmedTimersSurviveACheckpoint() throws Exception {
+        String prog = CompatEnv.compiled("sig_survive");
+        Path dir = Files.createTempDirectory(CompatEnv.work(), "sigsurvive");
+        Path expected = dir.resolve("native");
+        Process p = new ProcessBuilder(prog, "100").redirectOutput(expected.toFile()).start();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertTrue(Files.readString(expected).contains("POSIX timer fired with value 4321"));
+        Path out = dir.resolve("out");
+        Files.createFile(out);
+        assertEquals(0, driver(out, "run", "400", dir.resolve("img").toString(), "--", prog, "100"));
+        assertEquals("set up\n", Files.readString(out), "saved in the middle of the wait");
+        assertEquals(0, driver(out, "restore", dir.resolve("img").toString(), "-1"));
+        assertEquals(Files.readString(expected), Files.readString(out));
+        deleteImage(dir.resolve("img"));
+    }
+
+    /** A stopped process is checkpointed stopped; restored, it stays so until its timer's SIGCONT. */
+    @Test
+    void aStoppedProcessIsSavedStoppedAndContinuedAfterTheRestore() throws Exception {
+        String prog = CompatEnv.compiled("sig_death");
+        Path dir = Files.createTempDirectory(CompatEnv.work(), "stopped");
+        Path expected = dir.resolve("native");
+        Process p = new ProcessBuilder(prog, "stop-cont-slow").redirectOutput(expected.toFile()).start();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(3, p.exitValue());
+        Path out = dir.resolve("out");
+        Files.createFile(out);
+        assertEquals(0, driver(out, "run", "400", dir.resolve("img").toString(), "--", prog, "stop-cont-slow"));
+        assertEquals("mode stop-cont-slow\nstopping\n", Files.readString(out), "saved while stopped");
+        assertEquals(3, driver(out, "restore", dir.resolve("img").toString(), "-1"));
+        assertEquals(Files.readString(expected), Files.readString(out));
+        deleteImage(dir.resolve("img"));
     }
 
     /** --leave-running: the original goes on, and the restored copy continues from the saved value. */

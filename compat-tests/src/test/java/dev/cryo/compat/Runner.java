@@ -169,7 +169,7 @@ final class Runner {
         cmd.add(CheckpointDriver.class.getName());
         cmd.addAll(args);
         Process proc = new ProcessBuilder(cmd).directory(CompatEnv.work().toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectInput(p.stdin())
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()))
                 .redirectError(ProcessBuilder.Redirect.appendTo(err.toFile())).start();
         try {
@@ -203,7 +203,7 @@ final class Runner {
         Path err = dir.resolve(where + ".stderr");
         ProcessBuilder pb = new ProcessBuilder(cmd)
                 .directory(where.startsWith("native") ? p.cwd().toFile() : CompatEnv.work().toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectInput(p.stdin())
                 .redirectOutput(out.toFile())
                 .redirectError(err.toFile());
         if (where.startsWith("native")) {

@@ -77,7 +77,7 @@ public final class Sandbox implements AutoCloseable {
         String path = ProgramLookup.resolve(vfs, cwd, program, config.getenv("PATH"));
         Task init;
         try {
-            init = kernel.startInit(path, config.argv(), config.envp(), cwd, HostStdio::install);
+            init = kernel.startInit(path, config.argv(), config.envp(), cwd, fds -> HostStdio.install(fds, kernel.lock()));
         } catch (SyscallError e) {
             vfs.close();
             int status = e.errno() == Errno.ENOENT ? 127 : 126;
@@ -101,7 +101,10 @@ public final class Sandbox implements AutoCloseable {
             kernel.resumeOnThisThread(init);
             if (restoreTimings != null && System.getenv("CRYO_TIMINGS") != null) printTimings(System.nanoTime() - t);
         }
+        if (restored) kernel.startRestoredTasks(init);
         int ws = init.run();
+        // Init's exit killed the rest (as in a pid namespace); let their stubs go before returning.
+        kernel.awaitNoTasks(FREEZE_TIMEOUT_MILLIS);
         if (init.checkpointed()) return CHECKPOINTED;
         int sig = ws & 0x7f;
         return sig == 0 ? (ws >> 8) & 0xff : 128 + sig;
@@ -162,24 +165,59 @@ public final class Sandbox implements AutoCloseable {
      * {@link #runToExit} returns {@link #CHECKPOINTED}. A paused sandbox stays paused.
      */
     public void checkpoint(java.nio.file.Path imageDir, boolean leaveRunning) throws java.io.IOException {
+        checkpoint(Target.directory(imageDir), leaveRunning);
+    }
+
+    /**
+     * Where a checkpoint goes: {@link #directory} or the snapshot store; returns what names the
+     * image for the user (a snapshot id), or null.
+     */
+    @FunctionalInterface
+    public interface Target {
+        String save(Kernel frozen, dev.cryo.serializer.StateCodec codec) throws java.io.IOException;
+
+        static Target directory(java.nio.file.Path imageDir) {
+            return (k, codec) -> {
+                Checkpointer.save(k, new ImageDirectory(imageDir), codec);
+                return null;
+            };
+        }
+
+        /** Into {@code store}, labelled {@code labels}; names the snapshot by its id. */
+        static Target store(dev.cryo.store.Store store, dev.cryo.store.Labels labels, dev.cryo.store.Progress progress) {
+            return (k, codec) -> {
+                var r = dev.cryo.sentry.checkpoint.StoreSnapshots.save(k, store, labels, codec, progress);
+                if (System.getenv("CRYO_TIMINGS") != null) {
+                    System.err.printf("cryo: checkpoint timings: store %.1f ms (%d new chunks, %d deduplicated, %d zero,"
+                            + " %d bytes stored)%n", r.nanos() / 1e6, r.newChunks(), r.dedupChunks(), r.zeroChunks(),
+                            r.newStoredBytes());
+                }
+                return r.snapshot().id();
+            };
+        }
+    }
+
+    /** As {@link #checkpoint(java.nio.file.Path, boolean)}, to any target; returns the target's name for it. */
+    public String checkpoint(Target target, boolean leaveRunning) throws java.io.IOException {
         long t0 = System.nanoTime();
         kernel.freeze(FREEZE_TIMEOUT_MILLIS);
         if (System.getenv("CRYO_TIMINGS") != null) {
             System.err.printf("cryo: checkpoint timings: freeze %.1f ms%n", (System.nanoTime() - t0) / 1e6);
         }
-        saveFrozen(imageDir, leaveRunning);
+        return saveFrozen(target, leaveRunning);
     }
 
     /** Saves the frozen kernel, then thaws it or stops it; undoes the caller's freeze either way. */
-    private void saveFrozen(java.nio.file.Path imageDir, boolean leaveRunning) throws java.io.IOException {
+    private String saveFrozen(Target target, boolean leaveRunning) throws java.io.IOException {
         if (kernel.tasks().isEmpty()) {
             kernel.thaw();
             throw new IllegalStateException("the sandbox has exited: nothing to checkpoint");
         }
         boolean saved = false;
         try {
-            Checkpointer.save(kernel, new ImageDirectory(imageDir), codec());
+            String name = target.save(kernel, codec());
             saved = true;
+            return name;
         } finally {
             if (saved && !leaveRunning) {
                 kernel.stopFrozen();
@@ -203,7 +241,7 @@ public final class Sandbox implements AutoCloseable {
             Thread t = new Thread(() -> {
                 try {
                     kernel.awaitFrozen(FREEZE_TIMEOUT_MILLIS);
-                    saveFrozen(imageDir, leaveRunning);
+                    saveFrozen(Target.directory(imageDir), leaveRunning);
                 } catch (java.io.IOException | RuntimeException e) {
                     onError.accept(e);
                 }
@@ -219,11 +257,34 @@ public final class Sandbox implements AutoCloseable {
      */
     public static Sandbox restore(Platform platform, java.nio.file.Path imageDir, RestoreOptions options)
             throws ImageException {
+        return restore(platform, (env, o) -> Restorer.load(new ImageDirectory(imageDir), env, o.acceptChangedFiles(), o.codec()),
+                options);
+    }
+
+    /** Where a restore reads from: a directory image or the snapshot store. */
+    @FunctionalInterface
+    public interface Source {
+        Restorer.Restored load(Kernel.RestoreEnv env, RestoreOptions options) throws ImageException;
+
+        /** Snapshot {@code ref} (id, id prefix, name[:tag]) of {@code store}. */
+        static Source store(dev.cryo.store.Store store, String ref) {
+            return (env, o) -> dev.cryo.sentry.checkpoint.StoreSnapshots.load(store, ref, env, o.acceptChangedFiles(),
+                    o.codec());
+        }
+    }
+
+    /** As {@link #restore(Platform, java.nio.file.Path, RestoreOptions)}, from any source. */
+    public static Sandbox restore(Platform platform, Source source, RestoreOptions options) throws ImageException {
         Kernel.RestoreEnv env = new Kernel.RestoreEnv(platform, new Dispatcher(options.table()), options.strace(),
                 options.rootfs());
-        Restorer.Restored r = Restorer.load(new ImageDirectory(imageDir), env, options.acceptChangedFiles(), options.codec());
+        Restorer.Restored r = source.load(env, options);
         Kernel kernel = r.kernel();
-        Task init = kernel.tasks().values().iterator().next();
+        Task init = kernel.tasks().get(1);
+        if (init == null) {
+            kernel.memoryFile().close();
+            kernel.vfs().close();
+            throw new ImageException("the image has no init process (pid 1)");
+        }
         Sandbox sb = new Sandbox(kernel, init, true);
         sb.restoreTimings = r;
         return sb;
@@ -253,7 +314,7 @@ public final class Sandbox implements AutoCloseable {
         long jvm = millisSinceProcessStart();
         Restorer.Restored r = restoreTimings;
         System.err.printf("cryo: restore timings: since process start %d ms; image check %.1f ms, graph load %.1f ms,"
-                + " memory load %.1f ms, host files %.1f ms, resume %.1f ms%n", jvm, r.checkNanos() / 1e6,
+                + " memory check %.1f ms, host files %.1f ms, resume %.1f ms%n", jvm, r.checkNanos() / 1e6,
                 r.graphNanos() / 1e6, r.memoryNanos() / 1e6, r.filesNanos() / 1e6, resumeNanos / 1e6);
     }
 

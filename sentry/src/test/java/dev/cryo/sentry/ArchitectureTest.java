@@ -28,6 +28,7 @@ class ArchitectureTest extends ArchitectureRules {
             "fs", Set.of("kernel", "syscalls", "checkpoint"),
             "loader", Set.of("kernel", "syscalls", "checkpoint"),
             "host", Set.of("kernel", "syscalls", "checkpoint"),
+            "sync", Set.of("kernel", "syscalls", "checkpoint", "vfs", "fs", "mm"),
             "kernel", Set.of("syscalls", "checkpoint"));
 
     @Test

@@ -19,6 +19,8 @@ public final class ClassRegistry {
 
     private final Map<Integer, Class<?>> byId = new TreeMap<>();
     private final Map<Class<?>, Integer> byClass = new HashMap<>();
+    /** The last {@link #fingerprint()}, until the next registration: reflection over ~200 classes costs ms. */
+    private volatile String fingerprint;
 
     /** A registry holding the JDK types saved state may use: plain collections and arrays. */
     public static ClassRegistry withJdkTypes() {
@@ -39,6 +41,7 @@ public final class ClassRegistry {
     /** Registers {@code type} under {@code id}; a duplicate id or class is an error. */
     public ClassRegistry register(int id, Class<?> type) {
         if (id < 20) throw new IllegalArgumentException("ids below 20 are Kryo's: " + id);
+        fingerprint = null;
         Class<?> old = byId.putIfAbsent(id, type);
         if (old != null) throw new IllegalStateException("id " + id + " is both " + old.getName() + " and " + type.getName());
         Integer oldId = byClass.putIfAbsent(type, id);
@@ -65,6 +68,12 @@ public final class ClassRegistry {
      * misreading it.
      */
     public String fingerprint() {
+        String f = fingerprint;
+        if (f == null) fingerprint = f = computeFingerprint();
+        return f;
+    }
+
+    private String computeFingerprint() {
         StringBuilder sb = new StringBuilder();
         for (Map.Entry<Integer, Class<?>> e : byId.entrySet()) {
             sb.append(e.getKey()).append(' ').append(e.getValue().getName()).append('\n');

@@ -10,6 +10,10 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.zip.CRC32C;
 
 /**
@@ -37,6 +41,7 @@ public final class Checkpointer {
     /** As {@link #save(Kernel, ImageStore)} with a codec over {@link SentryClasses#registry()} made beforehand. */
     public static long save(Kernel kernel, ImageStore store, StateCodec codec) throws IOException {
         long t0 = System.nanoTime();
+        kernel.memoryFile().awaitLoaded(); // a sandbox restored moments ago may still be filling
         byte[] state = codec.save(kernel);
         long t1 = System.nanoTime();
         MemoryFile mf = kernel.memoryFile();
@@ -69,6 +74,19 @@ public final class Checkpointer {
     }
 
     private static long writePages(MemoryFile mf, int out, List<PageRun> runs) {
+        ExecutorService crcThread = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "cryo-checkpoint-crc");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            return writePages(mf, out, runs, crcThread);
+        } finally {
+            crcThread.shutdownNow();
+        }
+    }
+
+    private static long writePages(MemoryFile mf, int out, List<PageRun> runs, ExecutorService crcThread) {
         long dataOffset = 0;
         for (long[] range : mf.allocatedRanges()) {
             long pos = range[0], end = range[0] + range[1];
@@ -78,13 +96,13 @@ public final class Checkpointer {
                 long hole = Math.min(end, Host.seekData(mf.fd(), data, false));
                 for (long chunk = data; chunk < hole; chunk += CHUNK) {
                     long chunkEnd = Math.min(hole, chunk + CHUNK);
-                    ByteBuffer b = Host.directBuffer(mf.address(chunk), (int) (chunkEnd - chunk));
+                    ByteBuffer b = Host.directBuffer(mf.address(chunk, chunkEnd - chunk), (int) (chunkEnd - chunk));
                     long runStart = -1;
                     for (long p = chunk; p <= chunkEnd; p += PAGE) {
                         boolean nonZero = p < chunkEnd && !isZero(b, (int) (p - chunk));
                         if (nonZero && runStart < 0) runStart = p;
                         if (!nonZero && runStart >= 0) {
-                            runs.add(writeRun(mf, out, b, chunk, runStart, p - runStart, dataOffset));
+                            runs.add(writeRun(mf, out, b, chunk, runStart, p - runStart, dataOffset, crcThread));
                             dataOffset += p - runStart;
                             runStart = -1;
                         }
@@ -100,13 +118,30 @@ public final class Checkpointer {
         return b.slice(at, (int) PAGE).mismatch(ZERO_PAGE.duplicate()) == -1;
     }
 
+    /** Page data goes to the image in steps of this size, each one's writeback started at once. */
+    private static final long STEP = 8L << 20;
+
     private static PageRun writeRun(MemoryFile mf, int out, ByteBuffer chunk, long chunkStart, long off, long len,
-            long dataOffset) {
+            long dataOffset, ExecutorService crcThread) {
         CRC32C crc = new CRC32C();
-        crc.update(chunk.slice((int) (off - chunkStart), (int) len));
-        Host.sendfile(out, mf.fd(), off, len);
-        // Start writing it to disk now, so the fdatasync at the end has less left to wait for.
-        Host.startWriteback(out, dataOffset, len);
+        Future<?> last = null;
+        for (long done = 0; done < len; done += STEP) {
+            long n = Math.min(STEP, len - done);
+            ByteBuffer step = chunk.slice((int) (off - chunkStart + done), (int) n);
+            last = crcThread.submit(() -> crc.update(step)); // in order: one thread, beside the copy
+            Host.sendfile(out, mf.fd(), off + done, n);
+            // Start writing this step to disk now, while the next is copied: the disk and the
+            // copy overlap, and the fdatasync at the end has little left to wait for.
+            Host.startWriteback(out, dataOffset + done, n);
+        }
+        try {
+            if (last != null) last.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while checksumming page data");
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("checksumming page data failed", e.getCause());
+        }
         return new PageRun(off, len, dataOffset, (int) crc.getValue());
     }
 }

@@ -4,6 +4,7 @@ import dev.cryo.platform.host.Host;
 import dev.cryo.platform.host.HostException;
 import dev.cryo.sentry.kernel.Kernel;
 import dev.cryo.sentry.memory.MemoryFile;
+import dev.cryo.sentry.memory.MemoryLoader;
 import dev.cryo.serializer.ImageException;
 import dev.cryo.serializer.StateCodec;
 import java.util.zip.CRC32C;
@@ -21,7 +22,7 @@ public final class Restorer {
 
     /**
      * A restored kernel and how long each step took, in ns: image check, graph load (with
-     * after-load hooks), memory load, host file checks.
+     * after-load hooks), memory check (the load goes on in the background), host file checks.
      */
     public record Restored(Kernel kernel, long checkNanos, long graphNanos, long memoryNanos, long filesNanos) {}
 
@@ -34,40 +35,59 @@ public final class Restorer {
             throws ImageException {
         long t0 = System.nanoTime();
         ImageStore.Contents c = dir.read();
+        return load(dir.toString(), c.kernelState(), c.layout(), mf -> fill(mf, c), env, acceptChangedFiles, codec, t0);
+    }
+
+    /** Fills a restored kernel's new memory file with the image's pages (or starts to: see MemoryLoader). */
+    @FunctionalInterface
+    interface MemoryFill {
+        void fill(MemoryFile mf) throws ImageException;
+    }
+
+    /**
+     * The restore proper, whatever the image's container: {@code state} (the graph) written with
+     * layout {@code imageLayout}, its memory put in place by {@code memory}. {@code t0} is when
+     * reading the image began, for the timings.
+     */
+    static Restored load(String what, byte[] state, String imageLayout, MemoryFill memory, Kernel.RestoreEnv env,
+            boolean acceptChangedFiles, StateCodec codec, long t0) throws ImageException {
         StateCodec kc = codec != null ? codec : new StateCodec(SentryClasses.registry());
         String layout = kc.registry().fingerprint();
-        if (!layout.equals(c.layout())) {
-            throw new ImageException(dir + ": written by a Cryo with another kernel state layout (image "
-                    + (c.layout().isEmpty() ? "unknown" : c.layout()) + ", this Cryo " + layout + "); restore it with the Cryo that made it");
+        if (!layout.equals(imageLayout)) {
+            throw new ImageException(what + ": written by a Cryo with another kernel state layout (image "
+                    + (imageLayout.isEmpty() ? "unknown" : imageLayout) + ", this Cryo " + layout
+                    + "); restore it with the Cryo that made it");
         }
         long t1 = System.nanoTime();
         Kernel k;
         try {
-            k = kc.load(c.kernelState(), Kernel.class, env);
+            k = kc.load(state, Kernel.class, env);
         } catch (RuntimeException e) {
-            throw new ImageException(dir + ": kernel state cannot be rebuilt: " + e.getMessage(), e);
+            throw new ImageException(what + ": kernel state cannot be rebuilt: " + e.getMessage(), e);
         }
         long t2 = System.nanoTime(), t3;
         try {
-            fill(k.memoryFile(), c);
+            memory.fill(k.memoryFile());
             t3 = System.nanoTime();
             ImageChecks.check(k, acceptChangedFiles);
         } catch (ImageException | RuntimeException e) {
             k.memoryFile().close();
             k.vfs().close();
             if (e instanceof ImageException ie) throw ie;
-            throw new ImageException(dir + ": " + e.getMessage(), e);
+            throw new ImageException(what + ": " + e.getMessage(), e);
         }
         return new Restored(k, t1 - t0, t2 - t1, t3 - t2, System.nanoTime() - t3);
     }
 
-    /** The copy and the check of a run go in steps of this size, the check one step behind. */
-    private static final long STEP = 16L << 20;
+    /** Runs are checksummed through one mapping of at most this many bytes at a time. */
+    private static final long WINDOW = 1L << 30;
 
     /**
-     * Copies each run into the memory file by sendfile (inside the host kernel) while a second
-     * thread checksums what is already there, step by step behind it: the two together take
-     * little more than the copy alone.
+     * Checks every page run against the image (inside the sandbox's memory, inside the page
+     * file, its checksum) and hands the memory file a loader that fills it in the background:
+     * the sandbox may run before its memory is all in, and nothing it could read is unchecked.
+     * Checking first costs one pass over the page file (a mapping and CRC32C, several GB/s);
+     * the copy, which costs more, happens while the program runs.
      */
     private static void fill(MemoryFile mf, ImageStore.Contents c) throws ImageException {
         int in;
@@ -76,43 +96,54 @@ public final class Restorer {
         } catch (HostException e) {
             throw new ImageException(c.pages() + ": " + e.getMessage(), e);
         }
-        java.util.concurrent.ExecutorService checker = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "cryo-restore-crc");
-            t.setDaemon(true);
-            return t;
-        });
+        boolean handedOver = false;
         try {
-            int i = 0;
-            for (PageRun r : c.runs()) {
-                if (!mf.isAllocated(r.fileOffset(), r.length())) {
+            long size = Host.lseek(in, 0, 2 /* SEEK_END */);
+            int n = c.runs().size();
+            long[] off = new long[n], len = new long[n], data = new long[n];
+            long lastEnd = 0;
+            for (int i = 0; i < n; i++) {
+                PageRun r = c.runs().get(i);
+                if (!mf.isAllocated(r.fileOffset(), r.length()) || r.fileOffset() < lastEnd) {
                     throw new ImageException(c.pages() + ": page run " + i + " lies outside the sandbox's memory");
                 }
-                CRC32C crc = new CRC32C();
-                java.util.concurrent.Future<?> last = null;
-                Host.lseek(mf.fd(), r.fileOffset(), 0 /* SEEK_SET */);
-                for (long done = 0; done < r.length(); done += STEP) {
-                    long n = Math.min(STEP, r.length() - done);
-                    try {
-                        Host.sendfile(mf.fd(), in, r.dataOffset() + done, n);
-                    } catch (HostException e) {
-                        throw new ImageException(c.pages() + ": page run " + i + " cannot be read (truncated image?)", e);
-                    }
-                    java.nio.ByteBuffer b = Host.directBuffer(mf.address(r.fileOffset() + done), (int) n);
-                    last = checker.submit(() -> crc.update(b)); // in order: one thread
+                if (r.dataOffset() < 0 || r.length() > size || r.dataOffset() > size - r.length()) {
+                    throw new ImageException(c.pages() + ": page run " + i + " lies past the end of the file (truncated image?)");
                 }
-                try {
-                    if (last != null) last.get();
-                } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
-                    throw new ImageException(c.pages() + ": page run " + i + " could not be checked", e);
-                }
-                if ((int) crc.getValue() != r.crc()) {
+                if (crc(in, r) != r.crc()) {
                     throw new ImageException(c.pages() + ": page run " + i + " checksum mismatch (corrupt image)");
                 }
-                i++;
+                off[i] = r.fileOffset();
+                len[i] = r.length();
+                data[i] = r.dataOffset();
+                lastEnd = r.fileOffset() + r.length();
             }
+            if (n > 0) {
+                mf.startLoading(MemoryLoader.ofPageFile(c.pages().toString(), in, mf.fd(), off, len, data));
+                handedOver = true;
+            }
+        } catch (HostException e) {
+            throw new ImageException(c.pages() + ": " + e.getMessage(), e);
         } finally {
-            checker.shutdownNow();
-            Host.close(in);
+            if (!handedOver) Host.close(in);
         }
+    }
+
+    /** The CRC32C of a run's bytes in the page file, read through a read-only mapping. */
+    private static int crc(int in, PageRun r) {
+        CRC32C crc = new CRC32C();
+        for (long done = 0; done < r.length(); done += WINDOW) {
+            long at = r.dataOffset() + done;
+            long pageStart = at & ~(MemoryFile.PAGE - 1);
+            long n = Math.min(WINDOW, r.length() - done);
+            long mapLen = n + (at - pageStart);
+            long base = Host.mmap(0, mapLen, 1 /* PROT_READ */, 0x02 | 0x8000 /* MAP_PRIVATE | MAP_POPULATE */, in, pageStart);
+            try {
+                crc.update(Host.directBuffer(base + (at - pageStart), (int) n));
+            } finally {
+                Host.munmap(base, mapLen);
+            }
+        }
+        return (int) crc.getValue();
     }
 }

@@ -11,11 +11,23 @@ import dev.cryo.sentry.fs.host.HostPathFile;
 import dev.cryo.sentry.fs.host.HostStdio;
 import dev.cryo.sentry.fs.host.MaskedDirectory;
 import dev.cryo.sentry.kernel.Credentials;
+import dev.cryo.sentry.kernel.IntervalTimer;
+import dev.cryo.sentry.kernel.ProcessSignals;
+import dev.cryo.sentry.kernel.SigInfo;
+import dev.cryo.sentry.kernel.SignalHandlers;
+import dev.cryo.sentry.kernel.SignalLock;
+import dev.cryo.sentry.kernel.SignalQueue;
+import dev.cryo.sentry.kernel.TaskSignals;
 import dev.cryo.sentry.kernel.Kernel;
 import dev.cryo.sentry.kernel.Limits;
 import dev.cryo.sentry.kernel.SignalAction;
 import dev.cryo.sentry.kernel.SyscallStats;
+import dev.cryo.sentry.fs.pipe.Pipe;
+import dev.cryo.sentry.fs.pipe.PipeFile;
 import dev.cryo.sentry.kernel.Task;
+import dev.cryo.sentry.kernel.ThreadGroup;
+import dev.cryo.sentry.mm.Share;
+import dev.cryo.sentry.sync.KernelLock;
 import dev.cryo.sentry.memory.MemoryFile;
 import dev.cryo.sentry.mm.MemoryManager;
 import dev.cryo.sentry.mm.Vma;
@@ -30,7 +42,9 @@ import dev.cryo.serializer.ClassRegistry;
  * what the bytes of the kernel-state section can become. Ids are forever: never renumber or
  * reuse one; a class that goes away leaves its id unused. Each package has a block, with room
  * to grow: kernel 100-149, memory 150-159, mm 160-199, vfs 200-249, fs.host 250-279,
- * fs.dev 280-299, the rest (pipes, tmpfs, procfs, sockets...) from 300. Ids below 100 are the
+ * fs.dev 280-299, the rest (pipes, tmpfs, procfs, sockets...) from 300, where blocks are handed
+ * out per piece of work and may hold classes of any package (issue #5: processes and pipes
+ * 300-349, signals and timers 350-399). Ids below 100 are the
  * JDK types of {@link ClassRegistry#withJdkTypes()} (the registers are a plain long[]).
  *
  * <p>Abstract types and interfaces (FileDescription, Filesystem, Devices) are not registered:
@@ -50,6 +64,15 @@ public final class SentryClasses {
                 .register(104, SignalAction.class)
                 .register(105, SignalAction[].class)
                 .register(106, SyscallStats.class)
+                // kernel: signals and timers (350-399)
+                .register(350, SigInfo.class)
+                .register(351, SignalQueue.class)
+                .register(352, SignalHandlers.class)
+                .register(353, ProcessSignals.class)
+                .register(354, TaskSignals.class)
+                .register(355, SignalLock.class)
+                .register(356, IntervalTimer.class)
+                .register(357, IntervalTimer[].class)
                 // memory
                 .register(150, MemoryFile.class)
                 // mm
@@ -71,6 +94,13 @@ public final class SentryClasses {
                 // fs.dev
                 .register(280, DevDevices.class)
                 .register(281, Device.class)
-                .register(282, DevFile.class);
+                .register(282, DevFile.class)
+                // processes, pipes and the kernel lock (issue #5, ids 300-349)
+                .register(300, ThreadGroup.class)
+                .register(301, KernelLock.class)
+                .register(302, Share.class)
+                .register(303, Pipe.class)
+                .register(304, PipeFile.class)
+                .register(305, dev.cryo.sentry.fs.pipe.PipePage.class);
     }
 }

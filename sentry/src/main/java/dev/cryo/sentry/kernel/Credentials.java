@@ -16,4 +16,19 @@ public final class Credentials {
     public static Credentials root() {
         return new Credentials();
     }
+
+    /** A copy for a child process: credentials are per task and copied at fork (copy_creds). */
+    public Credentials copy() {
+        Credentials c = new Credentials();
+        c.ruid = ruid;
+        c.euid = euid;
+        c.suid = suid;
+        c.fsuid = fsuid;
+        c.rgid = rgid;
+        c.egid = egid;
+        c.sgid = sgid;
+        c.fsgid = fsgid;
+        c.groups = groups.clone();
+        return c;
+    }
 }

@@ -8,6 +8,7 @@ import dev.cryo.sentry.loader.ElfLoader;
 import dev.cryo.sentry.loader.LoadedImage;
 import dev.cryo.sentry.memory.MemoryFile;
 import dev.cryo.sentry.mm.MemoryManager;
+import dev.cryo.sentry.sync.KernelLock;
 import dev.cryo.sentry.vfs.FdTable;
 import dev.cryo.sentry.vfs.FsContext;
 import dev.cryo.sentry.vfs.VirtualFilesystem;
@@ -25,11 +26,26 @@ import java.util.TreeMap;
  */
 @Savable
 public final class Kernel implements AfterLoad {
+    /** Default of {@link #maxTasks}: the RLIMIT_NPROC a container's processes get. */
+    public static final int DEFAULT_MAX_TASKS = 4096;
+    /** Linux's PID_MAX_LIMIT on 64-bit: pids wrap around below it. */
+    static final int PID_MAX = 4_194_304;
+
     private final MemoryFile memoryFile;
     private final VirtualFilesystem vfs;
     private final SyscallStats stats = new SyscallStats();
+    /** Live tasks by tid (not zombies). Changed with the kernel lock and this monitor held. */
     private final TreeMap<Integer, Task> tasks = new TreeMap<>();
+    /** The pid namespace: every process by tgid, zombies included, until reaped. guarded by lock */
+    final TreeMap<Integer, ThreadGroup> groups = new TreeMap<>();
+    /** The next pid to try (alloc_pid is cyclic). guarded by lock */
     private int nextTid = 1;
+    /** How many tasks (zombies included) may exist at once; fork/clone fail with EAGAIN past it. */
+    private int maxTasks = DEFAULT_MAX_TASKS;
+    /** Inode numbers of anonymous kernel objects (pipes). guarded by lock */
+    private long nextAnonInode = 1;
+    /** The big kernel lock every task holds while it serves a syscall (see KernelLock). */
+    private final KernelLock lock = new KernelLock();
     private String hostname = "cryo";
     /** The NIS domain name uname(2) reports; Linux's default. */
     private String domainname = "(none)";
@@ -37,6 +53,11 @@ public final class Kernel implements AfterLoad {
     private final long bootRealtime;
     /** The sandbox's uptime when it was saved: the monotonic clocks go on from it after a restore. */
     private long savedUptime;
+    /** Guards all signal state (see {@link SignalLock} for the lock order). */
+    final SignalLock signalLock = new SignalLock();
+
+    @Rebuilt("a new service in afterLoad; the armed timers are in the processes' signal state")
+    private transient TimerService timers = new TimerService(this);
 
     @Rebuilt("System.nanoTime() at boot, or at restore minus savedUptime (afterLoad)")
     private transient long bootMonotonic;
@@ -62,7 +83,7 @@ public final class Kernel implements AfterLoad {
     @Rebuilt("false: a restored kernel starts thawed")
     private transient volatile boolean freezeRequested;
     @Rebuilt("false: a restored kernel runs")
-    private transient boolean stopRequested;
+    private transient volatile boolean stopRequested;
 
     /**
      * What a restored kernel needs from the restoring process, including the host directory the
@@ -83,6 +104,15 @@ public final class Kernel implements AfterLoad {
         this.dispatcher = e.dispatcher();
         this.strace = e.strace();
         this.bootMonotonic = System.nanoTime() - savedUptime;
+        this.timers = new TimerService(this);
+        if (anyTimerArmed()) timers.wake();
+    }
+
+    private synchronized boolean anyTimerArmed() {
+        for (Task t : tasks.values()) {
+            for (IntervalTimer tm : TimerService.timersOf(t.signals.process)) if (tm.armed) return true;
+        }
+        return false;
     }
 
     @Override
@@ -169,6 +199,144 @@ public final class Kernel implements AfterLoad {
         return new TreeMap<>(tasks);
     }
 
+    /** The big kernel lock (see {@link KernelLock}). */
+    public KernelLock lock() {
+        return lock;
+    }
+
+    /** Every process, zombies included, by pid. Kernel lock held. */
+    public Map<Integer, ThreadGroup> processes() {
+        return new TreeMap<>(groups);
+    }
+
+    /** The process with pid {@code tgid}, zombie or not, or null. Kernel lock held. */
+    public ThreadGroup process(int tgid) {
+        return groups.get(tgid);
+    }
+
+    /** A new inode number for an anonymous object (a pipe). Kernel lock held. */
+    public long nextAnonInode() {
+        return nextAnonInode++;
+    }
+
+    public int maxTasks() {
+        return maxTasks;
+    }
+
+    /** Sets the task limit (fork fails with EAGAIN once this many processes exist, zombies included). */
+    public void setMaxTasks(int n) {
+        this.maxTasks = Math.max(1, n);
+    }
+
+    /**
+     * A free pid, as alloc_pid: the next one after the last handed out, wrapping below
+     * {@link #PID_MAX}, skipping any that a process, process group or session still uses.
+     * -1 if none is free. Kernel lock held.
+     */
+    int allocatePid() {
+        for (int tries = 0; tries < PID_MAX; tries++) {
+            int pid = nextTid;
+            nextTid = nextTid + 1 >= PID_MAX ? 2 : nextTid + 1;
+            if (!groups.containsKey(pid) && !pidUsedAsGroup(pid)) return pid;
+        }
+        return -1;
+    }
+
+    private boolean pidUsedAsGroup(int pid) {
+        for (ThreadGroup g : groups.values()) {
+            if (g.pgid == pid || g.sid == pid) return true;
+        }
+        return false;
+    }
+
+    /** Adds a new task (and its process) to the tables. Kernel lock held. */
+    void register(Task t) {
+        groups.put(t.tgid, t.group);
+        synchronized (this) {
+            tasks.put(t.tid, t);
+        }
+    }
+
+    /** Removes an exited task from the live tasks; a freeze waits for fewer tasks now. */
+    void unregister(Task t) {
+        synchronized (this) {
+            tasks.remove(t.tid);
+            if (tasks.isEmpty()) timers.shutdown(); // the last task is gone: so is every timer's target
+            notifyAll();
+        }
+    }
+
+    /**
+     * Starts a task on a new platform thread, which creates the task's address space (ptrace
+     * binds a stub to the thread that made it) and then runs it. Waits until the address space
+     * exists: if it cannot be made, throws and the task never runs.
+     */
+    void startThread(Task t) {
+        java.util.concurrent.CompletableFuture<Void> ready = new java.util.concurrent.CompletableFuture<>();
+        Thread th = new Thread(() -> {
+            try {
+                resumeOnThisThread(t);
+            } catch (RuntimeException e) {
+                ready.completeExceptionally(e);
+                return;
+            }
+            ready.complete(null);
+            t.run();
+        }, "cryo-task-" + t.tid);
+        th.setDaemon(true);
+        th.start();
+        try {
+            lock.unlocked(() -> ready.join());
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+    }
+
+    /**
+     * Starts every restored task but {@code init} (which the caller runs on its own thread),
+     * each on its own thread with a new stub. Zombies have no task to run.
+     */
+    public void startRestoredTasks(Task init) {
+        lock.lock();
+        try {
+            for (Task t : tasks().values()) {
+                if (t != init && !t.exited) startThread(t);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Waits up to {@code millis} for every task to have exited (after init's exit killed them). */
+    public synchronized boolean awaitNoTasks(long millis) {
+        long deadline = System.nanoTime() + millis * 1_000_000L;
+        while (!tasks.isEmpty()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) return false;
+            try {
+                wait(Math.max(1, left / 1_000_000L));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The tasks without the Kernel's monitor, for code that holds the signal lock (which comes
+     * after it in the lock order): a snapshot that may miss a task being created or reaped.
+     */
+    Iterable<Task> tasksUnsafe() {
+        while (true) {
+            try {
+                return new java.util.ArrayList<>(tasks.values());
+            } catch (RuntimeException e) {
+                // the table changed under the copy: copy again
+            }
+        }
+    }
+
     /**
      * Creates the sandbox's first process (pid 1) from the executable at {@code path}, on the
      * calling thread, which must then call {@link Task#run()}. {@code path} must be absolute;
@@ -176,7 +344,7 @@ public final class Kernel implements AfterLoad {
      */
     public Task startInit(String path, List<String> argv, List<String> envp, String cwd,
             java.util.function.Consumer<FdTable> stdio) {
-        int tid = nextTid++;
+        int tid = allocatePid();
         MemoryManager mm = new MemoryManager(memoryFile, platform.minUserAddress(), platform.maxUserAddress());
         AddressSpace as = platform.newAddressSpace(memoryFile.fd());
         Task t;
@@ -201,8 +369,11 @@ public final class Kernel implements AfterLoad {
             as.close();
             throw e;
         }
-        synchronized (this) {
-            tasks.put(tid, t);
+        lock.lock();
+        try {
+            register(t);
+        } finally {
+            lock.unlock();
         }
         return t;
     }
@@ -222,6 +393,15 @@ public final class Kernel implements AfterLoad {
     /** Counts one served system call against {@link #afterSyscalls}. */
     void countSyscall() {
         if (countdown > 0 && --countdown == 0) onCountdown.run();
+    }
+
+    /**
+     * Whether a checkpoint stopped the sandbox: a task that had not started when the freeze
+     * counted it as frozen (a child just forked, a restored task whose thread was still being
+     * made) must end when it starts, not run on. Read by each task's loop.
+     */
+    boolean stopped() {
+        return stopRequested;
     }
 
     /** Whether tasks must park at their next boundary. Read by each task's loop. */
@@ -249,6 +429,10 @@ public final class Kernel implements AfterLoad {
     public synchronized void requestFreeze() {
         freezeDepth++;
         freezeRequested = true;
+        // The other tasks may be blocked (in wait4, on a pipe) or running: make them stop too.
+        for (Task t : tasks.values()) {
+            if (t.thread != Thread.currentThread()) t.interrupt();
+        }
     }
 
     /** Waits until every task has parked after {@link #requestFreeze}; on failure, thaws once. */
@@ -318,23 +502,36 @@ public final class Kernel implements AfterLoad {
         }
     }
 
-    /** Sends {@code sig} to the sandbox's first process (its default action, for now). */
-    public synchronized void kill(int sig) {
-        Task init = tasks.isEmpty() ? null : tasks.firstEntry().getValue();
-        if (init == null) return;
-        init.pendingSignal = sig;
-        init.interrupt();
+    // ---- signals: the API the rest of the Sentry uses (kernel/signal.c)
+
+    /** Sends {@code sig} from outside the sandbox (cryo kill) to its first process, as the host's kill(2) would. */
+    public void kill(int sig) {
+        Task init;
+        synchronized (this) {
+            init = tasks.isEmpty() ? null : tasks.firstEntry().getValue();
+        }
+        if (init != null) sendToThreadGroup(init, SigInfo.user(sig, SigInfo.SI_USER, 0, 0));
     }
 
-    void taskExited(Task t) {
-        t.fds.closeAll();
-        AddressSpace as = t.mm.addressSpace();
-        if (as != null) as.close();
-        synchronized (this) {
-            tasks.remove(t.tid);
-            notifyAll(); // a freeze waits for fewer tasks now
-        }
+    /**
+     * Sends a signal to one thread (tkill, tgkill, faults of another thread, SIGEV_THREAD_ID).
+     * Returns false if a queued real-time signal was refused (RLIMIT_SIGPENDING: EAGAIN).
+     * Must not be called with the signal lock held.
+     */
+    public boolean sendSignal(Task target, SigInfo info) {
+        return Signalling.send(target, info, false);
     }
+
+    /** Sends a signal to the process {@code anyThread} belongs to (kill, SIGCHLD, timers); see {@link #sendSignal}. */
+    public boolean sendToThreadGroup(Task anyThread, SigInfo info) {
+        return Signalling.send(anyThread, info, true);
+    }
+
+    /** The timer service: arming code calls {@link TimerService#wake}. */
+    TimerService timers() {
+        return timers;
+    }
+
 
     /** strace's line for a signal that ends the task. */
     void traceSignal(Task t, int sig, int code, long addr) {

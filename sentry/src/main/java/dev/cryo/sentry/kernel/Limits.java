@@ -31,6 +31,14 @@ public final class Limits {
         set(RTPRIO, 0, 0);
     }
 
+    /** A copy for a child process (fork copies the limits, as signal_struct's rlim). */
+    public Limits copy() {
+        Limits c = new Limits();
+        System.arraycopy(soft, 0, c.soft, 0, COUNT);
+        System.arraycopy(hard, 0, c.hard, 0, COUNT);
+        return c;
+    }
+
     public long soft(int resource) {
         return soft[resource];
     }

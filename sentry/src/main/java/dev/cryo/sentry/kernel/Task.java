@@ -23,17 +23,16 @@ public final class Task {
     final int tgid;
     /** General registers, {@link Regs} order: the application's while it runs, saved with the task. */
     final long[] regs;
+    /** The process this task belongs to. */
+    final ThreadGroup group;
     MemoryManager mm;
     FdTable fds;
     FsContext fs;
     Credentials creds = Credentials.root();
     Limits limits = new Limits();
 
-    /** Signal dispositions, index = signal number (1..64). */
-    final SignalAction[] actions = new SignalAction[Signals.NSIG + 1];
-    long signalMask;
-    long altStackSp, altStackSize;
-    int altStackFlags = Signals.SS_DISABLE;
+    /** Mask, pending signals, alternate stack, and the shared dispositions and process signal state. */
+    TaskSignals signals = new TaskSignals();
 
     long clearChildTid;
     long robustListHead;
@@ -69,6 +68,14 @@ public final class Task {
      */
     int restartClock = -1;
     long restartDeadline;
+    /** Where the interrupted sleep writes the time left if interrupted again (its rem argument), or 0. */
+    long restartRem;
+
+    /**
+     * The tid of the vfork child this task waits for before it runs on (0 if none). Saved: a
+     * parent frozen in vfork keeps waiting after a restore.
+     */
+    int vforkChild;
 
     /** The platform context running this task. */
     @Rebuilt("a new stub's context, made by Kernel.resumeOnThisThread on the restoring thread")
@@ -76,16 +83,19 @@ public final class Task {
     /** The Java thread running the task, for interrupting its blocking waits. */
     @Rebuilt("set by run() on the thread that runs the task")
     transient volatile Thread thread;
-    /** A signal sent from outside the sandbox (cryo kill), 0 if none. */
-    @Rebuilt("0: a signal sent to a frozen sandbox is lost with it, as with a stopped process")
-    transient volatile int pendingSignal;
+    /**
+     * Set when the sandbox's init has exited: the task dies as by SIGKILL at its next boundary
+     * (zap_pid_ns_processes).
+     */
+    @Rebuilt("false: a kernel is never saved once its init has exited")
+    transient volatile boolean zapped;
 
     Task(Kernel kernel, int tid, int tgid, long[] regs) {
         this.kernel = kernel;
         this.tid = tid;
         this.tgid = tgid;
         this.regs = regs;
-        for (int i = 1; i <= Signals.NSIG; i++) actions[i] = new SignalAction();
+        this.group = new ThreadGroup(this, tgid, tgid);
     }
 
     public Kernel kernel() {
@@ -102,7 +112,12 @@ public final class Task {
 
     /** Parent's pid as the task sees it: 0 for the sandbox's init, as in a pid namespace. */
     public int ppid() {
-        return 0;
+        return group.ppid();
+    }
+
+    /** The process this task belongs to. */
+    public ThreadGroup group() {
+        return group;
     }
 
     public long[] regs() {
@@ -143,35 +158,60 @@ public final class Task {
         return limits;
     }
 
+    public TaskSignals signals() {
+        return signals;
+    }
+
+    /** Sets the task's signal state (a clone's, from {@link TaskSignals#forClone}). */
+    public void setSignals(TaskSignals s) {
+        this.signals = s;
+    }
+
     public SignalAction action(int sig) {
-        return actions[sig];
+        return signals.handlers.get(sig);
     }
 
     public long signalMask() {
-        return signalMask;
+        return signals.mask;
     }
 
+    /** Sets the mask; SIGKILL and SIGSTOP cannot be blocked (kernel/signal.c sigdelsetmask). */
     public void setSignalMask(long mask) {
-        // SIGKILL and SIGSTOP cannot be blocked (kernel/signal.c sigdelsetmask).
-        this.signalMask = mask & ~(Signals.bit(Signals.SIGKILL) | Signals.bit(Signals.SIGSTOP));
+        synchronized (kernel.signalLock) {
+            signals.mask = mask & ~TaskSignals.UNBLOCKABLE;
+        }
     }
 
-    public long altStackSp() {
-        return altStackSp;
+    /**
+     * For rt_sigsuspend and the p* waits: blocks {@code mask} until the next delivery, after
+     * which the current mask comes back (sigsuspend's saved_sigmask).
+     */
+    public void setTemporaryMask(long mask) {
+        synchronized (kernel.signalLock) {
+            if (!signals.restoreSavedMask) signals.savedMask = signals.mask;
+            signals.restoreSavedMask = true;
+            signals.mask = mask & ~TaskSignals.UNBLOCKABLE;
+        }
     }
 
-    public long altStackSize() {
-        return altStackSize;
+    /** The signals pending for this task (its own and its process's), as rt_sigpending reports them: blocked ones included. */
+    public long pendingSignals() {
+        synchronized (kernel.signalLock) {
+            return signals.pendingSet();
+        }
     }
 
-    public int altStackFlags() {
-        return altStackFlags;
+    /** Whether a signal this task does not block is pending: a blocking wait gives way to it. */
+    public boolean signalPending() {
+        return Signalling.hasDeliverable(this);
     }
 
-    public void setAltStack(long sp, long size, int flags) {
-        this.altStackSp = sp;
-        this.altStackSize = size;
-        this.altStackFlags = flags;
+    /**
+     * rt_sigtimedwait's take: removes and returns the next pending signal in {@code set}
+     * (blocked or not), or null.
+     */
+    public SigInfo takeSignal(long set) {
+        return Signalling.dequeue(this, ~set);
     }
 
     public void setClearChildTid(long addr) {
@@ -267,13 +307,34 @@ public final class Task {
     /** Ends the thread group as signal {@code sig} does; {@code core} as for a core-dumping default action. */
     public void killBySignal(int sig, boolean core) {
         exited = true;
-        waitStatus = sig | (core ? 0x80 : 0);
+        // WCOREDUMP says a core file was written; the Sentry writes none (Linux with
+        // RLIMIT_CORE 0 does the same), so the flag stays clear whatever the signal.
+        waitStatus = sig;
+    }
+
+    /** Makes a child process (fork, vfork, clone without CLONE_VM); returns its pid. Kernel lock held. */
+    public int fork(CloneArgs a) {
+        return TaskFork.fork(this, a);
+    }
+
+    /**
+     * Replaces the process image (execve); {@code dir} is where a relative {@code path} starts,
+     * {@code filename} what the new program is told it is (AT_EXECFN, a script's argument).
+     * On failure nothing has changed. Kernel lock held, on the task's thread.
+     */
+    public void exec(String dir, String path, String filename, java.util.List<String> argv, java.util.List<String> envp) {
+        TaskExec.exec(this, dir, path, filename, argv, envp);
     }
 
     /** Records where a freeze interrupted a sleep, for restart_syscall(2). */
-    public void setRestart(int clock, long deadline) {
+    public void setRestart(int clock, long deadline, long rem) {
         this.restartClock = clock;
         this.restartDeadline = deadline;
+        this.restartRem = rem;
+    }
+
+    public long restartRem() {
+        return restartRem;
     }
 
     public int restartClock() {
@@ -284,9 +345,12 @@ public final class Task {
         return restartDeadline;
     }
 
-    /** Whether a freeze is asking this task to park (a blocking syscall gives way to it). */
+    /**
+     * Whether a blocking system call must give way now: a freeze is asking this task to park,
+     * or a signal it does not block is pending (the call then ends with EINTR or restarts).
+     */
     public boolean freezePending() {
-        return kernel.freezeRequested() || pendingSignal != 0;
+        return kernel.freezeRequested() || Signalling.hasDeliverable(this) || zapped;
     }
 
     /** Any thread: makes the task leave the application or a blocking wait soon. */
@@ -294,6 +358,12 @@ public final class Task {
         if (context != null) context.interrupt();
         Thread th = thread;
         if (th != null) th.interrupt();
+    }
+
+    /** Any thread: makes the task come back to the Sentry from the application soon (CPU timers). */
+    void kick() {
+        Context c = context;
+        if (c != null) c.interrupt();
     }
 
     /**

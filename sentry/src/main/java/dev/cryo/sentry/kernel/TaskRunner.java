@@ -3,6 +3,7 @@ package dev.cryo.sentry.kernel;
 import dev.cryo.platform.Event;
 import dev.cryo.platform.Regs;
 import dev.cryo.sentry.abi.Signals;
+import dev.cryo.sentry.sync.KernelLock;
 
 /**
  * The task loop (DESIGN.md rule 4): run the application until the next event, serve it, repeat.
@@ -11,37 +12,68 @@ import dev.cryo.sentry.abi.Signals;
 final class TaskRunner {
     private TaskRunner() {}
 
+    /**
+     * The loop. Application code runs without the kernel lock; every event is served holding
+     * it (see KernelLock), and blocking waits inside a syscall give it up while they sleep.
+     */
     static void run(Task t) {
         Kernel k = t.kernel;
+        KernelLock lock = k.lock();
         SyscallDispatcher dispatcher = k.dispatcher();
-        while (!t.exited) {
-            if (k.freezeRequested() && k.park(t)) {
+        boolean afterSyscall = false;
+        while (true) {
+            // Before returning to the application: signals, and the settling of a syscall that
+            // asked to restart, so that a task parks with registers it can resume from.
+            SignalDelivery.deliver(t, afterSyscall);
+            afterSyscall = false;
+            if (t.exited) break;
+            if (k.stopped() || k.freezeRequested() && k.park(t)) {
                 t.exitGroup(0);
                 t.checkpointed = true;
                 break;
             }
-            int sig = t.pendingSignal;
-            if (sig != 0) {
-                t.pendingSignal = 0;
-                hostSignal(t, sig);
-                if (t.exited) break;
+            if (SignalDelivery.stopped(t)) {
+                SignalDelivery.waitWhileStopped(t);
+                continue;
+            }
+            lock.lock();
+            try {
+                if (t.zapped) {
+                    t.killBySignal(Signals.SIGKILL, false);
+                    break;
+                }
+                if (t.vforkChild != 0 && !TaskFork.vforkWait(t)) continue; // interrupted: park first
+            } finally {
+                lock.unlock();
             }
             Event ev = t.context.run(t.regs);
-            switch (ev.kind()) {
-                case SYSCALL -> {
-                    if (isInt80(t)) {
-                        int80(t);
-                    } else {
-                        dispatcher.dispatch(t);
+            lock.lock();
+            try {
+                switch (ev.kind()) {
+                    case SYSCALL -> {
+                        if (isInt80(t)) {
+                            int80(t);
+                        } else {
+                            dispatcher.dispatch(t);
+                        }
+                        afterSyscall = true;
+                        k.countSyscall();
                     }
-                    k.countSyscall();
+                    case FAULT -> fault(t, ev);
+                    case SIGNAL -> hostSignal(t, ev.signo());
+                    case INTERRUPT -> { }
                 }
-                case FAULT -> fault(t, ev);
-                case SIGNAL -> hostSignal(t, ev.signo());
-                case INTERRUPT -> { }
+            } finally {
+                lock.unlock();
             }
+            Signalling.checkCpuTimers(t);
         }
-        k.taskExited(t);
+        lock.lock();
+        try {
+            TaskExit.exited(t);
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** {@code int $0x80}: CD 80 before RIP (a {@code syscall} is 0F 05). */
@@ -59,41 +91,56 @@ final class TaskRunner {
         t.regs[Regs.RAX] = -dev.cryo.sentry.abi.Errno.ENOSYS;
     }
 
+    /**
+     * A fault the memory manager cannot serve becomes the signal the CPU raised, forced on the
+     * task (force_sig_fault): its handler runs, or, blocked or ignored, it kills. The sigcontext
+     * gets the trap number, error code and address Linux would record.
+     */
     private static void fault(Task t, Event ev) {
         int sig = ev.signo();
         if ((sig == Signals.SIGSEGV || sig == Signals.SIGBUS) && ev.code() != Signals.SI_KERNEL
                 && t.mm.handleFault(ev.addr())) {
             return;
         }
-        // Signal delivery to handlers comes with processes and signals; until then a fault the
-        // memory manager cannot serve takes its default action: death with a core.
         int code = ev.code();
-        if (sig == Signals.SIGSEGV && code != Signals.SI_KERNEL) {
-            code = t.mm.vmaAt(ev.addr()) != null ? Signals.SEGV_ACCERR : Signals.SEGV_MAPERR;
+        long addr = ev.addr();
+        TaskSignals ts = t.signals;
+        ts.cr2 = 0;
+        ts.errorCode = 0;
+        switch (sig) {
+            case Signals.SIGSEGV, Signals.SIGBUS -> {
+                if (code == Signals.SI_KERNEL) {
+                    ts.trapNo = 13; // general protection
+                    addr = 0;
+                } else {
+                    var vma = t.mm.vmaAt(addr);
+                    if (sig == Signals.SIGSEGV) code = vma != null ? Signals.SEGV_ACCERR : Signals.SEGV_MAPERR;
+                    ts.trapNo = 14; // page fault
+                    ts.cr2 = addr;
+                    // Error code: user mode, and "present" for a protection fault; whether it was a
+                    // write is not known from ptrace: guessed from a mapping that is readable only.
+                    long err = 4;
+                    if (vma != null) {
+                        err |= 1;
+                        if ((vma.prot() & 1) != 0 && (vma.prot() & 2) == 0) err |= 2;
+                    }
+                    ts.errorCode = err;
+                }
+            }
+            case Signals.SIGFPE -> ts.trapNo = 0;  // divide error
+            case Signals.SIGILL -> ts.trapNo = 6;  // invalid opcode
+            case Signals.SIGTRAP -> ts.trapNo = 3; // int3
+            default -> ts.trapNo = 0;
         }
-        t.kernel.traceSignal(t, sig, code, ev.addr());
-        t.killBySignal(sig, Signals.defaultCore(sig));
+        Signalling.force(t, SigInfo.fault(sig, code, addr));
     }
 
-    /** A signal from outside the sandbox: the stub's host signal, or cryo kill. */
+    /**
+     * A host signal reached the stub (the terminal's SIGINT, say): it is the sandbox's process's
+     * as if sent from outside, with the application's disposition deciding.
+     */
     private static void hostSignal(Task t, int sig) {
-        // A signal from the host (the terminal's SIGINT, say) reached the stub. Honour the
-        // application's disposition as far as it can be without handlers: ignored or
-        // default-ignored signals are dropped, the rest end the sandbox as the default does.
-        SignalAction a = t.actions[sig];
-        if (a.handler == Signals.SIG_IGN || (a.handler == Signals.SIG_DFL && Signals.defaultIgnore(sig))) {
-            return;
-        }
-        if (sig == Signals.SIGKILL) {
-            t.kernel.traceSignal(t, sig, 0, 0);
-            t.killBySignal(sig, false);
-            return;
-        }
-        if (sig == Signals.SIGSTOP || sig == Signals.SIGTSTP || sig == Signals.SIGTTIN
-                || sig == Signals.SIGTTOU || sig == Signals.SIGCONT) {
-            return;
-        }
-        t.kernel.traceSignal(t, sig, 0, 0);
-        t.killBySignal(sig, Signals.defaultCore(sig));
+        if (!Signals.valid(sig)) return;
+        t.kernel.sendToThreadGroup(t, SigInfo.user(sig, SigInfo.SI_USER, 0, 0));
     }
 }

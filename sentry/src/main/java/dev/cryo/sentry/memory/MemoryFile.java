@@ -40,6 +40,9 @@ public final class MemoryFile implements AutoCloseable, AfterLoad {
     /** Address of the file's mapping in this JVM. */
     @Rebuilt("the new memfd's mapping, made in afterLoad")
     private transient long base;
+    /** Fills a restored file in the background; null once everything is in (and when not restored). */
+    @Rebuilt("set by the restorer once the graph is loaded: startLoading")
+    private transient volatile MemoryLoader loader;
 
     public MemoryFile(long capacity) {
         this.capacity = capacity;
@@ -98,9 +101,43 @@ public final class MemoryFile implements AutoCloseable, AfterLoad {
         return used;
     }
 
-    /** The Sentry's address of file offset {@code offset}. */
-    public long address(long offset) {
+    /**
+     * The Sentry's address of file offset {@code offset}, for access to the {@code len} bytes
+     * there: they hold their saved contents by the time this returns (see {@link MemoryLoader}).
+     */
+    public long address(long offset, long len) {
+        ensureLoaded(offset, len);
         return base + offset;
+    }
+
+    /** The address of {@code offset} whatever its state: for the loader that fills it. */
+    long rawAddress(long offset) {
+        return base + offset;
+    }
+
+    /** Fills the file from a restored image in the background from now on. */
+    public void startLoading(MemoryLoader l) {
+        this.loader = l;
+        l.start(this);
+    }
+
+    /** The loader is done: no access has to wait any more. */
+    void loaded(MemoryLoader l) {
+        if (loader == l) loader = null;
+    }
+
+    /**
+     * Returns once [off, off+len) holds its saved contents: call before anything outside this
+     * class reads or writes those bytes (mapping them into a stub, say). Free after the load.
+     */
+    public void ensureLoaded(long off, long len) {
+        MemoryLoader l = loader;
+        if (l != null) l.await(off, len);
+    }
+
+    /** Returns once the whole file holds its saved contents (before a checkpoint reads it). */
+    public void awaitLoaded() {
+        ensureLoaded(0, capacity);
     }
 
     /**
@@ -145,6 +182,7 @@ public final class MemoryFile implements AutoCloseable, AfterLoad {
     public void release(long off, long len) {
         long size = roundUp(len);
         if (size == 0) return;
+        ensureLoaded(off, size); // else the loader could fill it after it is handed out again
         Host.fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, off, size);
         used -= size;
         long start = off, end = off + size;
@@ -163,6 +201,7 @@ public final class MemoryFile implements AutoCloseable, AfterLoad {
 
     /** Zeroes [off, off+len) and gives its pages back to the host, keeping it allocated. */
     public void zero(long off, long len) {
+        ensureLoaded(off, len);
         long start = roundUp(off), end = (off + len) & ~(PAGE - 1);
         if (start > off) Host.zero(base + off, Math.min(start, off + len) - off);
         if (end >= start) {
@@ -172,20 +211,42 @@ public final class MemoryFile implements AutoCloseable, AfterLoad {
     }
 
     public void read(long off, byte[] dst, int idx, int len) {
+        ensureLoaded(off, len);
         Host.getBytes(base + off, dst, idx, len);
     }
 
     public void write(long off, byte[] src, int idx, int len) {
+        ensureLoaded(off, len);
         Host.putBytes(base + off, src, idx, len);
     }
 
     public void copy(long fromOff, long toOff, long len) {
+        ensureLoaded(fromOff, len);
+        ensureLoaded(toOff, len);
         Host.copy(base + fromOff, base + toOff, len);
+    }
+
+    /**
+     * Copies [fromOff, fromOff+len) to {@code toOff}, skipping what the host never populated
+     * (SEEK_DATA/SEEK_HOLE): the destination is freshly allocated, hence already zero there.
+     */
+    public void copyPopulated(long fromOff, long toOff, long len) {
+        long pos = fromOff, end = fromOff + len;
+        while (pos < end) {
+            long data = Host.seekData(fd, pos, true);
+            if (data < 0 || data >= end) return;
+            long hole = Host.seekData(fd, data, false);
+            long stop = hole < 0 ? end : Math.min(end, hole);
+            Host.copy(base + data, base + toOff + (data - fromOff), stop - data);
+            pos = stop;
+        }
     }
 
     /** Releases the memfd and its mapping. Idempotent; a never-opened file (a failed load) has neither. */
     @Override
     public void close() {
+        MemoryLoader l = loader;
+        if (l != null) l.close();
         if (base != 0) Host.munmap(base, capacity);
         if (fd > 0) Host.close(fd);
         base = 0;

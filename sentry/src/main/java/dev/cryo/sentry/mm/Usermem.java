@@ -34,7 +34,7 @@ public final class Usermem {
         while (pos < end) {
             Vma v = mm.vmas.floorEntry(pos).getValue();
             long n = Math.min(end, v.end) - pos;
-            long host = mm.file.address(v.fileOffset + (pos - v.start));
+            long host = mm.file.address(v.fileOffset + (pos - v.start), n);
             long r = visitor.visit(host, n);
             done += r;
             if (r < n) break;
@@ -93,7 +93,7 @@ public final class Usermem {
             if (e == null || e.getValue().end <= pos) throw err(EFAULT);
             Vma v = e.getValue();
             int n = (int) (Math.min(end, v.end) - pos);
-            Host.putBytes(mm.file.address(v.fileOffset + (pos - v.start)), src, off + (int) (pos - addr), n);
+            Host.putBytes(mm.file.address(v.fileOffset + (pos - v.start), n), src, off + (int) (pos - addr), n);
             pos += n;
         }
     }
@@ -113,7 +113,7 @@ public final class Usermem {
         Map.Entry<Long, Vma> e = mm.vmas.floorEntry(addr);
         if (e == null || e.getValue().end <= addr) return 0;
         Vma v = e.getValue();
-        return mm.file.address(v.fileOffset + (addr - v.start));
+        return mm.file.address(v.fileOffset + (addr - v.start), 1);
     }
 
     public long readLong(long addr) {
@@ -154,8 +154,8 @@ public final class Usermem {
             Map.Entry<Long, Vma> e = pos < 0 ? null : mm.vmas.floorEntry(pos);
             if (e == null || e.getValue().end <= pos || e.getValue().prot == 0) throw err(EFAULT);
             Vma v = e.getValue();
-            long host = mm.file.address(v.fileOffset + (pos - v.start));
             int n = (int) Math.min(Math.min(v.end - pos, max - len), 4096 - (pos & 4095));
+            long host = mm.file.address(v.fileOffset + (pos - v.start), n);
             if (len + n > buf.length) buf = java.util.Arrays.copyOf(buf, Math.min(max, Math.max(buf.length * 2, len + n)));
             Host.getBytes(host, buf, len, n);
             for (int i = len; i < len + n; i++) {

@@ -17,6 +17,11 @@ public final class Vma {
     long fileOffset;
     /** What /proc/PID/maps would call it: "[heap]", "[stack]", a path, or "". */
     String name;
+    /**
+     * For a shared VMA whose pages other processes map too (after fork): who else uses the
+     * range, so that it is released by the last one. Null while the range is this VMA's alone.
+     */
+    Share share;
 
     Vma(long start, long end, int prot, boolean shared, long fileOffset, String name) {
         this.start = start;
@@ -48,7 +53,10 @@ public final class Vma {
 
     /** A copy of [from, to) of this VMA. */
     Vma slice(long from, long to) {
-        return new Vma(from, to, prot, shared, fileOffset + (from - start), name);
+        Vma v = new Vma(from, to, prot, shared, fileOffset + (from - start), name);
+        v.share = share;
+        if (share != null) share.users++;
+        return v;
     }
 
     @Override

@@ -77,7 +77,7 @@ final class VmaOps {
     private void fill(long off, long size, MappingSource source, long offset) {
         long done = 0;
         while (done < size) {
-            long n = source.readInto(mm.file.address(off + done), size - done, offset + done);
+            long n = source.readInto(mm.file.address(off + done, size - done), size - done, offset + done);
             if (n <= 0) break;
             done += n;
         }
@@ -171,15 +171,29 @@ final class VmaOps {
 
     /** Extends {@code v} to {@code newEnd}, keeping its memory-file range contiguous. */
     private void growVma(Vma v, long newEnd) {
+        // Growing a range another process maps too would need the other's VMAs to follow: refused.
+        if (v.share != null && v.share.users > 1) throw err(ENOMEM);
         long oldLen = v.end - v.start, newLen = newEnd - v.start;
         if (!mm.file.tryExtend(v.fileOffset, oldLen, newLen)) {
             long off = mm.file.allocate(newLen);
             mm.file.copy(v.fileOffset, off, oldLen);
-            mm.file.release(v.fileOffset, oldLen);
+            release(mm.file, v);
             mm.unmapFromAddressSpace(v.start, v.end);
             v.fileOffset = off;
+            v.share = null;
+        } else if (v.share != null) {
+            v.share.length += newLen - oldLen; // the share's range ended where v's did
         }
         v.end = newEnd;
+    }
+
+    /** Gives back the memory-file range of a VMA that goes away, unless other VMAs share it. */
+    static void release(MemoryFile file, Vma v) {
+        if (v.share == null) {
+            file.release(v.fileOffset, v.end - v.start);
+        } else if (--v.share.users == 0) {
+            file.release(v.share.offset, v.share.length);
+        }
     }
 
     void madvise(long addr, long len, int advice) {
@@ -302,7 +316,7 @@ final class VmaOps {
         if (!overlaps(start, end)) return;
         for (Vma v : split(start, end)) {
             mm.vmas.remove(v.start);
-            mm.file.release(v.fileOffset, v.end - v.start);
+            release(mm.file, v);
         }
         mm.unmapFromAddressSpace(start, end);
     }

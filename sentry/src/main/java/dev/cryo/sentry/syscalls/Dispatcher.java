@@ -3,7 +3,6 @@ package dev.cryo.sentry.syscalls;
 import dev.cryo.platform.Regs;
 import dev.cryo.sentry.abi.Errno;
 import dev.cryo.sentry.abi.SyscallError;
-import dev.cryo.sentry.abi.Sysno;
 import dev.cryo.sentry.kernel.SyscallDispatcher;
 import dev.cryo.sentry.kernel.Task;
 import java.io.PrintStream;
@@ -22,23 +21,6 @@ public final class Dispatcher implements SyscallDispatcher {
 
     public SyscallTable table() {
         return table;
-    }
-
-    /**
-     * A call interrupted by a freeze (never by a signal handler: there are none yet) is made to
-     * run again when the task resumes, as arch/x86/kernel/signal.c does with no handler: back
-     * up RIP over the two-byte {@code syscall} and put the number back in RAX, or, for
-     * ERESTART_RESTARTBLOCK, restart_syscall's number, which continues from the task's
-     * restart block.
-     */
-    private static void restart(long[] regs, long r) {
-        if (r == -Errno.ERESTARTSYS || r == -Errno.ERESTARTNOINTR || r == -Errno.ERESTARTNOHAND) {
-            regs[Regs.RAX] = regs[Regs.ORIG_RAX];
-            regs[Regs.RIP] -= 2;
-        } else if (r == -Errno.ERESTART_RESTARTBLOCK) {
-            regs[Regs.RAX] = Sysno.RESTART_SYSCALL;
-            regs[Regs.RIP] -= 2;
-        }
     }
 
     @Override
@@ -62,8 +44,9 @@ public final class Dispatcher implements SyscallDispatcher {
             t.kernel().stats().countEnosys(nr);
         }
         if (!t.exited()) {
+            // An ERESTART* code stays in RAX: the kernel settles it before the task returns to the
+            // application (EINTR if a handler runs, else a restart), as arch_do_signal_or_restart.
             regs[Regs.RAX] = r;
-            restart(regs, r);
         }
         if (strace != null) {
             Strace.print(strace, t, nr, e, args, r);

@@ -13,6 +13,8 @@ final class Families {
         SysInfo.register(t);
         SysLimits.register(t);
         SysSignal.register(t);
+        SysKill.register(t);
+        SysTimer.register(t);
         SysFile.register(t);
         SysReadWrite.register(t);
         SysStat.register(t);
@@ -20,5 +22,11 @@ final class Families {
         SysFcntl.register(t);
         SysXattr.register(t);
         SysSched.register(t);
+        SysFork.register(t);
+        SysWait.register(t);
+        SysPgrp.register(t);
+        SysExec.register(t);
+        SysPipe.register(t);
+        SysPoll.register(t);
     }
 }

@@ -21,13 +21,13 @@ final class SysFcntl {
 
     static final int F_DUPFD = 0, F_GETFD = 1, F_SETFD = 2, F_GETFL = 3, F_SETFL = 4, F_GETLK = 5,
             F_SETLK = 6, F_SETLKW = 7, F_OFD_GETLK = 36, F_OFD_SETLK = 37, F_OFD_SETLKW = 38,
-            F_DUPFD_CLOEXEC = 1030;
+            F_DUPFD_CLOEXEC = 1030, F_SETPIPE_SZ = 1031, F_GETPIPE_SZ = 1032;
     static final int FD_CLOEXEC = 1;
     private static final int F_RDLCK = 0, F_WRLCK = 1, F_UNLCK = 2;
     private static final long FIONCLEX = 0x5450, FIOCLEX = 0x5451, FIONBIO = 0x5421;
 
     static void register(SyscallTable t) {
-        t.partial(Sysno.FCNTL, "F_DUPFD[_CLOEXEC], F_GETFD/SETFD, F_GETFL/SETFL; record locks always granted "
+        t.partial(Sysno.FCNTL, "F_DUPFD[_CLOEXEC], F_GETFD/SETFD, F_GETFL/SETFL, F_GETPIPE_SZ/SETPIPE_SZ; record locks always granted "
                 + "(one process); others EINVAL", SysFcntl::fcntl, FD, INT, HEX);
         t.partial(Sysno.IOCTL, "FIOCLEX, FIONCLEX, FIONBIO, FIONREAD; TCGETS and TIOCGWINSZ on a terminal; "
                 + "others ENOTTY", SysFcntl::ioctl, FD, IOCTL, HEX);
@@ -67,6 +67,12 @@ final class SysFcntl {
             case F_OFD_SETLK:
             case F_OFD_SETLKW:
                 return setLock(t, f);
+            case F_GETPIPE_SZ:
+                if (!(f instanceof dev.cryo.sentry.fs.pipe.PipeFile p)) throw SyscallError.of(EBADF);
+                return p.pipeSize();
+            case F_SETPIPE_SZ:
+                if (!(f instanceof dev.cryo.sentry.fs.pipe.PipeFile p2)) throw SyscallError.of(EBADF);
+                return p2.setPipeSize(arg & 0xffffffffL);
             default:
                 throw SyscallError.of(EINVAL);
         }

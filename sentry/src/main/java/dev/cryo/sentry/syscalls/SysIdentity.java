@@ -2,7 +2,6 @@ package dev.cryo.sentry.syscalls;
 
 import static dev.cryo.sentry.abi.Errno.EINVAL;
 import static dev.cryo.sentry.abi.Errno.EPERM;
-import static dev.cryo.sentry.abi.Errno.ESRCH;
 import static dev.cryo.sentry.syscalls.Arg.INT;
 import static dev.cryo.sentry.syscalls.Arg.MODE;
 import static dev.cryo.sentry.syscalls.Arg.PTR;
@@ -31,10 +30,6 @@ final class SysIdentity {
     static void register(SyscallTable t) {
         t.supported(Sysno.GETPID, SysIdentity::getpid);
         t.supported(Sysno.GETTID, SysIdentity::gettid);
-        t.supported(Sysno.GETPPID, SysIdentity::getppid);
-        t.partial(Sysno.GETPGRP, "no process groups yet: every process leads its own", SysIdentity::getpgrp);
-        t.partial(Sysno.GETPGID, "no process groups yet: other processes give ESRCH", SysIdentity::getpgid, INT);
-        t.partial(Sysno.GETSID, "no sessions yet: other processes give ESRCH", SysIdentity::getsid, INT);
         t.supported(Sysno.GETUID, SysIdentity::getuid);
         t.supported(Sysno.GETEUID, SysIdentity::geteuid);
         t.supported(Sysno.GETGID, SysIdentity::getgid);
@@ -69,35 +64,6 @@ final class SysIdentity {
     /** Implements Linux gettid(2). */
     static long gettid(Task t) {
         return t.tid();
-    }
-
-    /** Implements Linux getppid(2): 0 for the sandbox's init, as in a pid namespace. */
-    static long getppid(Task t) {
-        return t.ppid();
-    }
-
-    /** Implements Linux getpgrp(2); the process group is the process's own for now. */
-    static long getpgrp(Task t) {
-        return t.tgid();
-    }
-
-    /** Implements Linux getpgid(2) for the caller (pid 0 or its own); ESRCH for others. */
-    static long getpgid(Task t) {
-        return ownProcess(t, t.intArg(0));
-    }
-
-    /** Implements Linux getsid(2) for the caller (pid 0 or its own); ESRCH for others. */
-    static long getsid(Task t) {
-        return ownProcess(t, t.intArg(0));
-    }
-
-    /**
-     * The caller's process group and session, which are the process itself: the sandbox's init is
-     * a session and group leader, as a container's first process is (runsc, docker's init).
-     */
-    private static long ownProcess(Task t, int pid) {
-        if (pid != 0 && pid != t.tgid() && pid != t.tid()) throw SyscallError.of(ESRCH);
-        return t.tgid();
     }
 
     // ---- reading ids

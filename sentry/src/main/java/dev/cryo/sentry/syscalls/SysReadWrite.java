@@ -47,6 +47,13 @@ final class SysReadWrite {
         t.supported(Sysno.LSEEK, SysReadWrite::lseek, FD, LONG, WHENCE);
     }
 
+    /** A write that failed with EPIPE also raises SIGPIPE (pipe_write, and the host's pipes alike). */
+    static SyscallError sigpipeOn(Task t, SyscallError e) {
+        if (e.errno() == dev.cryo.sentry.abi.Errno.EPIPE) t.kernel().sendSignal(t, // send_sig(SIGPIPE, current, 0)
+                dev.cryo.sentry.kernel.SigInfo.user(dev.cryo.sentry.abi.Signals.SIGPIPE, 0, t.tgid(), t.creds().ruid));
+        return e;
+    }
+
     static FileDescription readable(Task t, int fd) {
         FileDescription f = t.fds().getIo(fd);
         if (!f.readable()) throw SyscallError.of(EBADF);
@@ -77,7 +84,11 @@ final class SysReadWrite {
         FileDescription f = writable(t, t.intArg(0));
         long len = t.arg(2);
         accessOk(t, t.arg(1), len);
-        return f.write(t.mm().usermem(), t.arg(1), Math.min(len, MAX_RW_COUNT));
+        try {
+            return f.write(t.mm().usermem(), t.arg(1), Math.min(len, MAX_RW_COUNT));
+        } catch (SyscallError e) {
+            throw sigpipeOn(t, e);
+        }
     }
 
     /** Implements Linux pread64(2). */
@@ -110,7 +121,11 @@ final class SysReadWrite {
 
     /** Implements Linux writev(2). */
     static long writev(Task t) {
-        return vectored(t, writable(t, t.intArg(0)), true, -1);
+        try {
+            return vectored(t, writable(t, t.intArg(0)), true, -1);
+        } catch (SyscallError e) {
+            throw sigpipeOn(t, e);
+        }
     }
 
     /** Implements Linux preadv(2). */
@@ -177,6 +192,8 @@ final class SysReadWrite {
         long done = 0;
         for (int i = 0; i < cnt; i++) {
             if (len[i] == 0) continue;
+            // A pipe read returns what is there: once some came, an empty pipe ends the call.
+            if (!write && done > 0 && f instanceof dev.cryo.sentry.fs.pipe.PipeFile p && p.available() == 0) break;
             long n;
             try {
                 if (off < 0) {

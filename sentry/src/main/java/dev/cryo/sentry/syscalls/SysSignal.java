@@ -1,8 +1,7 @@
 package dev.cryo.sentry.syscalls;
 
+import static dev.cryo.sentry.abi.Errno.EAGAIN;
 import static dev.cryo.sentry.abi.Errno.EINVAL;
-import static dev.cryo.sentry.abi.Errno.ENOMEM;
-import static dev.cryo.sentry.abi.Errno.EPERM;
 import static dev.cryo.sentry.syscalls.Arg.INT;
 import static dev.cryo.sentry.syscalls.Arg.PTR;
 import static dev.cryo.sentry.syscalls.Arg.SIGNAL;
@@ -12,16 +11,20 @@ import dev.cryo.platform.Regs;
 import dev.cryo.sentry.abi.Signals;
 import dev.cryo.sentry.abi.SyscallError;
 import dev.cryo.sentry.abi.Sysno;
+import dev.cryo.sentry.abi.Errno;
+import dev.cryo.sentry.kernel.SigInfo;
 import dev.cryo.sentry.kernel.SignalAction;
+import dev.cryo.sentry.kernel.SignalOps;
+import dev.cryo.sentry.kernel.TaskSignals;
 import dev.cryo.sentry.kernel.Task;
 import dev.cryo.sentry.mm.Usermem;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * Signal dispositions, masks and the alternate stack (kernel/signal.c). FIRST CUT: these calls
- * record state with Linux's checks, but no signal is delivered to a handler yet (that comes
- * with signal delivery), so the table marks them partial.
+ * Signal dispositions, masks, the alternate stack, waiting for signals and returning from a
+ * handler (kernel/signal.c, arch/x86/kernel/signal.c). Delivery itself is the kernel's
+ * ({@code SignalDelivery}), before each return to the application.
  */
 final class SysSignal {
     private SysSignal() {}
@@ -39,12 +42,14 @@ final class SysSignal {
     private static final long UNBLOCKABLE = Signals.bit(Signals.SIGKILL) | Signals.bit(Signals.SIGSTOP);
 
     static void register(SyscallTable t) {
-        String note = "records state only: signals are not delivered to handlers yet";
-        t.partial(Sysno.RT_SIGACTION, note, SysSignal::rtSigaction, SIGNAL, PTR, PTR, SIZE);
-        t.partial(Sysno.RT_SIGPROCMASK, note, SysSignal::rtSigprocmask, INT, PTR, PTR, SIZE);
-        t.partial(Sysno.RT_SIGPENDING, "no signal is ever pending yet: always the empty set",
-                SysSignal::rtSigpending, PTR, SIZE);
-        t.partial(Sysno.SIGALTSTACK, note, SysSignal::sigaltstack, PTR, PTR);
+        t.supported(Sysno.RT_SIGACTION, SysSignal::rtSigaction, SIGNAL, PTR, PTR, SIZE);
+        t.supported(Sysno.RT_SIGPROCMASK, SysSignal::rtSigprocmask, INT, PTR, PTR, SIZE);
+        t.supported(Sysno.RT_SIGPENDING, SysSignal::rtSigpending, PTR, SIZE);
+        t.supported(Sysno.SIGALTSTACK, SysSignal::sigaltstack, PTR, PTR);
+        t.supported(Sysno.RT_SIGSUSPEND, SysSignal::rtSigsuspend, PTR, SIZE);
+        t.supported(Sysno.PAUSE, SysSignal::pause);
+        t.supported(Sysno.RT_SIGTIMEDWAIT, SysSignal::rtSigtimedwait, PTR, PTR, PTR, SIZE);
+        t.supported(Sysno.RT_SIGRETURN, SysSignal::rtSigreturn);
     }
 
     /** Implements Linux rt_sigaction(2). SIGKILL and SIGSTOP keep their default; masks never block them. */
@@ -65,14 +70,7 @@ final class SysSignal {
         if (!Signals.valid(sig) || (next != null && (sig == Signals.SIGKILL || sig == Signals.SIGSTOP))) {
             throw SyscallError.of(EINVAL);
         }
-        SignalAction cur = t.action(sig);
-        SignalAction old = cur.copy();
-        if (next != null) {
-            cur.handler = next.handler;
-            cur.flags = next.flags;
-            cur.restorer = next.restorer;
-            cur.mask = next.mask;
-        }
+        SignalAction old = SignalOps.setAction(t, sig, next);
         if (oact != 0) {
             mem.write(oact, SysTime.longsToBytes(new long[] {old.handler, old.flags & UAPI_SA_FLAGS, old.restorer, old.mask}));
         }
@@ -100,11 +98,13 @@ final class SysSignal {
         return 0;
     }
 
-    /** Implements Linux rt_sigpending(2): writes {@code sigsetsize} bytes of the (empty) pending set. */
+    /** Implements Linux rt_sigpending(2): the pending signals that are blocked, {@code sigsetsize} bytes of them. */
     static long rtSigpending(Task t) {
         long size = t.arg(1);
         if (size < 0 || size > SIGSET_SIZE) throw SyscallError.of(EINVAL);
-        t.mm().usermem().write(t.arg(0), new byte[(int) size]);
+        long set = t.pendingSignals() & t.signalMask();
+        byte[] b = SysTime.longsToBytes(new long[] {set});
+        t.mm().usermem().write(t.arg(0), b, 0, (int) size);
         return 0;
     }
 
@@ -113,31 +113,16 @@ final class SysSignal {
         long ss = t.arg(0), oss = t.arg(1);
         Usermem mem = t.mm().usermem();
         long sp = t.regs()[Regs.RSP];
-        long oldSp = t.altStackSp(), oldSize = t.altStackSize();
-        int oldFlags = t.altStackFlags();
-        boolean onStack = onAltStack(t, sp);
+        TaskSignals ts = t.signals();
+        long oldSp = ts.altSp(), oldSize = ts.altSize();
+        int oldFlags = ts.altFlags();
+        int reported = ts.altStackReportedFlags(sp) | (oldFlags & Signals.SS_AUTODISARM);
         if (ss != 0) {
             ByteBuffer b = ByteBuffer.wrap(mem.read(ss, STACK_T_SIZE)).order(ByteOrder.LITTLE_ENDIAN);
-            long newSp = b.getLong(0);
-            int flags = b.getInt(8);
-            long size = b.getLong(16);
-            if (onStack) throw SyscallError.of(EPERM);
-            int mode = flags & ~Signals.SS_AUTODISARM;
-            if (mode != Signals.SS_DISABLE && mode != Signals.SS_ONSTACK && mode != 0) throw SyscallError.of(EINVAL);
-            if (!(newSp == oldSp && size == oldSize && flags == oldFlags)) {
-                if (mode == Signals.SS_DISABLE) {
-                    newSp = 0;
-                    size = 0;
-                } else if (Long.compareUnsigned(size, Signals.MINSIGSTKSZ) < 0) {
-                    throw SyscallError.of(ENOMEM);
-                }
-                t.setAltStack(newSp, size, flags);
-            }
+            int err = ts.setAltStack(b.getLong(0), b.getInt(8), b.getLong(16), sp, Signals.MINSIGSTKSZ);
+            if (err != 0) throw SyscallError.of(err);
         }
         if (oss != 0) {
-            // ss_flags as sas_ss_flags() reports them: whether one is set up and whether we run on it.
-            int reported = (oldSize == 0 ? Signals.SS_DISABLE : onStack ? Signals.SS_ONSTACK : 0)
-                    | (oldFlags & Signals.SS_AUTODISARM);
             ByteBuffer b = ByteBuffer.allocate(STACK_T_SIZE).order(ByteOrder.LITTLE_ENDIAN);
             b.putLong(0, oldSp).putInt(8, reported).putLong(16, oldSize);
             mem.write(oss, b.array());
@@ -147,8 +132,54 @@ final class SysSignal {
 
     /** on_sig_stack(): whether {@code sp} is inside the alternate stack (never, with SS_AUTODISARM). */
     static boolean onAltStack(Task t, long sp) {
-        if ((t.altStackFlags() & Signals.SS_AUTODISARM) != 0) return false;
-        long base = t.altStackSp();
-        return Long.compareUnsigned(sp, base) > 0 && Long.compareUnsigned(sp - base, t.altStackSize()) <= 0;
+        return t.signals().onAltStack(sp);
+    }
+
+    /**
+     * Implements Linux rt_sigsuspend(2): waits with the given mask until a signal is delivered;
+     * the old mask comes back after its handler (the frame carries it). Always "fails":
+     * ERESTARTNOHAND, so EINTR once a handler ran, and a transparent restart after a freeze.
+     */
+    static long rtSigsuspend(Task t) {
+        if (t.arg(1) != SIGSET_SIZE) throw SyscallError.of(EINVAL);
+        long mask = t.mm().usermem().readLong(t.arg(0));
+        t.setTemporaryMask(mask);
+        SignalOps.waitInterruptible(t, Long.MAX_VALUE);
+        throw SyscallError.of(Errno.ERESTARTNOHAND);
+    }
+
+    /** Implements Linux pause(2). */
+    static long pause(Task t) {
+        SignalOps.waitInterruptible(t, Long.MAX_VALUE);
+        throw SyscallError.of(Errno.ERESTARTNOHAND);
+    }
+
+    /**
+     * Implements Linux rt_sigtimedwait(2): takes a pending signal of the set, waiting for one
+     * until the timeout (EAGAIN); a handled signal outside the set ends the wait with EINTR.
+     */
+    static long rtSigtimedwait(Task t) {
+        if (t.arg(3) != SIGSET_SIZE) throw SyscallError.of(EINVAL);
+        Usermem mem = t.mm().usermem();
+        long set = mem.readLong(t.arg(0)) & ~UNBLOCKABLE;
+        long timeout = t.arg(2) == 0 ? -1 : SysTime.readTimespec(mem, t.arg(2));
+        SigInfo info = t.takeSignal(set);
+        if (info == null) {
+            if (timeout == 0) throw SyscallError.of(EAGAIN);
+            long deadline = timeout < 0 ? Long.MAX_VALUE : t.kernel().uptimeNanos() + timeout;
+            boolean woken = SignalOps.waitForSet(t, set, deadline);
+            info = t.takeSignal(set);
+            if (info == null) {
+                if (!woken) throw SyscallError.of(EAGAIN);
+                throw SyscallError.of(Errno.ERESTARTNOHAND); // another signal (EINTR with its handler) or a freeze
+            }
+        }
+        if (t.arg(1) != 0) mem.write(t.arg(1), info.bytes());
+        return info.signo();
+    }
+
+    /** Implements Linux rt_sigreturn(2); a bad frame is SIGSEGV. */
+    static long rtSigreturn(Task t) {
+        return SignalOps.sigreturn(t);
     }
 }

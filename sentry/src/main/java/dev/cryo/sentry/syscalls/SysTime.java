@@ -47,10 +47,9 @@ final class SysTime {
         t.supported(Sysno.CLOCK_GETRES, SysTime::clockGetres, CLOCK, PTR);
         t.supported(Sysno.GETTIMEOFDAY, SysTime::gettimeofday, PTR, PTR);
         t.supported(Sysno.TIME, SysTime::time, PTR);
-        String sleepNote = "not interrupted by signals yet (a freeze restarts it as Linux's restart_block)";
-        t.partial(Sysno.NANOSLEEP, sleepNote, SysTime::nanosleep, PTR, PTR);
+        t.supported(Sysno.NANOSLEEP, SysTime::nanosleep, PTR, PTR);
         t.supported(Sysno.RESTART_SYSCALL, SysTime::restartSyscall);
-        t.partial(Sysno.CLOCK_NANOSLEEP, sleepNote + "; CPU-time clocks give EOPNOTSUPP",
+        t.partial(Sysno.CLOCK_NANOSLEEP, "CPU-time clocks give EOPNOTSUPP",
                 SysTime::clockNanosleep, CLOCK, INT, PTR, PTR);
         t.partial(Sysno.TIMES, "all CPU time counts as user time; children's times are 0 until fork",
                 SysTime::times, PTR);
@@ -141,7 +140,7 @@ final class SysTime {
     /** Implements Linux nanosleep(2) on CLOCK_MONOTONIC. */
     static long nanosleep(Task t) {
         long ns = readTimespec(t.mm().usermem(), t.arg(0));
-        sleep(t, CLOCK_MONOTONIC, t.kernel().uptimeNanos() + ns, t.arg(1));
+        sleep(t, CLOCK_MONOTONIC, t.kernel().uptimeNanos() + ns, t.arg(1), false);
         return 0;
     }
 
@@ -161,36 +160,43 @@ final class SysTime {
         long ns = readTimespec(t.mm().usermem(), t.arg(2));
         boolean abs = (flags & TIMER_ABSTIME) != 0;
         long deadline = abs ? ns : now(t, clock) + ns;
-        sleep(t, clock, deadline, abs ? 0 : t.arg(3));
+        sleep(t, clock, deadline, abs ? 0 : t.arg(3), abs);
         return 0;
     }
 
     /**
-     * Blocks until {@code clock} reaches {@code deadline}. Interruption of the Java thread ends the
-     * sleep with EINTR and the time left in {@code rem} (if not NULL), as a signal would.
+     * Blocks until {@code clock} reaches {@code deadline}. A signal the task does not block, or a
+     * freeze, ends the sleep as do_nanosleep does: the time left goes to {@code rem} (if not
+     * NULL) and the call asks to be continued by restart_syscall(2) from the task's restart
+     * block (ERESTART_RESTARTBLOCK: EINTR if a handler runs, whatever its SA_RESTART); an
+     * absolute sleep simply runs again (ERESTARTNOHAND).
      */
-    private static void sleep(Task t, int clock, long deadline, long rem) {
+    private static void sleep(Task t, int clock, long deadline, long rem, boolean absolute) {
         while (true) {
             long left = deadline - now(t, clock);
             if (left <= 0) return;
             if (Thread.interrupted() && t.freezePending()) {
-                // A freeze (or cryo kill) needs the task: the sleep gives way and is continued
-                // by restart_syscall(2) with the same deadline, as Linux's restart_block does.
-                t.setRestart(clock, deadline);
+                if (absolute) throw SyscallError.of(Errno.ERESTARTNOHAND);
+                if (rem != 0) writeTimespec(t.mm().usermem(), rem, Math.max(0, deadline - now(t, clock)));
+                t.setRestart(clock, deadline, rem);
                 throw SyscallError.of(Errno.ERESTART_RESTARTBLOCK);
             }
-            // parkNanos, unlike Thread.sleep on Java 17, keeps sub-millisecond precision.
-            LockSupport.parkNanos(left);
+            // parkNanos, unlike Thread.sleep on Java 17, keeps sub-millisecond precision. The
+            // kernel lock is given up meanwhile: other tasks run on.
+            t.kernel().lock().unlocked(() -> {
+                LockSupport.parkNanos(left);
+                return null;
+            });
         }
     }
 
-    /** Implements Linux restart_syscall(2): continues a sleep a freeze interrupted. */
+    /** Implements Linux restart_syscall(2): continues a sleep a signal or a freeze interrupted. */
     static long restartSyscall(Task t) {
         int clock = t.restartClock();
         if (clock < 0) throw SyscallError.of(EINTR); // nothing to restart, as do_no_restart_syscall
-        long deadline = t.restartDeadline();
-        t.setRestart(-1, 0);
-        sleep(t, clock, deadline, 0);
+        long deadline = t.restartDeadline(), rem = t.restartRem();
+        t.setRestart(-1, 0, 0);
+        sleep(t, clock, deadline, rem, false);
         return 0;
     }
 

@@ -26,6 +26,20 @@ public final class FdTable {
     /** For Kryo. */
     FdTable() {}
 
+    /**
+     * The child's table at fork (Linux's dup_fd): the same descriptions at the same numbers,
+     * each with one more reference, and the same close-on-exec flags.
+     */
+    public FdTable fork() {
+        FdTable c = new FdTable(limit);
+        c.files = new FileDescription[files.length];
+        c.cloexec = new boolean[files.length];
+        for (int fd = 0; fd < files.length; fd++) {
+            if (files[fd] != null) c.put(fd, files[fd], cloexec[fd]);
+        }
+        return c;
+    }
+
     public void setLimit(int limit) {
         this.limit = limit;
     }

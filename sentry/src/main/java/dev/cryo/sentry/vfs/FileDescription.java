@@ -104,6 +104,23 @@ public abstract class FileDescription {
         return Stat.isDir(stat());
     }
 
+    /** poll(2)'s event bits (include/uapi/asm-generic/poll.h). */
+    public static final int POLLIN = 0x1, POLLPRI = 0x2, POLLOUT = 0x4, POLLERR = 0x8, POLLHUP = 0x10,
+            POLLNVAL = 0x20, POLLRDNORM = 0x40, POLLWRNORM = 0x100;
+
+    /**
+     * Which events are ready now, as a file's poll operation reports them; Linux's answer for
+     * files without one (regular files, most devices) is that they are always ready.
+     */
+    public int pollReady() {
+        return POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM;
+    }
+
+    /** Whether readiness can change without the Sentry knowing (host descriptors): poll re-checks it periodically. */
+    public boolean pollsHost() {
+        return false;
+    }
+
     public long ioctl(Usermem mem, long request, long arg) {
         throw SyscallError.of(ENOTTY);
     }

@@ -13,6 +13,14 @@ public final class FsContext {
     private String cwd = "/";
     private int umask = 022;
 
+    /** A copy for a child process (fork without CLONE_FS). */
+    public FsContext copy() {
+        FsContext c = new FsContext();
+        c.cwd = cwd;
+        c.umask = umask;
+        return c;
+    }
+
     public String cwd() {
         return cwd;
     }

@@ -64,7 +64,9 @@ class SentryClassesTest {
                 case "fs.dev" -> new int[] {280, 299};
                 default -> new int[] {300, Integer.MAX_VALUE};
             };
-            assertTrue(e.getKey() >= block[0] && e.getKey() <= block[1], e + " outside " + pkg + "'s block");
+            // From 300, blocks belong to pieces of work rather than packages (see SentryClasses).
+            boolean inWorkBlock = e.getKey() >= 300;
+            assertTrue(inWorkBlock || e.getKey() >= block[0] && e.getKey() <= block[1], e + " outside " + pkg + "'s block");
         }
     }
 }

@@ -92,7 +92,63 @@ class SysSignalTest extends SysTestBase {
         assertEquals(-EINVAL, k.call(Sysno.SIGALTSTACK, buf, 0));
         putLongs(buf, stack, Signals.SS_DISABLE, 0);
         assertEquals(0, k.call(Sysno.SIGALTSTACK, buf, 0));
-        assertEquals(0, k.task.altStackSize());
+        assertEquals(0, k.task.signals().altSize());
         assertEquals(-EFAULT, k.call(Sysno.SIGALTSTACK, k.unmapped(), 0));
+    }
+
+    @Test
+    void killQueuesForTheProcessAndSigpendingShowsTheBlockedOnes() {
+        putLongs(buf, Signals.bit(Signals.SIGUSR1) | Signals.bit(Signals.SIGUSR2));
+        assertEquals(0, k.call(Sysno.RT_SIGPROCMASK, Signals.SIG_BLOCK, buf, 0, 8));
+        assertEquals(0, k.call(Sysno.KILL, k.task.tgid(), Signals.SIGUSR1));
+        assertEquals(0, k.call(Sysno.TKILL, k.task.tid(), Signals.SIGUSR2));
+        assertEquals(0, k.call(Sysno.RT_SIGPENDING, buf + 64, 8));
+        assertEquals(Signals.bit(Signals.SIGUSR1) | Signals.bit(Signals.SIGUSR2), longAt(buf + 64));
+        // rt_sigtimedwait takes one without waiting, with its siginfo: SI_USER from kill, SI_TKILL from tkill.
+        putLongs(buf + 128, Signals.bit(Signals.SIGUSR2));
+        assertEquals(Signals.SIGUSR2, k.call(Sysno.RT_SIGTIMEDWAIT, buf + 128, buf + 256, 0, 8));
+        assertEquals(Signals.SIGUSR2, intAt(buf + 256));
+        assertEquals(-6, intAt(buf + 256 + 8));
+        assertEquals(k.task.tgid(), intAt(buf + 256 + 16));
+        putLongs(buf + 128, Signals.bit(Signals.SIGUSR2));
+        putLongs(buf + 160, 0, 0);
+        assertEquals(-dev.cryo.sentry.abi.Errno.EAGAIN, k.call(Sysno.RT_SIGTIMEDWAIT, buf + 128, 0, buf + 160, 8));
+        assertEquals(Signals.bit(Signals.SIGUSR1), k.task.pendingSignals());
+        // Ignoring a pending signal discards it.
+        putLongs(buf, Signals.SIG_IGN, Signals.SA_RESTORER, 0, 0);
+        assertEquals(0, k.call(Sysno.RT_SIGACTION, Signals.SIGUSR1, buf, 0, 8));
+        assertEquals(0, k.task.pendingSignals());
+    }
+
+    @Test
+    void killErrors() {
+        assertEquals(-dev.cryo.sentry.abi.Errno.ESRCH, k.call(Sysno.KILL, 4242, Signals.SIGUSR1));
+        assertEquals(-EINVAL, k.call(Sysno.KILL, k.task.tgid(), 65));
+        assertEquals(0, k.call(Sysno.KILL, k.task.tgid(), 0));
+        assertEquals(-EINVAL, k.call(Sysno.TKILL, 0, Signals.SIGUSR1));
+        assertEquals(-dev.cryo.sentry.abi.Errno.ESRCH, k.call(Sysno.TGKILL, 4242, k.task.tid(), 0));
+        assertEquals(-EINVAL, k.call(Sysno.TGKILL, k.task.tgid(), -1, 0));
+        putLongs(buf, 0, 0, 0, 0); // si_code 0 (SI_USER) to another process: only the kernel may
+        assertEquals(-EPERM, k.call(Sysno.RT_SIGQUEUEINFO, 4242, Signals.SIGUSR1, buf));
+        assertEquals(-EFAULT, k.call(Sysno.RT_SIGQUEUEINFO, k.task.tgid(), Signals.SIGUSR1, k.unmapped()));
+    }
+
+    @Test
+    void alarmAndItimers() {
+        assertEquals(0, k.call(Sysno.ALARM, 100));
+        assertEquals(100, k.call(Sysno.ALARM, 0));
+        putLongs(buf, 0, 1_000_000, 5, 0);
+        assertEquals(-EINVAL, k.call(Sysno.SETITIMER, 0, buf, 0));
+        putLongs(buf, 1, 500_000, 5, 0);
+        assertEquals(-EINVAL, k.call(Sysno.SETITIMER, 3, buf, 0));
+        assertEquals(0, k.call(Sysno.SETITIMER, 0, buf, 0));
+        assertEquals(0, k.call(Sysno.GETITIMER, 0, buf + 64));
+        assertEquals(1, longAt(buf + 64));
+        assertEquals(500_000, longAt(buf + 72));
+        assertEquals(4, longAt(buf + 80), "a little less than 5 s left");
+        assertEquals(0, k.call(Sysno.SETITIMER, 0, 0, buf + 64), "NULL disarms");
+        assertEquals(0, k.call(Sysno.GETITIMER, 0, buf + 64));
+        assertEquals(0, longAt(buf + 80) | longAt(buf + 88));
+        assertEquals(-EFAULT, k.call(Sysno.GETITIMER, 0, k.unmapped()));
     }
 }

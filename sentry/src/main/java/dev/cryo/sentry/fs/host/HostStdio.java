@@ -8,6 +8,7 @@ import dev.cryo.sentry.abi.Errno;
 import dev.cryo.sentry.abi.SyscallError;
 import dev.cryo.sentry.host.HostErrors;
 import dev.cryo.sentry.mm.Usermem;
+import dev.cryo.sentry.sync.KernelLock;
 import dev.cryo.sentry.vfs.FdTable;
 import dev.cryo.sentry.vfs.FileDescription;
 import dev.cryo.sentry.vfs.OpenFlags;
@@ -39,6 +40,8 @@ public final class HostStdio extends FileDescription implements AfterLoad {
     private transient boolean hostOpen;
     @Rebuilt("false after load: a released description is in no table, so never in an image")
     private transient boolean released;
+    /** The kernel lock, given up while a read waits for the host (null in tests without a kernel). */
+    private KernelLock lock;
 
     HostStdio(int hostFd, int flags, int stdFd) {
         super(flags);
@@ -66,6 +69,11 @@ public final class HostStdio extends FileDescription implements AfterLoad {
 
     /** Gives the program dups of the cryo process's own stdin, stdout and stderr as fds 0-2. */
     public static void install(FdTable fds) {
+        install(fds, null);
+    }
+
+    /** As {@link #install(FdTable)}; reads that wait for input release {@code lock} meanwhile. */
+    public static void install(FdTable fds, KernelLock lock) {
         for (int fd = 0; fd < 3; fd++) {
             int hostFd = Host.dup(fd);
             int flags;
@@ -74,7 +82,9 @@ public final class HostStdio extends FileDescription implements AfterLoad {
             } catch (HostException e) {
                 flags = fd == 0 ? OpenFlags.O_RDONLY : OpenFlags.O_WRONLY;
             }
-            fds.installAt(fd, new HostStdio(hostFd, flags, fd), false);
+            HostStdio d = new HostStdio(hostFd, flags, fd);
+            d.lock = lock;
+            fds.installAt(fd, d, false);
         }
     }
 
@@ -94,7 +104,16 @@ public final class HostStdio extends FileDescription implements AfterLoad {
     @Override
     public long read(Usermem mem, long addr, long len) {
         int fd = fd();
-        if ((flags & OpenFlags.O_NONBLOCK) == 0) waitReadable(fd);
+        if ((flags & OpenFlags.O_NONBLOCK) == 0) {
+            if (lock == null) {
+                waitReadable(fd);
+            } else {
+                lock.unlocked(() -> {
+                    waitReadable(fd);
+                    return null;
+                });
+            }
+        }
         try {
             return mem.visit(addr, len, true, (h, n) -> Host.read(fd, h, n));
         } catch (HostException e) {
@@ -126,6 +145,28 @@ public final class HostStdio extends FileDescription implements AfterLoad {
         } finally {
             Host.free(pfd);
         }
+    }
+
+    /** The host descriptor's readiness, asked without waiting. */
+    @Override
+    public int pollReady() {
+        int fd = fd();
+        long pfd = Host.allocate(8);
+        try {
+            Host.putInt(pfd, fd);
+            Host.putInt(pfd + 4, POLLIN | POLLOUT | POLLPRI); // events; revents = 0
+            if (Host.poll(pfd, 1, 0) <= 0) return 0;
+            return Host.getInt(pfd + 4) >>> 16; // revents: the high half of the int at 4
+        } catch (HostException e) {
+            return POLLERR;
+        } finally {
+            Host.free(pfd);
+        }
+    }
+
+    @Override
+    public boolean pollsHost() {
+        return true;
     }
 
     @Override

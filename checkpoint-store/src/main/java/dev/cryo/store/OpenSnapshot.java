@@ -1,0 +1,109 @@
+package dev.cryo.store;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.StandardOpenOption;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A snapshot opened for a lazy restore: its manifest, and its chunks readable one at a time for
+ * as long as it stays open, whatever happens to the store meanwhile (its packs are opened up
+ * front, under the store's shared lock: a gc that deletes or rewrites them later leaves these
+ * descriptors reading the old files). {@link #check} reads every record once and checks it
+ * against the manifest (header, CRC32C of the stored bytes), so that a restore can refuse a
+ * damaged snapshot before the program runs, then decompress chunks as they are needed.
+ *
+ * <p>{@link #read} may be called from several threads at once.
+ */
+public final class OpenSnapshot implements AutoCloseable {
+    private final Snapshot snapshot;
+    private final Map<Long, FileChannel> packs;
+    private final int maxRaw;
+    private final ThreadLocal<Buffers> buffers;
+
+    /** One thread's record buffer and decompressor. */
+    private static final class Buffers {
+        final ByteBuffer record;
+        final Compression zstd = new Compression();
+
+        Buffers(int chunkSize) {
+            record = ByteBuffer.allocateDirect(PackRecord.HEADER + Compression.bound(chunkSize));
+        }
+    }
+
+    private OpenSnapshot(Snapshot snapshot, Map<Long, FileChannel> packs, int maxRaw) {
+        this.snapshot = snapshot;
+        this.packs = packs;
+        this.maxRaw = maxRaw;
+        this.buffers = ThreadLocal.withInitial(() -> new Buffers(snapshot.chunkSize()));
+    }
+
+    /** Opens every pack {@code s} uses (the caller holds the store's shared lock). */
+    static OpenSnapshot open(Packs packs, Snapshot s, int maxRaw) throws StoreException {
+        Map<Long, FileChannel> open = new HashMap<>();
+        try {
+            for (ChunkRef c : s.chunks()) {
+                if (open.containsKey(c.packId())) continue;
+                try {
+                    open.put(c.packId(), FileChannel.open(packs.path(c.packId()), StandardOpenOption.READ));
+                } catch (NoSuchFileException e) {
+                    throw new StoreException("snapshot " + s.label() + " cannot be restored: " + c + " is missing: pack "
+                            + packs.path(c.packId()).getFileName() + " does not exist", e);
+                }
+            }
+            return new OpenSnapshot(s, open, maxRaw);
+        } catch (IOException e) {
+            closeAll(open);
+            throw StoreException.of("snapshot " + s.label() + " cannot be opened", e);
+        }
+    }
+
+    public Snapshot snapshot() {
+        return snapshot;
+    }
+
+    /**
+     * Reads every record and checks it against the manifest, on every core; throws a
+     * StoreException naming the first damaged chunk. Decompresses nothing.
+     */
+    public void check() throws StoreException {
+        try {
+            Parallel.run("check", snapshot.chunks().size(), () -> i -> {
+                ChunkRef c = snapshot.chunks().get(i);
+                Packs.read(packs.get(c.packId()), c, buffers.get().record, maxRaw);
+            });
+        } catch (StoreException e) {
+            throw new StoreException("snapshot " + snapshot.label() + " cannot be restored: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw StoreException.of("snapshot " + snapshot.label() + " cannot be restored", e);
+        }
+    }
+
+    /** Puts chunk {@code i}'s content ({@code chunks().get(i).rawLength()} bytes) at {@code dst}'s position. */
+    public void read(int i, ByteBuffer dst) throws StoreException {
+        ChunkRef c = snapshot.chunks().get(i);
+        if (dst.remaining() < c.rawLength()) throw new IllegalArgumentException("no room for " + c);
+        Buffers b = buffers.get();
+        Packs.read(packs.get(c.packId()), c, b.record, maxRaw);
+        b.record.position(PackRecord.HEADER);
+        SnapshotReader.unpack(c, b.record, dst, b.zstd);
+    }
+
+    @Override
+    public void close() {
+        closeAll(packs);
+    }
+
+    private static void closeAll(Map<Long, FileChannel> open) {
+        for (FileChannel ch : open.values()) {
+            try {
+                ch.close();
+            } catch (IOException ignored) {
+                // read-only: nothing to lose
+            }
+        }
+    }
+}

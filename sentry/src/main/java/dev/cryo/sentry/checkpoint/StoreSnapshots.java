@@ -1,0 +1,174 @@
+package dev.cryo.sentry.checkpoint;
+
+import dev.cryo.platform.host.Host;
+import dev.cryo.sentry.kernel.Kernel;
+import dev.cryo.sentry.memory.MemoryFile;
+import dev.cryo.sentry.memory.MemoryLoader;
+import dev.cryo.serializer.ImageException;
+import dev.cryo.serializer.StateCodec;
+import dev.cryo.store.CheckpointResult;
+import dev.cryo.store.Labels;
+import dev.cryo.store.ChunkRef;
+import dev.cryo.store.OpenSnapshot;
+import dev.cryo.store.MemorySource;
+import dev.cryo.store.Progress;
+import dev.cryo.store.Range;
+import dev.cryo.store.Snapshot;
+import dev.cryo.store.Store;
+import dev.cryo.store.StoreException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Checkpoints into, and restores from, the content-addressed store (issue #4): the Sentry's side
+ * of it. The store sees the memory file through a {@link MemorySource} view of the Sentry's own
+ * mapping of the memfd (chunks are hashed and compressed straight from it); a restore decompresses
+ * chunks straight into that mapping; the kernel graph goes in the manifest as a blob, with
+ * the layout fingerprint of the classes it was saved with.
+ */
+public final class StoreSnapshots {
+    /** Manifest metadata keys. */
+    static final String LAYOUT = "cryo.layout", USAGE = "cryo.usage";
+    /** What {@code snapshot inspect} shows without decoding the graph: one line per task ("tid TAB comm TAB exe"), per open file ("tid TAB fd TAB path"). */
+    public static final String PROCESSES = "cryo.processes", FILES = "cryo.files";
+
+    private StoreSnapshots() {}
+
+    /** Saves a frozen {@code kernel} into {@code store}; returns what the store did. */
+    public static CheckpointResult save(Kernel kernel, Store store, Labels labels, StateCodec codec, Progress progress)
+            throws IOException {
+        MemoryFile mf = kernel.memoryFile();
+        mf.awaitLoaded(); // a sandbox restored moments ago may still be filling
+        byte[] state = codec.save(kernel);
+        Map<String, String> meta = new HashMap<>(labels.metadata());
+        meta.put(LAYOUT, codec.registry().fingerprint());
+        meta.put(USAGE, Long.toString(mf.usage()));
+        describe(kernel, meta);
+        return store.checkpoint(state, new Source(mf), labels.withMetadata(meta), progress);
+    }
+
+    /**
+     * Restores snapshot {@code ref} of {@code store} (id, id prefix or name[:tag]): the same
+     * checks as a directory image's restore — every chunk's record is read and checked against
+     * the manifest before anything runs —, then the memory is decompressed into the new memory
+     * file in the background while the program runs (see MemoryLoader). Never opens the index.
+     */
+    public static Restorer.Restored load(Store store, String ref, Kernel.RestoreEnv env, boolean acceptChangedFiles,
+            StateCodec codec) throws ImageException {
+        long t0 = System.nanoTime();
+        OpenSnapshot open;
+        try {
+            open = store.openSnapshot(ref);
+        } catch (StoreException e) {
+            throw new ImageException(e.getMessage(), e);
+        }
+        Snapshot s = open.snapshot();
+        String what = "snapshot " + s.label();
+        boolean[] handedOver = {false};
+        try {
+            return Restorer.load(what, s.kernelState(), s.metadata().getOrDefault(LAYOUT, ""), mf -> {
+                handedOver[0] = fill(mf, open, what);
+            }, env, acceptChangedFiles, codec, t0);
+        } finally {
+            if (!handedOver[0]) open.close();
+        }
+    }
+
+    /** Checks the snapshot's chunks and hands them to the memory file's loader; true once it owns {@code open}. */
+    private static boolean fill(MemoryFile mf, OpenSnapshot open, String what) throws ImageException {
+        Snapshot s = open.snapshot();
+        if (s.fileSize() != mf.capacity()) {
+            throw new ImageException(what + ": its memory file (" + s.fileSize()
+                    + " bytes) does not match its kernel state's (" + mf.capacity() + ")");
+        }
+        int n = s.chunks().size();
+        long[] start = new long[n], len = new long[n];
+        long lastEnd = 0;
+        for (int i = 0; i < n; i++) {
+            ChunkRef c = s.chunks().get(i);
+            // Free space must stay zero (allocation hands it out as such): data only where memory is.
+            if (c.memOffset() < lastEnd || !mf.isAllocated(c.memOffset(), c.rawLength())) {
+                throw new ImageException(what + ": chunk " + i + " lies outside the sandbox's memory");
+            }
+            start[i] = c.memOffset();
+            len[i] = c.rawLength();
+            lastEnd = c.memOffset() + c.rawLength();
+        }
+        try {
+            open.check();
+        } catch (StoreException e) {
+            throw new ImageException(e.getMessage(), e);
+        }
+        if (n == 0) return false;
+        mf.startLoading(new MemoryLoader(what, start, len, new MemoryLoader.Filler() {
+            @Override
+            public void fill(int piece, long fileOffset, long length, long address) throws StoreException {
+                open.read(piece, Host.directBuffer(address, (int) length));
+            }
+
+            @Override
+            public void close() {
+                open.close();
+            }
+        }));
+        return true;
+    }
+
+    private static void describe(Kernel kernel, Map<String, String> meta) {
+        StringBuilder procs = new StringBuilder(), files = new StringBuilder();
+        for (var e : kernel.tasks().entrySet()) {
+            var t = e.getValue();
+            procs.append(e.getKey()).append('\t').append(clean(t.comm())).append('\t').append(clean(t.execPath())).append('\n');
+            var fds = t.fds();
+            if (fds == null) continue;
+            int seen = 0;
+            for (int fd = 0; fd < fds.limit() && seen < fds.size(); fd++) {
+                if (!fds.isOpen(fd)) continue;
+                seen++;
+                files.append(e.getKey()).append('\t').append(fd).append('\t').append(clean(fds.get(fd).path())).append('\n');
+            }
+        }
+        meta.put(PROCESSES, procs.toString());
+        meta.put(FILES, files.toString());
+    }
+
+    /** Names from the program may hold anything: no tabs or newlines in a line-and-tab list. */
+    private static String clean(String s) {
+        return s == null ? "" : s.replace('\t', ' ').replace('\n', ' ');
+    }
+
+    /** The memory file's allocated ranges, read through the Sentry's mapping. */
+    private static final class Source implements MemorySource {
+        private final MemoryFile mf;
+        private final List<Range> ranges = new ArrayList<>();
+
+        Source(MemoryFile mf) {
+            this.mf = mf;
+            for (long[] r : mf.allocatedRanges()) ranges.add(new Range(r[0], r[1]));
+        }
+
+        @Override
+        public long size() {
+            return mf.capacity();
+        }
+
+        @Override
+        public List<Range> ranges() {
+            return ranges;
+        }
+
+        @Override
+        public void read(long offset, ByteBuffer dst) {
+            dst.put(readView(offset, dst.remaining()));
+        }
+
+        @Override
+        public ByteBuffer readView(long offset, int length) {
+            return Host.directBuffer(mf.address(offset, length), length).asReadOnlyBuffer();
+        }
+    }
+}

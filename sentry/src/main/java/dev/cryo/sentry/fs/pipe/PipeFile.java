@@ -1,0 +1,88 @@
+package dev.cryo.sentry.fs.pipe;
+
+import dev.cryo.sentry.mm.Usermem;
+import dev.cryo.sentry.vfs.FileDescription;
+import dev.cryo.sentry.vfs.OpenFlags;
+import dev.cryo.sentry.vfs.Stat;
+import dev.cryo.serializer.Savable;
+
+/** One end of a {@link Pipe}: the read end is O_RDONLY, the write end O_WRONLY. */
+@Savable
+public final class PipeFile extends FileDescription {
+    private static final long FIONREAD = 0x541B;
+    /** pipefs's device, as Linux shows it for every pipe (an anonymous block-less device). */
+    private static final long PIPEFS_DEV = Stat.makedev(0, 12);
+
+    private Pipe pipe;
+    private boolean reader;
+
+    PipeFile(Pipe pipe, boolean reader, int statusFlags) {
+        super((reader ? OpenFlags.O_RDONLY : OpenFlags.O_WRONLY) | (statusFlags & OpenFlags.O_NONBLOCK));
+        this.pipe = pipe;
+        this.reader = reader;
+        if (reader) pipe.readers++;
+        else pipe.writers++;
+    }
+
+    /** For Kryo. */
+    private PipeFile() {}
+
+    private boolean nonblock() {
+        return (flags & OpenFlags.O_NONBLOCK) != 0;
+    }
+
+    @Override
+    public long read(Usermem mem, long addr, long len) {
+        return pipe.read(mem, addr, len, nonblock());
+    }
+
+    @Override
+    public long write(Usermem mem, long addr, long len) {
+        return pipe.write(mem, addr, len, nonblock());
+    }
+
+    @Override
+    public byte[] stat() {
+        return Stat.synthetic(PIPEFS_DEV, pipe.ino, Stat.S_IFIFO | 0600, 0, 4096, 0);
+    }
+
+    @Override
+    public long ioctl(Usermem mem, long request, long arg) {
+        if (request == FIONREAD) {
+            mem.writeInt(arg, pipe.buffered());
+            return 0;
+        }
+        return super.ioctl(mem, request, arg);
+    }
+
+    /** pipe_poll: readable with bytes or without writers (HUP); writable with a free slot, ERR without readers. */
+    @Override
+    public int pollReady() {
+        return pipe.pollReady(reader);
+    }
+
+    /** Bytes in the pipe now (FIONREAD). */
+    public int available() {
+        return pipe.buffered();
+    }
+
+    /** F_GETPIPE_SZ. */
+    public int pipeSize() {
+        return pipe.capacity();
+    }
+
+    /** F_SETPIPE_SZ; returns the size set. */
+    public int setPipeSize(long size) {
+        return pipe.resize(size);
+    }
+
+    @Override
+    public String path() {
+        return "pipe:[" + pipe.ino + "]";
+    }
+
+    @Override
+    protected void release() {
+        pipe.closeEnd(reader);
+    }
+}

@@ -1,0 +1,103 @@
+package dev.cryo.sentry.kernel;
+
+import dev.cryo.platform.AddressSpace;
+import dev.cryo.sentry.abi.Signals;
+
+/**
+ * A process's end (Linux's kernel/exit.c): its descriptors closed and memory freed, then a
+ * zombie holding its wait status until the parent reaps it. Its children go to the sandbox's
+ * init; when init itself ends, every other process is killed, as in a pid namespace.
+ */
+final class TaskExit {
+    private TaskExit() {}
+
+    /** Called on the task's own thread when its loop ends. Kernel lock held. */
+    static void exited(Task t) {
+        Kernel k = t.kernel;
+        ThreadGroup g = t.group;
+        long cpu = t.cpuTimeNanos();
+        AddressSpace as = t.mm.addressSpace();
+        if (t.checkpointed) {
+            // The sandbox was saved and stops: this is not the process's exit, only the end of
+            // this copy of it. Nothing in the (already saved) graph changes.
+            if (as != null) as.close();
+            k.unregister(t);
+            return;
+        }
+        t.fds.closeAll();
+        t.mm.releaseAll();
+        if (as != null) as.close();
+        g.cpuNanos = cpu;
+        g.waitStatus = t.waitStatus;
+        g.zombie = true;
+        g.vforkPending = false;
+        k.unregister(t);
+        reparentChildren(k, g);
+        if (g.parent == null) {
+            zapOthers(k, t);
+        } else {
+            childExited(k, g);
+        }
+        k.lock().wake();
+    }
+
+    /**
+     * The one place a parent learns that {@code child} ended (do_notify_parent): its exit
+     * signal (SIGCHLD for fork, none or another for clone) goes to the parent with the child's
+     * status in its siginfo; a parent that ignores SIGCHLD or set SA_NOCLDWAIT has the child
+     * reaped at once, never a zombie. Its waits are woken by the caller.
+     */
+    static void childExited(Kernel k, ThreadGroup child) {
+        ThreadGroup parent = child.parent;
+        if (parent == null) return;
+        if (child.exitSignal != 0) {
+            int st = child.waitStatus;
+            int sig = st & 0x7f;
+            int code = sig == 0 ? SigInfo.CLD_EXITED : (st & 0x80) != 0 ? SigInfo.CLD_DUMPED : SigInfo.CLD_KILLED;
+            long ticks = child.cpuNanos / 10_000_000L; // USER_HZ clock ticks
+            k.sendToThreadGroup(parent.leader, SigInfo.child(code, child.tgid, child.leader.creds.ruid,
+                    sig == 0 ? (st >> 8) & 0xff : sig, ticks, 0));
+        }
+        if (child.exitSignal == Signals.SIGCHLD && ignoresChildren(parent)) {
+            reap(k, parent, child);
+        }
+    }
+
+    private static boolean ignoresChildren(ThreadGroup parent) {
+        SignalAction a = parent.leader.signals.handlers().get(Signals.SIGCHLD);
+        return a.handler == Signals.SIG_IGN || (a.flags & Signals.SA_NOCLDWAIT) != 0;
+    }
+
+    /** Removes a zombie for good: its pid is free again, its times go to the parent. Kernel lock held. */
+    static void reap(Kernel k, ThreadGroup parent, ThreadGroup child) {
+        parent.children.remove(child);
+        k.groups.remove(child.tgid);
+        parent.childrenCpuNanos += child.cpuNanos + child.childrenCpuNanos;
+    }
+
+    /** Gives the children of an exiting process to init (forget_original_parent). */
+    private static void reparentChildren(Kernel k, ThreadGroup g) {
+        if (g.children.isEmpty()) return;
+        ThreadGroup init = k.groups.get(1);
+        for (ThreadGroup c : g.children) {
+            if (init == null || init == g || init.zombie) {
+                c.parent = null; // nobody is left to reap it: the sandbox is ending
+                continue;
+            }
+            c.parent = init;
+            init.children.add(c);
+            if (c.zombie) childExited(k, c);
+        }
+        g.children.clear();
+    }
+
+    /** Init has exited: every other task dies as by SIGKILL (zap_pid_ns_processes). */
+    private static void zapOthers(Kernel k, Task init) {
+        for (Task t : k.tasks().values()) {
+            if (t != init) {
+                t.zapped = true;
+                t.interrupt();
+            }
+        }
+    }
+}
