@@ -23,7 +23,8 @@ import java.util.Map;
  */
 final class ManifestCodec {
     private static final long MAGIC = 0x50414e534f595243L; // "CRYOSNAP" read little-endian
-    private static final int VERSION = 1;
+    /** 2: the summary after the header (version 1 had none; its manifests are refused by version). */
+    private static final int VERSION = 2;
     private static final int HEADER = 24;
     /** Largest body accepted: a kernel blob of a few hundred MiB and a 1 TiB memory's chunk list fit. */
     static final int MAX_BODY = 1 << 30;

@@ -32,8 +32,18 @@ class DiskFullTest {
 
     @AfterEach
     void unmount() throws Exception {
-        if (mounted && run("umount", mnt.toString()) != 0) {
-            run("umount", "-l", mnt.toString()); // a mapping not yet collected holds it: detach
+        if (mounted) {
+            // A mapping of the index not yet collected can hold the mount for a moment: retry,
+            // then detach it (it goes once the mapping does).
+            boolean done = false;
+            for (int i = 0; i < 10 && !done; i++) {
+                done = run("umount", mnt.toString()) == 0;
+                if (!done) {
+                    System.gc();
+                    Thread.sleep(200);
+                }
+            }
+            if (!done) run("umount", "-l", mnt.toString());
         }
         Files.deleteIfExists(mnt);
     }

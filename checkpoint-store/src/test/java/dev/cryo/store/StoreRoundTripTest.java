@@ -188,7 +188,7 @@ class StoreRoundTripTest {
     void aManifestDeclaringAHugeBodyIsRefusedBeforeAnythingIsAllocated() throws Exception {
         byte[] bomb = com.github.luben.zstd.Zstd.compress(new byte[64 << 20], 19); // 64 MiB of zeros, a few KiB
         ByteBuffer f = ByteBuffer.allocate(24 + 4 + bomb.length + 32).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        f.putLong(0x50414e534f595243L).putInt(1).putInt(4).putInt(64 << 20).putInt(bomb.length).putInt(0).put(bomb);
+        f.putLong(0x50414e534f595243L).putInt(2).putInt(4).putInt(64 << 20).putInt(bomb.length).putInt(0).put(bomb);
         StoreException e = assertThrows(StoreException.class, () -> ManifestCodec.decode(f.array(), "bomb"));
         assertTrue(e.getMessage().contains("cannot hold"), e.getMessage());
     }
