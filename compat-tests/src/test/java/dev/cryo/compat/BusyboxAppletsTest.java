@@ -6,6 +6,8 @@ import static dev.cryo.compat.Differential.Streams.STDOUT_AND_STDERR;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -13,7 +15,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The corpus of real-program cases (issue #6): busybox applets that need no fork, each with
  * arguments that exercise its reading, parsing and output, byte-identical natively and under
  * cryo, in every variant (plain, checkpointed and restored, left running). $LINES is a 150,000
- * line text file, $TREE a directory tree; both are generated.
+ * line text file, $TREE a directory tree; both are generated. Two cases run at once (see
+ * junit-platform.properties).
  */
 class BusyboxAppletsTest {
     static Stream<String> cases() {
@@ -92,9 +95,72 @@ class BusyboxAppletsTest {
                 "cat /nonexistent",
                 "wc -l /etc/passwd /etc/group",
                 "sort /etc/passwd",
-                "head -n 3 /usr/share/common-licenses/GPL-3");
+                "head -n 3 /usr/share/common-licenses/GPL-3",
+                // more applets over system files, compressors, dates and the fixtures (issue #6)
+                "cat /etc/passwd /etc/group",
+                "cut -d : -f 1,7 /etc/passwd",
+                "sort -t : -k 3,3n /etc/passwd",
+                "awk -F: {print $1} /etc/passwd",
+                "head -c 4096 /bin/busybox",
+                "sha256sum /bin/busybox",
+                "od -t x4 -N 64 /bin/busybox",
+                "wc -c /bin/busybox",
+                "stat -c %s-%a-%U /etc/passwd",
+                "stat -f -c %T /",
+                "du -s /usr/share/common-licenses",
+                "ls -lR /usr/share/doc/busybox-static",
+                "uniq -d $LINES",
+                "paste /etc/passwd /etc/group",
+                "expand -t 4 $LINES",
+                "unexpand -a /etc/passwd",
+                "whoami",
+                "date -d @0 -u",
+                "cal 1 2000",
+                "sleep 0.1",
+                "usleep 1000",
+                "ls -l /bin/busybox",
+                "readlink /etc/os-release",
+                "grep -F -x root:x:0:0:root:/root:/bin/bash /etc/passwd",
+                "sed -n $= $LINES",
+                "wc -L $LINES",
+                "tail -n +149990 $LINES",
+                "cut -b 1-3 $LINES",
+                "sort -c $LINES",
+                "sort -s -k1,1 $LINES",
+                "od -c -N 100 $LINES",
+                "xxd -p -l 64 /bin/busybox",
+                "gzip -c -1 /etc/passwd",
+                "gzip -c -9 $TREE/d0/file-0.txt",
+                "bzip2 -c /etc/passwd",
+                "busybox --list",
+                "[ -x /bin/busybox ]",
+                "expr substr hello 2 3",
+                "printf %d\\n 0x1f",
+                "md5sum /etc/passwd /etc/group /etc/hostname",
+                "crc32 /etc/passwd",
+                "ls -lS /usr/share/common-licenses",
+                "ls -lt --full-time /usr/share/common-licenses",
+                "find /usr/share/common-licenses -maxdepth 1 -name GPL*",
+                "find $TREE -empty",
+                "find $TREE -type l",
+                "du -h -d 1 $TREE",
+                "wc $TREE/d0/file-0.txt $TREE/d1/file-2.txt",
+                "head -n 5 $TREE/d0/file-0.txt $TREE/d1/file-2.txt",
+                "sum -s /bin/busybox",
+                "cksum /bin/busybox",
+                "sha3sum /etc/passwd",
+                "strings -a -t x -n 12 /bin/busybox",
+                "fold -s -w 20 /etc/passwd",
+                "ls -la /usr/share/common-licenses",
+                "od -N 16 -A n -t x1 /dev/zero",
+                "wc -c /dev/null",
+                "tail -c 64 /bin/busybox",
+                "stat -c %n-%s-%h /usr/share/common-licenses/GPL-2");
     }
 
+    // Concurrent inside the method only: the class keeps its place in the class order, so
+    // that CompatibilityReportTest still runs after it (a concurrent class would not).
+    @Execution(ExecutionMode.CONCURRENT)
     @ParameterizedTest(name = "busybox {0}")
     @MethodSource("cases")
     void appletMatchesLinux(String line) {

@@ -25,10 +25,24 @@ import java.util.List;
  * restore IMAGE MILLIS NEXT          restore IMAGE; after MILLIS ms checkpoint into NEXT, or,
  *                                    with MILLIS = -1, run to the end
  * </pre>
- * Exits with the program's status, or 0 after a checkpoint that stopped it.
+ * Exits with the program's status, or 0 after a checkpoint that stopped it. With
+ * {@code -Dcompat.strace=FILE} the Sentry's strace of the program is appended to FILE (the
+ * report's record of which system calls each case makes).
  */
 public final class CheckpointDriver {
+    private static java.io.PrintStream strace;
+
+    private static void exit(int status) {
+        if (strace != null) strace.flush();
+        System.exit(status);
+    }
+
     public static void main(String[] args) throws Exception {
+        String traceFile = System.getProperty("compat.strace");
+        if (traceFile != null) {
+            strace = new java.io.PrintStream(new java.io.BufferedOutputStream(
+                    new java.io.FileOutputStream(traceFile, true), 1 << 16), false, java.nio.charset.StandardCharsets.ISO_8859_1);
+        }
         Sandbox sb;
         long millis;
         Path next;
@@ -39,7 +53,7 @@ public final class CheckpointDriver {
             List<String> env = new java.util.ArrayList<>(Arrays.asList(args).subList(4, dash));
             List<String> argv = Arrays.asList(args).subList(dash + 1, args.length);
             Sandbox at = Sandbox.create(PtracePlatform.create(),
-                    new SandboxConfig("/", argv, SandboxConfig.environment(env), args[3], null));
+                    new SandboxConfig("/", argv, SandboxConfig.environment(env), args[3], strace));
             Path marks = Path.of(args[2] + ".marks");
             at.checkpointAfterSyscalls(Long.parseLong(args[1]), Path.of(args[2]), leaveAt, () -> {
                 try {
@@ -53,7 +67,7 @@ public final class CheckpointDriver {
                 System.exit(99);
             });
             int status = at.runToExit();
-            System.exit(status == Sandbox.CHECKPOINTED ? 0 : status);
+            exit(status == Sandbox.CHECKPOINTED ? 0 : status);
         }
         if (args[0].startsWith("run")) {
             millis = Long.parseLong(args[1]);
@@ -65,7 +79,7 @@ public final class CheckpointDriver {
             millis = Long.parseLong(args[2]);
             next = millis < 0 ? null : Path.of(args[3]);
             sb = Sandbox.restore(PtracePlatform.create(), Path.of(args[1]),
-                    new Sandbox.RestoreOptions(false, null, SyscallTable.standard()));
+                    new Sandbox.RestoreOptions(false, strace, SyscallTable.standard()));
         }
         Thread checkpointer = null;
         if (next != null) {
@@ -83,6 +97,6 @@ public final class CheckpointDriver {
         }
         int status = sb.runToExit();
         if (checkpointer != null) checkpointer.join();
-        System.exit(status == Sandbox.CHECKPOINTED ? 0 : status);
+        exit(status == Sandbox.CHECKPOINTED ? 0 : status);
     }
 }

@@ -61,7 +61,10 @@ final class CompatEnv {
         Path bin = work().resolve("bin").resolve(name);
         try {
             Files.createDirectories(bin.getParent());
-            if (Files.exists(bin) && Files.getLastModifiedTime(bin).compareTo(Files.getLastModifiedTime(src)) > 0) {
+            // case.h is the frame of the family programs: a change to it rebuilds them too.
+            Path header = src.resolveSibling("case.h");
+            if (Files.exists(bin) && Files.getLastModifiedTime(bin).compareTo(Files.getLastModifiedTime(src)) > 0
+                    && Files.getLastModifiedTime(bin).compareTo(Files.getLastModifiedTime(header)) > 0) {
                 return bin;
             }
             List<String> cmd = new ArrayList<>(List.of(gcc.toString(), "-static", "-O1", "-g", "-Wall",
@@ -77,6 +80,27 @@ final class CompatEnv {
                         + Files.readString(log, StandardCharsets.UTF_8));
             }
             return bin;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * The sub-cases of a family program built from {@code src/test/c/<name>.c} (see case.h):
+     * its {@code --list}, run natively.
+     */
+    static List<String> listCases(String name) {
+        String bin = compiled(name);
+        try {
+            Process p = new ProcessBuilder(bin, "--list").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IllegalStateException(bin + " --list failed: " + out);
+            }
+            return out.lines().filter(l -> !l.isBlank()).toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

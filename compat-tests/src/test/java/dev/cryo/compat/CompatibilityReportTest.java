@@ -1,62 +1,72 @@
 package dev.cryo.compat;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cryo.sentry.abi.Sysno;
 import dev.cryo.sentry.syscalls.SyscallTable;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.EnumMap;
 import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 /**
- * docs/compatibility.md is generated from the syscall table (STYLE.md: never written by hand)
- * and must be current: this test fails when it is not. Regenerate it with
- * {@code mvn -B verify -pl compat-tests -am -Dtest=CompatibilityReportTest -Dsurefire.failIfNoSpecifiedTests=false -Dcompat.report.write=true}.
+ * docs/compatibility.md is generated (STYLE.md: never written by hand) from the syscall table
+ * and the differential cases' run, and must be current: this test fails when it is not. It runs
+ * after every other class of the module (@Order; see junit-platform.properties), so it sees the
+ * cases this JVM ran ({@link Coverage}).
+ *
+ * <p>A run that made every case the committed page lists is complete: the page must be exactly
+ * what it renders. A partial run (-Dtest=...) checks the page against the committed case data
+ * instead, so the table part is still checked. With {@code -Dcompat.report.write=true} the page
+ * is rewritten: from a complete run as it is, from a partial one with the cases it ran replacing
+ * their committed lines. With {@code -Dcompat.report.fromFiles=true} the cases are those an
+ * earlier run left in target/compat/coverage instead of this JVM's. Regenerate it with
+ * {@code mvn -B verify -pl compat-tests -am -Dtest='dev.cryo.compat.**' -Dsurefire.failIfNoSpecifiedTests=false
+ * -Dcompat.report.write=true}.
  */
+@Order(Integer.MAX_VALUE)
 class CompatibilityReportTest {
     private static final Path DOC = Path.of(System.getProperty("basedir", "."), "..", "docs", "compatibility.md").normalize();
 
-    static String report() {
-        SyscallTable table = SyscallTable.standard();
-        Map<SyscallTable.Support, Integer> counts = new EnumMap<>(SyscallTable.Support.class);
-        StringBuilder rows = new StringBuilder();
-        for (int nr = 0; nr < Sysno.TABLE_SIZE; nr++) {
-            String name = Sysno.name(nr);
-            if (name.startsWith("syscall_")) continue;
-            SyscallTable.Entry e = table.get(nr);
-            String status = e == null ? "unsupported (ENOSYS)" : switch (e.support()) {
-                case SUPPORTED -> "supported";
-                case PARTIAL -> "partial";
-                case ERROR -> "refused";
-            };
-            if (e != null) counts.merge(e.support(), 1, Integer::sum);
-            String note = e == null ? "" : e.note().replace("|", "\\|");
-            rows.append("| ").append(nr).append(" | `").append(name).append("` | ").append(status).append(" | ")
-                    .append(note).append(" |\n");
-        }
-        int supported = counts.getOrDefault(SyscallTable.Support.SUPPORTED, 0);
-        int partial = counts.getOrDefault(SyscallTable.Support.PARTIAL, 0);
-        int refused = counts.getOrDefault(SyscallTable.Support.ERROR, 0);
-        int named = Sysno.namedCount();
-        return "# Cryo's system calls\n\n"
-                + "Generated from the Sentry's syscall table (`SyscallTable.standard()`) by\n"
-                + "`compat-tests/src/test/java/dev/cryo/compat/CompatibilityReportTest.java`; do not edit by hand.\n"
-                + "*supported*: Linux's behaviour, errors included; *partial*: the note says what is missing;\n"
-                + "*refused*: always the errno in the note, on purpose; *unsupported*: ENOSYS, counted and\n"
-                + "reported at exit (`cryo run` without `--no-enosys-report`).\n\n"
-                + "**Summary: " + (supported + partial) + " of " + named + " x86-64 system calls supported or partially"
-                + " supported (" + supported + " supported, " + partial + " partial), " + refused + " refused on purpose,"
-                + " " + (named - supported - partial - refused) + " unsupported.**\n\n"
-                + "| nr | name | status | note |\n| ---: | --- | --- | --- |\n" + rows;
+    private static Map<String, Coverage.Case> data(String committed) {
+        Map<String, Coverage.Case> before = CompatibilityReport.parseCases(committed);
+        Map<String, Coverage.Case> now = Boolean.getBoolean("compat.report.fromFiles") ? Coverage.fromFiles() : Coverage.thisRun();
+        if (!now.isEmpty() && now.keySet().containsAll(before.keySet())) return now;
+        Map<String, Coverage.Case> merged = new TreeMap<>(before);
+        merged.putAll(now);
+        return merged;
     }
 
     @Test
     void theCommittedReportIsCurrent() throws Exception {
-        String now = report();
-        if (Boolean.getBoolean("compat.report.write")) Files.writeString(DOC, now);
         String committed = Files.exists(DOC) ? Files.readString(DOC) : "";
+        String now = CompatibilityReport.render(SyscallTable.standard(), data(committed));
+        if (Boolean.getBoolean("compat.report.write")) {
+            Files.writeString(DOC, now);
+            committed = now;
+        }
         assertEquals(now, committed, DOC + " is stale: regenerate it (see this test's comment) and commit it");
+    }
+
+    /** Every supported or partial system call is made by at least one case (issue #6). */
+    @Test
+    void everySupportedSyscallHasACase() throws Exception {
+        String committed = Files.exists(DOC) ? Files.readString(DOC) : "";
+        var missing = CompatibilityReport.uncovered(SyscallTable.standard(), data(committed));
+        assertTrue(missing.isEmpty(), "supported or partial system calls that no differential case makes: " + missing);
+    }
+
+    /** The case lines the page ends with read back as they were written. */
+    @Test
+    void caseLinesRoundTrip() {
+        Map<String, Coverage.Case> run = new TreeMap<>(Map.of(
+                "a-case", new Coverage.Case(new TreeMap<>(Map.of("plain", true, "checkpoint-restore", false)),
+                        new java.util.TreeSet<>(java.util.List.of("read", "write"))),
+                "b-case", new Coverage.Case(new TreeMap<>(), new java.util.TreeSet<>())));
+        String page = CompatibilityReport.render(SyscallTable.standard(), run);
+        assertEquals(run, CompatibilityReport.parseCases(page));
+        assertTrue(page.contains("| 0 | `read` | supported |  | 1: `a-case` |"), page.substring(0, 2000));
     }
 }

@@ -3,6 +3,11 @@ package dev.cryo.compat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 
 /**
@@ -31,29 +36,56 @@ final class Differential {
 
     static Pair same(Program p, Streams streams, Normalizer norm) {
         Outcome nat = Runner.runNative(p);
-        Pair pair = compare(p, streams, norm, nat, Runner.runCryo(p));
+        // Every variant runs even when one fails, so that the report counts each (Coverage);
+        // the first failure is thrown at the end with the others attached.
+        Map<String, Boolean> passed = new LinkedHashMap<>();
+        List<AssertionError> failures = new ArrayList<>();
+        Pair[] pair = new Pair[1];
+        variant("plain", passed, failures, () -> pair[0] = compare(p, streams, norm, nat, Runner.runCryo(p)));
         if (!Runner.cryoIsNative() && !"off".equals(System.getProperty("compat.checkpoint"))) {
             // The checkpoint variant (issue #6): the same program saved and stopped after a
             // system call chosen from its name, restored in a new process, must still match.
             // A save point from the case's name; a program that makes fewer calls than that is
             // saved after its third instead, so the variant is never a plain run in disguise.
-            long n = 3 + Math.floorMod(p.name().hashCode(), 15);
-            Outcome ckpt = Runner.runCryoCheckpointed(p, n);
-            if (!ckpt.where().equals("cryo-ckpt+restore")) {
-                n = 3;
-                ckpt = Runner.runCryoCheckpointed(p, n);
-            }
-            assertEquals("cryo-ckpt+restore", ckpt.where(), p.name() + ": no checkpoint was taken after call " + n);
-            compare(p, streams, norm, nat, ckpt);
+            // Its two halves print the Sentry's strace to a file: the calls the case made.
+            Path strace = CompatEnv.work().resolve("runs").resolve(p.name()).resolve("cryo-ckpt.strace");
+            long[] n = {3 + Math.floorMod(p.name().hashCode(), 15)};
+            variant("checkpoint-restore", passed, failures, () -> {
+                Outcome ckpt = Runner.runCryoCheckpointed(p, n[0], strace);
+                if (!ckpt.where().equals("cryo-ckpt+restore")) {
+                    n[0] = 3;
+                    ckpt = Runner.runCryoCheckpointed(p, n[0], strace);
+                }
+                assertEquals("cryo-ckpt+restore", ckpt.where(), p.name() + ": no checkpoint was taken after call " + n[0]);
+                compare(p, streams, norm, nat, ckpt);
+            });
             // The leave-running variant: the original goes on as if nothing happened, and the
             // restored copy prints exactly what the original printed after the save point.
-            long[] marks = new long[2];
-            Outcome[] both = Runner.runCryoLeaveRunning(p, n, marks);
-            compare(p, streams, norm, nat, both[0]);
-            assertEquals("cryo-copy", both[1] == null ? null : both[1].where(), p.name() + ": no checkpoint after call " + n);
-            compare(p, streams, norm, suffix(nat, marks), both[1]);
+            variant("leave-running", passed, failures, () -> {
+                long[] marks = new long[2];
+                Outcome[] both = Runner.runCryoLeaveRunning(p, n[0], marks);
+                compare(p, streams, norm, nat, both[0]);
+                assertEquals("cryo-copy", both[1] == null ? null : both[1].where(), p.name() + ": no checkpoint after call " + n[0]);
+                compare(p, streams, norm, suffix(nat, marks), both[1]);
+            });
+            Coverage.record(p.name(), passed, Coverage.syscallsIn(strace));
         }
-        return pair;
+        if (!failures.isEmpty()) {
+            AssertionError first = failures.get(0);
+            for (AssertionError e : failures.subList(1, failures.size())) first.addSuppressed(e);
+            throw first;
+        }
+        return pair[0];
+    }
+
+    private static void variant(String name, Map<String, Boolean> passed, List<AssertionError> failures, Runnable r) {
+        try {
+            r.run();
+            passed.put(name, true);
+        } catch (AssertionError e) {
+            passed.put(name, false);
+            failures.add(new AssertionError("[" + name + " variant] " + e.getMessage(), e));
+        }
     }
 
     /** The native outcome with the first {@code marks[0]} bytes of stdout and {@code marks[1]} of stderr cut. */

@@ -87,9 +87,10 @@ final class Runner {
      * Runs {@code p} under cryo with a checkpoint right after its {@code n}th system call: the
      * sandbox is saved and stopped, then restored in a new process, where it runs to its end.
      * The outcome holds both processes' output, in order, and the final status; a program that
-     * makes fewer calls simply runs to its end in the first process.
+     * makes fewer calls simply runs to its end in the first process. Both processes append the
+     * Sentry's strace of the program to {@code strace} (emptied first), if not null.
      */
-    static Outcome runCryoCheckpointed(Program p, long n) {
+    static Outcome runCryoCheckpointed(Program p, long n, Path strace) {
         Path dir = CompatEnv.work().resolve("runs").resolve(p.name());
         Path image = dir.resolve("image-" + n);
         Path out = dir.resolve("cryo-ckpt.stdout");
@@ -102,13 +103,15 @@ final class Runner {
             Files.deleteIfExists(out);
             Files.deleteIfExists(err);
             deleteTree(image);
+            if (strace != null) Files.deleteIfExists(strace);
+            List<String> jvm = strace == null ? List.of() : List.of("-Dcompat.strace=" + strace);
             List<String> first = new ArrayList<>(List.of("run-at", Long.toString(n), image.toString(), p.cwd().toString()));
             first.addAll(p.env());
             first.add("--");
             first.addAll(p.argv());
-            int status = driver(p, first, out, err);
+            int status = driver(p, jvm, first, out, err);
             boolean restored = Files.exists(image.resolve("kernel.img"));
-            if (restored) status = driver(p, List.of("restore", image.toString(), "-1"), out, err);
+            if (restored) status = driver(p, jvm, List.of("restore", image.toString(), "-1"), out, err);
             deleteTree(image);
             return new Outcome(restored ? "cryo-ckpt+restore" : "cryo-ckpt", shown, status, out, err,
                     Duration.ofNanos(System.nanoTime() - t0));
@@ -144,14 +147,14 @@ final class Runner {
             first.add("--");
             first.addAll(p.argv());
             long t0 = System.nanoTime();
-            int original = driver(p, first, out[0], err[0]);
+            int original = driver(p, List.of(), first, out[0], err[0]);
             Outcome a = new Outcome("cryo-leave", shown, original, out[0], err[0], Duration.ofNanos(System.nanoTime() - t0));
             if (!Files.exists(image.resolve("kernel.img"))) return new Outcome[] {a, null};
             String[] sizes = Files.readString(m).trim().split(" ");
             marks[0] = Long.parseLong(sizes[0]);
             marks[1] = Long.parseLong(sizes[1]);
             t0 = System.nanoTime();
-            int copy = driver(p, List.of("restore", image.toString(), "-1"), out[1], err[1]);
+            int copy = driver(p, List.of(), List.of("restore", image.toString(), "-1"), out[1], err[1]);
             deleteTree(image);
             Files.deleteIfExists(m);
             return new Outcome[] {a, new Outcome("cryo-copy", shown, copy, out[1], err[1], Duration.ofNanos(System.nanoTime() - t0))};
@@ -160,10 +163,11 @@ final class Runner {
         }
     }
 
-    private static int driver(Program p, List<String> args, Path out, Path err) throws IOException {
+    private static int driver(Program p, List<String> jvmFlags, List<String> args, Path out, Path err) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(CRYO_JVM_FLAGS);
+        cmd.addAll(jvmFlags);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(CheckpointDriver.class.getName());
