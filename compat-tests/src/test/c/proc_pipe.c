@@ -137,6 +137,18 @@ int main(int argc, char **argv) {
     struct timeval tv = {0, 1000};
     report("select", select(p[1] + 1, &rs, &ws, NULL, &tv));
     printf("  read set %d, write set %d\n", FD_ISSET(p[0], &rs), FD_ISSET(p[1], &ws));
+    /* glibc's select() is pselect6 underneath: the select system call itself, and ppoll. */
+    FD_ZERO(&rs);
+    FD_SET(p[0], &rs);
+    tv.tv_sec = 0;
+    tv.tv_usec = 0;
+    report("select system call", syscall(SYS_select, p[0] + 1, &rs, NULL, NULL, &tv));
+    report("select system call, bad nfds", syscall(SYS_select, -1, NULL, NULL, NULL, &tv));
+    struct timespec ts0 = {0, 0};
+    report("ppoll", ppoll(pf, 2, &ts0, NULL));
+    printf("  revents %x %x\n", pf[0].revents, pf[1].revents);
+    ts0.tv_nsec = 1000000000; /* not a valid timespec */
+    report("ppoll, bad timeout", ppoll(pf, 2, &ts0, NULL));
     close(p[1]);
     read(p[0], b, 3);
     pf[0].events = POLLIN;

@@ -42,7 +42,12 @@ int main(int argc, char **argv) {
         printf("waitpid matches: %d\n", waitpid(p, &st, 0) == p);
         show("exit", st);
     }
-    pid_t p = fork();
+    /* The fork system call itself: glibc's fork() is clone underneath. */
+    pid_t p = syscall(SYS_fork);
+    if (p == 0) _exit(5);
+    printf("fork system call: waitpid matches: %d\n", waitpid(p, &st, 0) == p);
+    show("exit", st);
+    p = fork();
     if (p == 0) {
         *(volatile int *)0 = 1;
         _exit(0);
