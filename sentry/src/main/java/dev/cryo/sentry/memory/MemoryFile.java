@@ -135,6 +135,11 @@ public final class MemoryFile implements AutoCloseable, AfterLoad {
         if (l != null) l.await(off, len);
     }
 
+    /** Whether a restored file is still being filled in the background. */
+    public boolean loading() {
+        return loader != null;
+    }
+
     /** Returns once the whole file holds its saved contents (before a checkpoint reads it). */
     public void awaitLoaded() {
         ensureLoaded(0, capacity);

@@ -219,22 +219,32 @@ public final class MemoryManager {
      * Returns false if the fault is the application's: no VMA, no access, or the page was
      * already mapped (so the access itself violated its protection).
      */
+    /** What a fault maps while the memory file is still loading (a MemoryLoader piece). */
+    private static final long FAULT_WINDOW = 2L << 20;
+
     public boolean handleFault(long addr) {
         Map.Entry<Long, Vma> e = vmas.floorEntry(addr);
         if (e == null || addr >= e.getValue().end) return false;
         Vma v = e.getValue();
         if (v.prot == 0) return false;
         if (isMapped(addr)) return false;
-        long pos = v.start;
-        // Map the holes of the VMA in the mirror.
-        while (pos < v.end) {
+        // Map the holes of the VMA in the mirror: all of them, or, while a restored memory file
+        // is still being filled, only the window around the fault, so that touching a big VMA
+        // waits for the pieces it touches rather than for the whole of it.
+        long lo = v.start, hi = v.end;
+        if (file.loading()) {
+            lo = Math.max(v.start, addr & -FAULT_WINDOW);
+            hi = Math.min(v.end, (addr & -FAULT_WINDOW) + FAULT_WINDOW);
+        }
+        long pos = lo;
+        while (pos < hi) {
             Map.Entry<Long, Long> m = mapped.floorEntry(pos);
             if (m != null && m.getValue() > pos) {
                 pos = m.getValue();
                 continue;
             }
             Map.Entry<Long, Long> next = mapped.ceilingEntry(pos);
-            long holeEnd = next == null ? v.end : Math.min(v.end, next.getKey());
+            long holeEnd = next == null ? hi : Math.min(hi, next.getKey());
             // A restored file may still be loading: the stub must not see the range before it holds its data.
             file.ensureLoaded(v.fileOffset + (pos - v.start), holeEnd - pos);
             as.map(pos, holeEnd - pos, v.prot, v.fileOffset + (pos - v.start));

@@ -176,4 +176,33 @@ class MemoryManagerTest {
         assertEquals(0x400000 + PAGE, mm.brk(0x400000 + 10 * PAGE), "blocked: break unchanged");
         assertEquals(0x400000 + PAGE, mm.brk(0x1000), "below the start: unchanged");
     }
+
+    /** While a restored memory file is still loading, a fault maps only the 2 MiB around it; once loaded, whole VMAs. */
+    @Test
+    void aFaultDuringTheLoadMapsOnlyItsWindow() throws Exception {
+        long len = 16L << 20;
+        long a = anon(len, PROT_READ | PROT_WRITE);
+        long fileOff = mm.vmaAt(a).fileOffset;
+        java.nio.file.Path img = java.nio.file.Files.createTempFile("pages", ".img");
+        try {
+            java.nio.file.Files.write(img, new byte[(int) len]);
+            int in = dev.cryo.platform.host.Host.openat(-100, img.toString(), 02000000, 0);
+            dev.cryo.sentry.memory.MemoryLoader l = dev.cryo.sentry.memory.MemoryLoader.ofPageFile(img.toString(), in,
+                    file.fd(), new long[] {fileOff}, new long[] {len}, new long[] {0});
+            file.startLoading(l);
+            long fault = a + (5L << 20) + 123;
+            if (file.loading()) {
+                assertTrue(mm.handleFault(fault));
+                long window = fault & -(2L << 20);
+                assertEquals(java.util.List.of(String.format("map %x+%x 3 @%x", window, 2L << 20, fileOff + (window - a))), as.calls);
+                as.calls.clear();
+            }
+            file.awaitLoaded();
+            assertTrue(mm.handleFault(a));
+            assertTrue(as.calls.size() >= 1 && as.calls.size() <= 2, as.calls.toString()); // the holes around a mapped window
+            assertFalse(mm.handleFault(a + len - 1), "all of the VMA is mapped now");
+        } finally {
+            java.nio.file.Files.deleteIfExists(img);
+        }
+    }
 }
