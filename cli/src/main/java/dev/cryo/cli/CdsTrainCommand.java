@@ -53,10 +53,8 @@ final class CdsTrainCommand implements Callable<Integer> {
                 }
             }
             Main.execute("--store", work.resolve("store").toString(), "snapshots");
-            try (Sandbox sb = Sandbox.restore(PtracePlatform.create(), work.resolve("img"),
-                    new Sandbox.RestoreOptions(false, null, table))) {
-                return sb.runToExit();
-            }
+            // As a user restores: through the command, so that its classes are archived too.
+            return Main.execute("restore", "--image", work.resolve("img").toString());
         } finally {
             try (var files = Files.walk(work)) {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
