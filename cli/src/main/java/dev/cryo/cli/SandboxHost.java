@@ -123,13 +123,15 @@ final class SandboxHost implements Callable<Integer> {
             int status = sandbox.runToExit();
             exited = true; // refuse new requests, then let the one in flight answer
             server.quiesce();
+            // The socket goes before the final state is written: whoever sees "stopped" (a
+            // `wait` returning) finds no socket left behind.
+            server.close();
             synchronized (this) {
                 finished = true;
                 state = status == Sandbox.CHECKPOINTED ? state.checkpointed(checkpointImage)
                         : state.stopped(status, null);
                 writeLocked();
             }
-            server.close();
             closeStore();
             System.out.flush();
             return status == Sandbox.CHECKPOINTED ? 0 : status;
