@@ -50,27 +50,8 @@ class CheckpointRestoreTest {
 
     @Test
     void counterContinuesFromTheSavedValueTwentyTimes() throws Exception {
-        String counter = CompatEnv.compiled("counter");
-        Path dir = Files.createTempDirectory(CompatEnv.work(), "ckpt");
-        Path out = dir.resolve("out");
-        Files.createFile(out);
-        Random rnd = new Random(3);
-        // A few hundred steps first, then short stretches: every restore is checkpointed again.
-        assertEquals(0, driver(out, "run", "3000", dir.resolve("img0").toString(), "--", counter, Integer.toString(LAST)));
-        int rounds = 20;
-        for (int i = 0; i < rounds; i++) {
-            String next = dir.resolve("img" + (i + 1)).toString();
-            long millis = 80 + rnd.nextInt(150);
-            assertEquals(0, driver(out, "restore", dir.resolve("img" + i).toString(), Long.toString(millis), next),
-                    "restore " + i);
-        }
-        assertEquals(0, driver(out, "restore", dir.resolve("img" + rounds).toString(), "-1"));
-        List<String> lines = Files.readAllLines(out);
-        for (int i = 0; i < lines.size(); i++) {
-            assertEquals(Integer.toString(i), lines.get(i), "line " + i + " (never from zero, never repeated or skipped)");
-        }
-        assertEquals(LAST + 1, lines.size());
-        assertTrue(lines.size() > 300, "ran through the checkpoints");
+        int lines = countsThroughTwentyRestores("ckpt", 3, LAST, CompatEnv.compiled("counter"), Integer.toString(LAST));
+        assertTrue(lines > 300, "ran through the checkpoints");
     }
 
     /**
@@ -83,12 +64,23 @@ class CheckpointRestoreTest {
     void aShellLoopThatForksContinuesFromTheSavedValueTwentyTimes() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/bin/busybox")), "needs /bin/busybox");
         int last = 1000; // > the most steps 3 s and 20 short stretches can take at 10 ms a step
-        Path dir = Files.createTempDirectory(CompatEnv.work(), "ckpt-sh");
+        countsThroughTwentyRestores("ckpt-sh", 5, last, "/bin/busybox", "sh", "-c",
+                "i=0; while [ $i -le " + last + " ]; do echo $i; i=$((i+1)); sleep 0.01; done");
+    }
+
+    /**
+     * Runs {@code program}, which prints 0 to {@code last}, one a line: checkpointed after 3 s,
+     * then restored and checkpointed again twenty times after 80-230 ms each, then restored to
+     * its end. Every line must follow the last. Returns the number of lines.
+     */
+    private static int countsThroughTwentyRestores(String tag, long seed, int last, String... program) throws Exception {
+        Path dir = Files.createTempDirectory(CompatEnv.work(), tag);
         Path out = dir.resolve("out");
         Files.createFile(out);
-        Random rnd = new Random(5);
-        assertEquals(0, driver(out, "run", "3000", dir.resolve("img0").toString(), "--", "/bin/busybox", "sh", "-c",
-                "i=0; while [ $i -le " + last + " ]; do echo $i; i=$((i+1)); sleep 0.01; done"));
+        Random rnd = new Random(seed);
+        List<String> run = new ArrayList<>(List.of("run", "3000", dir.resolve("img0").toString(), "--"));
+        run.addAll(List.of(program));
+        assertEquals(0, driver(out, run.toArray(String[]::new)));
         int rounds = 20;
         for (int i = 0; i < rounds; i++) {
             String next = dir.resolve("img" + (i + 1)).toString();
@@ -101,6 +93,7 @@ class CheckpointRestoreTest {
             assertEquals(Integer.toString(i), lines.get(i), "line " + i + " (never from zero, never repeated or skipped)");
         }
         assertEquals(last + 1, lines.size());
+        return lines.size();
     }
 
     /** 200 MiB of data and FP/SIMD state in flight, checkpointed at 5 random moments. */
