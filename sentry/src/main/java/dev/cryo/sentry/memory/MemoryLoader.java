@@ -12,8 +12,8 @@ import dev.cryo.platform.host.Host;
  *
  * <p>Thread-safe: pieces are loaded one at a time under a fair lock, which is what an awaiting
  * task waits on. Fair, because the background thread takes it again at once after each piece:
- * with the JVM's monitors a waiting task could wait for the whole load (measured: 140 ms for
- * 200 MiB, the whole of it).
+ * an unfair lock (a JVM monitor) lets it barge ahead of a waiting task piece after piece, and
+ * the task could wait for the whole load.
  */
 public final class MemoryLoader {
     /** A piece of a page file: small enough that a task waiting for one is not held up long. */
