@@ -236,6 +236,9 @@ public final class MemoryFile implements AutoCloseable, AfterLoad {
      * (SEEK_DATA/SEEK_HOLE): the destination is freshly allocated, hence already zero there.
      */
     public void copyPopulated(long fromOff, long toOff, long len) {
+        // A restored file still loading has holes where saved data is yet to come: load first.
+        ensureLoaded(fromOff, len);
+        ensureLoaded(toOff, len);
         long pos = fromOff, end = fromOff + len;
         while (pos < end) {
             long data = Host.seekData(fd, pos, true);

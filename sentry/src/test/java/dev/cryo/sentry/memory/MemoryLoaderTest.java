@@ -91,6 +91,20 @@ class MemoryLoaderTest {
         }
     }
 
+    /** fork's copy (which skips holes) during the load copies the saved bytes, not the holes still to be filled. */
+    @Test
+    void aPopulatedCopyDuringTheLoadSeesTheSavedBytes() throws Exception {
+        try (MemoryFile mf = new MemoryFile(1L << 32)) {
+            Image img = image(mf, new Random(11));
+            mf.startLoading(loader(mf, img));
+            long to = mf.allocate(img.length()[2]);
+            mf.copyPopulated(img.fileOffset()[2], to, img.length()[2]);
+            byte[] got = new byte[(int) img.length()[2]];
+            mf.read(to, got, 0, got.length);
+            assertArrayEquals(img.contents()[2], got);
+        }
+    }
+
     /** A range freed (or zeroed) while the load goes on is not filled again behind the program's back. */
     @Test
     void releasedAndZeroedRangesStayAsTheProgramLeftThem() throws Exception {
