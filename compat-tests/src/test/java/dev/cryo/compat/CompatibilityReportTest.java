@@ -2,6 +2,7 @@ package dev.cryo.compat;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.cryo.sentry.syscalls.SyscallTable;
 import java.nio.file.Files;
@@ -47,7 +48,24 @@ class CompatibilityReportTest {
             Files.writeString(DOC, now);
             committed = now;
         }
-        assertEquals(now, committed, DOC + " is stale: regenerate it (see this test's comment) and commit it");
+        if (!now.equals(committed)) {
+            // The lines that differ first: CI shows a failure's message, not a 100 KB page.
+            fail(DOC + " is stale: regenerate it (see this test's comment) and commit it; lines that differ:\n"
+                    + changedLines(committed, now));
+        }
+    }
+
+    /** "- line" for each line only in {@code before}, "+ line" for each only in {@code after}; 60 at most. */
+    static String changedLines(String before, String after) {
+        java.util.List<String> a = before.lines().toList();
+        java.util.List<String> b = after.lines().toList();
+        java.util.Set<String> inA = new java.util.HashSet<>(a);
+        java.util.Set<String> inB = new java.util.HashSet<>(b);
+        StringBuilder sb = new StringBuilder();
+        java.util.stream.Stream.concat(a.stream().filter(l -> !inB.contains(l)).map(l -> "- " + l),
+                        b.stream().filter(l -> !inA.contains(l)).map(l -> "+ " + l))
+                .limit(60).forEach(l -> sb.append(l.length() > 300 ? l.substring(0, 300) + "..." : l).append('\n'));
+        return sb.toString();
     }
 
     /** Every supported or partial system call is made by at least one case (issue #6). */
@@ -68,5 +86,10 @@ class CompatibilityReportTest {
         String page = CompatibilityReport.render(SyscallTable.standard(), run);
         assertEquals(run, CompatibilityReport.parseCases(page));
         assertTrue(page.contains("| 0 | `read` | supported |  | 1: `a-case` |"), page.substring(0, 2000));
+    }
+
+    @Test
+    void aStalePageNamesItsChangedLines() {
+        assertEquals("- b\n+ c\n", changedLines("a\nb\n", "a\nc\n"));
     }
 }
