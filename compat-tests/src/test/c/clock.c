@@ -50,7 +50,9 @@ static void gettimeofday_time(void) {
     struct timespec ts;
     T(syscall(SYS_gettimeofday, &tv, NULL));
     syscall(SYS_clock_gettime, CLOCK_REALTIME, &ts);
-    Y("gettimeofday agrees with CLOCK_REALTIME", ts.tv_sec - tv.tv_sec <= 1 && ts.tv_sec >= tv.tv_sec);
+    /* the same clock: never behind, and ahead only by the time between the calls (a loaded
+     * machine, or a checkpoint and restore landing between them, may take seconds) */
+    Y("gettimeofday agrees with CLOCK_REALTIME", ts.tv_sec - tv.tv_sec <= 30 && ts.tv_sec >= tv.tv_sec);
     T(syscall(SYS_gettimeofday, NULL, &tz));
     printf("tz %d %d\n", tz.tz_minuteswest, tz.tz_dsttime);
     T(syscall(SYS_gettimeofday, NULL, NULL));
@@ -132,7 +134,7 @@ static void time_agrees_with_realtime(void) {
     struct timespec ts;
     long t = syscall(SYS_time, NULL);
     syscall(SYS_clock_gettime, CLOCK_REALTIME, &ts);
-    Y("time() within a second of CLOCK_REALTIME", ts.tv_sec - t <= 1 && ts.tv_sec >= t);
+    Y("time() agrees with CLOCK_REALTIME (as gettimeofday_time)", ts.tv_sec - t <= 30 && ts.tv_sec >= t);
     /* the coarse clock lags the fine one by at most a tick: read between two fine reads (a
      * loaded machine may take long between the calls) */
     struct timespec c, f2;

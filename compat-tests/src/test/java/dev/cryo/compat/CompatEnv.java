@@ -42,6 +42,14 @@ final class CompatEnv {
         return BUSYBOX.toString();
     }
 
+    static final Path PYTHON = Path.of("/usr/bin/python3");
+
+    /** Skips the test unless the host's python3 is at /usr/bin/python3. */
+    static String python() {
+        assumeTrue(Files.isExecutable(PYTHON), "/usr/bin/python3 is missing: install python3 (apt-get install -y python3)");
+        return PYTHON.toString();
+    }
+
     /**
      * The static executable built from {@code src/test/c/<name>.c} with {@code gcc -static -O1},
      * compiled once per JVM (and again only when the source is newer than the binary). Skips the

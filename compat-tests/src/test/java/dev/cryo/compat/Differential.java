@@ -102,6 +102,20 @@ final class Differential {
         }
     }
 
+    /**
+     * For programs whose interesting state comes late (threads started, waits under way): each
+     * of {@code points} is a save point, the program checkpointed right after that many system
+     * calls (of all its tasks), restored in a new process, and compared with its native run.
+     */
+    static void sameAfterCheckpointsAt(Program p, long... points) {
+        Outcome nat = Runner.runNative(p);
+        for (long n : points) {
+            Outcome ckpt = Runner.runCryoCheckpointed(p, n, null);
+            assertEquals("cryo-ckpt+restore", ckpt.where(), p.name() + ": no checkpoint was taken after call " + n);
+            compare(p, Streams.STDOUT_AND_STDERR, Normalizer.NONE, nat, ckpt);
+        }
+    }
+
     private static Pair compare(Program p, Streams streams, Normalizer norm, Outcome nat, Outcome cryo) {
         StringBuilder problems = new StringBuilder();
         if (nat.status() != cryo.status()) {

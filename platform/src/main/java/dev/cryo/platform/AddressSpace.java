@@ -18,7 +18,23 @@ public interface AddressSpace extends AutoCloseable {
     /** The context of the address space's first thread. Call once. */
     Context mainContext();
 
-    /** Kills the host process(es) behind the address space. Idempotent. */
+    /**
+     * Starts another thread of this address space, for a new task sharing the memory (a
+     * thread). Call on a thread that owns one of its contexts, while that context is not
+     * running; the returned handle goes to {@link #adoptThread} on the thread that will run it.
+     */
+    long cloneThread();
+
+    /**
+     * The context of a thread {@link #cloneThread} started; the calling thread becomes its owner
+     * (the platform's tracer). Call once per handle.
+     */
+    Context adoptThread(long handle);
+
+    /**
+     * Kills the host process(es) behind the address space, every thread of it. Idempotent.
+     * Map, unmap and protect must come from a thread that owns one of its live contexts.
+     */
     @Override
     void close();
 }

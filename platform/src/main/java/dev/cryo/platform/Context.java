@@ -27,4 +27,10 @@ public interface Context {
      * from any thread; an interrupt is never lost.
      */
     void interrupt();
+
+    /**
+     * Ends this thread of its address space while the others run on (its task exited). The
+     * address space's own {@code close} ends all of them. Owning thread only; idempotent.
+     */
+    void release();
 }

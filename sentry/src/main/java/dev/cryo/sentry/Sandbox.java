@@ -103,6 +103,14 @@ public final class Sandbox implements AutoCloseable {
         }
         if (restored) kernel.startRestoredTasks(init);
         int ws = init.run();
+        // A main thread that ended alone (pthread_exit) leaves the process to its other threads.
+        if (!init.checkpointed()) {
+            ws = kernel.awaitProcessExit(init.group());
+            if (ws < 0) {
+                kernel.awaitNoTasks(FREEZE_TIMEOUT_MILLIS);
+                return CHECKPOINTED;
+            }
+        }
         // Init's exit killed the rest (as in a pid namespace); let their stubs go before returning.
         kernel.awaitNoTasks(FREEZE_TIMEOUT_MILLIS);
         if (init.checkpointed()) return CHECKPOINTED;

@@ -72,7 +72,20 @@ public final class NoPlatform implements Platform {
 
                     @Override
                     public void interrupt() {}
+
+                    @Override
+                    public void release() {}
                 };
+            }
+
+            @Override
+            public long cloneThread() {
+                throw new UnsupportedOperationException("runs nothing");
+            }
+
+            @Override
+            public Context adoptThread(long handle) {
+                throw new UnsupportedOperationException("runs nothing");
             }
 
             @Override

@@ -6,6 +6,7 @@ final class Ptrace {
 
     static final int CONT = 7;
     static final int KILL = 8;
+    static final int DETACH = 17;
     static final int GETREGS = 12;
     static final int SETREGS = 13;
     static final int SYSEMU = 31;

@@ -5,13 +5,18 @@ import dev.cryo.platform.Context;
 import dev.cryo.platform.PlatformException;
 import dev.cryo.platform.host.Host;
 import dev.cryo.platform.host.HostException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One stub process. The memory file is its descriptor {@link #MEMORY_FD}; the Sentry maps ranges
  * of it by making the stub run mmap/munmap/mprotect (see {@link Tracee#inject}).
  *
- * <p>Owned by the thread that created it (the tracer): every method but {@link #close} must be
- * called on that thread.
+ * <p>Each thread of the application is a thread of the stub with its own tracer (ptrace binds a
+ * tracee to the OS thread that attached it). Any tracer may change the mappings, through its own
+ * stub thread: they share one memory map. Map, unmap, protect and {@link #cloneThread} therefore
+ * run on the calling thread's stub thread, which must not be running application code (it is
+ * the caller's own, stopped while its task is in the Sentry).
  */
 final class PtraceAddressSpace implements AddressSpace {
     /** The memory file's descriptor number inside the stub. */
@@ -20,13 +25,20 @@ final class PtraceAddressSpace implements AddressSpace {
     private static final int SYS_MMAP = 9, SYS_MPROTECT = 10, SYS_MUNMAP = 11;
     private static final int MAP_SHARED = 0x01, MAP_FIXED = 0x10;
 
+    private static final int SYS_CLONE = 56;
+    /** A stub thread: CLONE_VM|FS|FILES|SIGHAND|THREAD|SYSVSEM, and CLONE_UNTRACED so no tracer follows it. */
+    private static final long THREAD_FLAGS = 0x100 | 0x200 | 0x400 | 0x800 | 0x10000 | 0x40000 | 0x00800000;
+
     private final Tracee tracee;
-    /** The tracer thread: the only one whose ptrace and wait requests the host accepts. */
-    private final Thread owner = Thread.currentThread();
+    private final int pid;
+    private final int cpu;
+    /** The live contexts by tracer thread: whose stub thread runs a map or clone for the caller. */
+    private final Map<Thread, PtraceContext> owners = new ConcurrentHashMap<>();
     private final PtraceContext main;
     private boolean closed;
 
     PtraceAddressSpace(int memoryFd, int cpu) {
+        this.cpu = cpu;
         try {
             Host.pinCurrentThread(cpu);
         } catch (HostException e) {
@@ -47,6 +59,7 @@ final class PtraceAddressSpace implements AddressSpace {
             throw new PlatformException("ptrace is not permitted on this host (" + e.getMessage()
                     + "); check kernel.yama.ptrace_scope and the container's seccomp profile", e);
         }
+        this.pid = pid;
         this.tracee = new Tracee(pid, pid);
         int status = tracee.waitStop();
         if (!Ptrace.stopped(status) || Ptrace.event(status) != Ptrace.EVENT_STOP) {
@@ -58,12 +71,56 @@ final class PtraceAddressSpace implements AddressSpace {
         tracee.inject(SYS_MUNMAP, 0, StubImage.BASE, 0, 0, 0, 0);
         long end = StubImage.BASE + StubImage.SIZE;
         tracee.inject(SYS_MUNMAP, end, PtracePlatform.TASK_SIZE - end, 0, 0, 0, 0);
-        this.main = new PtraceContext(tracee);
+        this.main = new PtraceContext(tracee, this);
+        owners.put(Thread.currentThread(), main);
+    }
+
+    /** The calling thread's stub thread, through which it changes the shared memory map. */
+    private Tracee mine() {
+        PtraceContext c = owners.get(Thread.currentThread());
+        if (c == null) throw new PlatformException("thread " + Thread.currentThread().getName() + " owns no stub thread of " + pid);
+        return c.tracee();
+    }
+
+    @Override
+    public long cloneThread() {
+        long r = mine().inject(StubImage.CLONE_INSN, StubImage.AFTER_CLONE_INT3, SYS_CLONE, THREAD_FLAGS, 0, 0, 0, 0, 0);
+        if (r <= 0) throw new PlatformException("stub clone failed: " + r);
+        return r;
+    }
+
+    @Override
+    public Context adoptThread(long handle) {
+        int tid = (int) handle;
+        try {
+            Host.pinCurrentThread(cpu);
+        } catch (HostException e) {
+            // Not fatal: only slower.
+        }
+        Tracee t = new Tracee(pid, tid);
+        try {
+            Host.ptrace(Ptrace.SEIZE, tid, 0, Ptrace.O_TRACESYSGOOD | Ptrace.O_EXITKILL);
+            Host.ptrace(Ptrace.INTERRUPT, tid, 0, 0);
+        } catch (HostException e) {
+            throw new PlatformException("cannot seize stub thread " + tid + ": " + e.getMessage(), e);
+        }
+        int status = t.waitStop();
+        if (!Ptrace.stopped(status) || Ptrace.event(status) != Ptrace.EVENT_STOP) {
+            throw new PlatformException("stub thread did not stop as expected: " + Ptrace.describe(status));
+        }
+        PtraceContext c = new PtraceContext(t, this);
+        owners.put(Thread.currentThread(), c);
+        return c;
+    }
+
+    /** A context's thread ended: its tracer no longer speaks for the address space. */
+    void released(PtraceContext c) {
+        owners.remove(Thread.currentThread(), c);
     }
 
     @Override
     public void map(long addr, long len, int prot, long fileOffset) {
-        long r = tracee.inject(SYS_MMAP, addr, len, prot, MAP_SHARED | MAP_FIXED, MEMORY_FD, fileOffset);
+        long r = mine().inject(SYS_MMAP, addr, len, prot, MAP_SHARED | MAP_FIXED, MEMORY_FD, fileOffset);
         if (r != addr) {
             throw new PlatformException("stub mmap(" + Long.toHexString(addr) + ", " + len + ") failed: " + r);
         }
@@ -71,7 +128,7 @@ final class PtraceAddressSpace implements AddressSpace {
 
     @Override
     public void unmap(long addr, long len) {
-        long r = tracee.inject(SYS_MUNMAP, addr, len, 0, 0, 0, 0);
+        long r = mine().inject(SYS_MUNMAP, addr, len, 0, 0, 0, 0);
         if (r != 0) {
             throw new PlatformException("stub munmap(" + Long.toHexString(addr) + ", " + len + ") failed: " + r);
         }
@@ -79,7 +136,7 @@ final class PtraceAddressSpace implements AddressSpace {
 
     @Override
     public void protect(long addr, long len, int prot) {
-        long r = tracee.inject(SYS_MPROTECT, addr, len, prot, 0, 0, 0);
+        long r = mine().inject(SYS_MPROTECT, addr, len, prot, 0, 0, 0);
         // ENOMEM: part of the range is not mapped in the stub yet, which is fine: it is mapped
         // with the new protection when first touched. mprotect has still changed the rest.
         if (r != 0 && r != -12) {
@@ -96,7 +153,18 @@ final class PtraceAddressSpace implements AddressSpace {
     public synchronized void close() {
         if (!closed) {
             closed = true;
-            tracee.kill(Thread.currentThread() == owner);
+            PtraceContext c = owners.remove(Thread.currentThread());
+            if (c != null) {
+                c.tracee().kill(true);
+            } else {
+                // Not a tracer of it (a sandbox torn down from outside): the tracers' next waits
+                // see the deaths. Every thread dies with the process, released ones included.
+                try {
+                    Host.kill(pid, Ptrace.SIGKILL);
+                } catch (RuntimeException e) {
+                    // already gone
+                }
+            }
         }
     }
 

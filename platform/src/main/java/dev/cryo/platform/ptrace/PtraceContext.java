@@ -9,9 +9,21 @@ final class PtraceContext implements Context {
     private static final int SIGSEGV = 11, SIGBUS = 7, SIGFPE = 8, SIGILL = 4;
 
     private final Tracee tracee;
+    private final PtraceAddressSpace as;
 
-    PtraceContext(Tracee tracee) {
+    PtraceContext(Tracee tracee, PtraceAddressSpace as) {
         this.tracee = tracee;
+        this.as = as;
+    }
+
+    Tracee tracee() {
+        return tracee;
+    }
+
+    @Override
+    public void release() {
+        as.released(this);
+        tracee.exitThread();
     }
 
     @Override

@@ -6,9 +6,11 @@ import java.nio.ByteOrder;
 
 /**
  * The stub process's program: a minimal static ELF, written here byte by byte rather than
- * compiled, so Cryo needs no compiler at run time. It holds three instructions: a spin loop where
- * the stub waits to be seized, and {@code syscall; int3} which the tracer uses to make the stub
- * run a system call (map, unmap, protect) on the Sentry's behalf.
+ * compiled, so Cryo needs no compiler at run time. It holds a spin loop where a stub thread waits
+ * to be seized, {@code syscall; int3} which the tracer uses to make the stub run a system call
+ * (map, unmap, protect) on the Sentry's behalf, and a clone site: {@code syscall; test rax, rax;
+ * jz spin; int3}, after which the new thread spins, untraced, until its own tracer seizes it,
+ * while the old one traps as after any injected call.
  *
  * <p>The image lives in a sealed memfd and is spawned through {@code /proc/PID/fd/N}, so no file
  * is left on disk.
@@ -23,6 +25,10 @@ final class StubImage {
     static final long SYSCALL_INSN = ENTRY + 2;
     /** After {@code syscall; int3} the tracee stops with SIGTRAP and RIP here. */
     static final long AFTER_INT3 = SYSCALL_INSN + 3;
+    /** Address of the clone site's {@code syscall}. */
+    static final long CLONE_INSN = SYSCALL_INSN + 3;
+    /** Where the parent of a clone stops (after the clone site's {@code int3}). */
+    static final long AFTER_CLONE_INT3 = CLONE_INSN + 8;
 
     private static String path;
 
@@ -32,6 +38,10 @@ final class StubImage {
         byte[] code = {
             (byte) 0xEB, (byte) 0xFE, // spin: jmp spin
             0x0F, 0x05, // syscall
+            (byte) 0xCC, // int3
+            0x0F, 0x05, // clone site: syscall
+            0x48, (byte) 0x85, (byte) 0xC0, // test rax, rax
+            0x74, (byte) 0xF4, // jz spin (-12: from the next instruction back to the start)
             (byte) 0xCC // int3
         };
         ByteBuffer b = ByteBuffer.allocate(CODE_OFFSET + code.length).order(ByteOrder.LITTLE_ENDIAN);

@@ -88,9 +88,14 @@ final class Tracee {
      * before the application runs again.
      */
     long inject(long nr, long a0, long a1, long a2, long a3, long a4, long a5) {
+        return inject(StubImage.SYSCALL_INSN, StubImage.AFTER_INT3, nr, a0, a1, a2, a3, a4, a5);
+    }
+
+    /** As {@link #inject(long, long, long, long, long, long, long)}, at the {@code syscall} at {@code site}. */
+    long inject(long site, long trapsAt, long nr, long a0, long a1, long a2, long a3, long a4, long a5) {
         long[] r = saved;
         java.util.Arrays.fill(r, 0);
-        r[Regs.RIP] = StubImage.SYSCALL_INSN;
+        r[Regs.RIP] = site;
         r[Regs.RAX] = nr;
         r[Regs.ORIG_RAX] = -1;
         r[Regs.RDI] = a0;
@@ -114,7 +119,7 @@ final class Tracee {
             status = resume(Ptrace.CONT, 0);
         }
         getRegs(r);
-        if (r[Regs.RIP] != StubImage.AFTER_INT3) {
+        if (r[Regs.RIP] != trapsAt) {
             throw new PlatformException("stub trapped at unexpected address 0x" + Long.toHexString(r[Regs.RIP]));
         }
         return r[Regs.RAX];
@@ -138,6 +143,28 @@ final class Tracee {
     }
 
     /**
+     * Tracer thread: ends this one stub thread (its task exited while other threads of the
+     * address space run on). It is detached at an {@code exit} call, which it then makes on its
+     * own: a traced thread group leader's exit would not be reported until the whole group is
+     * gone, so nothing waits for it here. The tracer thread may then end without O_EXITKILL
+     * killing the other threads.
+     */
+    void exitThread() {
+        if (dead) return;
+        long[] r = saved;
+        java.util.Arrays.fill(r, 0);
+        r[Regs.RIP] = StubImage.SYSCALL_INSN;
+        r[Regs.RAX] = 60; // exit: this thread only
+        r[Regs.ORIG_RAX] = -1;
+        r[Regs.CS] = Regs.USER_CS;
+        r[Regs.SS] = Regs.USER_DS;
+        r[Regs.EFLAGS] = 0x202;
+        setRegs(r);
+        dead = true;
+        Host.ptrace(Ptrace.DETACH, tid, 0, 0);
+    }
+
+    /**
      * Kills the stub. On the tracer thread it also reaps it, so a long-lived Sentry leaves no
      * zombies; from another thread the tracer's next wait sees the death.
      */
@@ -150,9 +177,16 @@ final class Tracee {
             return; // already gone
         }
         if (!onTracerThread) return;
+        reap(tid);
+        // A thread's tracer reaps the thread; the process itself (its leader, untraced once it
+        // exited earlier) is the JVM's child, which any of its threads may reap.
+        if (tid != pid) reap(pid);
+    }
+
+    private void reap(int id) {
         try {
             while (true) {
-                Host.waitpid(tid, scratch + STATUS, Ptrace.WALL);
+                Host.waitpid(id, scratch + STATUS, Ptrace.WALL);
                 if (!Ptrace.stopped(Host.getInt(scratch + STATUS))) break;
             }
         } catch (RuntimeException e) {

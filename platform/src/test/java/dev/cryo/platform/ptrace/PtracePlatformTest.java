@@ -84,4 +84,54 @@ class PtracePlatformTest {
             Host.close(fd);
         }
     }
+
+    /**
+     * Two threads of one stub, each traced by its own Java thread: the second maps memory
+     * through its own stub thread, and what it stores there the first one loads.
+     */
+    @Test
+    void aClonedThreadHasItsOwnTracerAndSharesTheMemory() throws Exception {
+        byte[] code = {
+            (byte) 0xB8, 39, 0, 0, 0, // mov eax, 39 (getpid): a stop to start from
+            0x0F, 0x05, // syscall
+            0x48, (byte) 0x8B, 0x04, 0x25, 0x00, 0x00, 0x50, 0x00, // mov rax, [0x500000]
+            0x48, (byte) 0x89, (byte) 0xC7, // mov rdi, rax
+            (byte) 0xB8, 60, 0, 0, 0, // mov eax, 60 (exit)
+            0x0F, 0x05,
+        };
+        byte[] store = {
+            0x48, (byte) 0xC7, 0x04, 0x25, 0x00, 0x00, 0x50, 0x00, 0x2A, 0, 0, 0, // mov qword [0x500000], 42
+            (byte) 0xB8, 60, 0, 0, 0, // mov eax, 60 (exit)
+            0x0F, 0x05,
+        };
+        byte[] both = new byte[0x1000 + store.length];
+        System.arraycopy(code, 0, both, 0, code.length);
+        System.arraycopy(store, 0, both, 0x1000, store.length);
+        int fd = memfdWith(both);
+        try (AddressSpace as = PtracePlatform.create().newAddressSpace(fd)) {
+            as.map(CODE, 0x2000, 5, 0);
+            Context main = as.mainContext();
+            long[] regs = Regs.initial(CODE, 0);
+            assertEquals(Event.Kind.SYSCALL, main.run(regs).kind());
+            long handle = as.cloneThread();
+            java.util.concurrent.CompletableFuture<Long> second = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                Context c = as.adoptThread(handle);
+                long[] r = Regs.initial(CODE + 0x1000, 0);
+                Event e = c.run(r);
+                assertEquals(Event.Kind.FAULT, e.kind()); // 0x500000 is not mapped yet
+                as.map(0x500000, 0x1000, 3, 0x2000);
+                e = c.run(r);
+                assertEquals(Event.Kind.SYSCALL, e.kind());
+                c.release();
+                return r[Regs.ORIG_RAX];
+            }, r -> new Thread(r).start());
+            assertEquals(60, second.get());
+            Event e = main.run(regs);
+            assertEquals(Event.Kind.SYSCALL, e.kind());
+            assertEquals(60, regs[Regs.ORIG_RAX]);
+            assertEquals(42, regs[Regs.RDI]);
+        } finally {
+            Host.close(fd);
+        }
+    }
 }

@@ -13,6 +13,12 @@ public final class SyscallError extends RuntimeException {
         }
     }
 
+    /**
+     * ENOSYS that Linux itself answers (an operation it removed or never had, as futex's
+     * FUTEX_FD): the caller gets ENOSYS, but it is not counted as a call the Sentry lacks.
+     */
+    public static final SyscallError LINUX_ENOSYS = new SyscallError(Errno.ENOSYS);
+
     private final int errno;
 
     private SyscallError(int errno) {

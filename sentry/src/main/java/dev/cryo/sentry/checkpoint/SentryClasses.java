@@ -101,6 +101,8 @@ public final class SentryClasses {
                 .register(302, Share.class)
                 .register(303, Pipe.class)
                 .register(304, PipeFile.class)
-                .register(305, dev.cryo.sentry.fs.pipe.PipePage.class);
+                .register(305, dev.cryo.sentry.fs.pipe.PipePage.class)
+                .register(306, dev.cryo.sentry.fs.epoll.EpollFile.class)
+                .register(307, dev.cryo.sentry.fs.epoll.EpollFile.Interest.class);
     }
 }

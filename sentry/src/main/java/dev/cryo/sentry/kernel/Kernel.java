@@ -58,6 +58,8 @@ public final class Kernel implements AfterLoad {
 
     @Rebuilt("a new service in afterLoad; the armed timers are in the processes' signal state")
     private transient TimerService timers = new TimerService(this);
+    @Rebuilt("empty, in afterLoad: no task waits on a futex in a frozen kernel (the waits restart)")
+    private transient Futexes futexes = new Futexes();
 
     @Rebuilt("System.nanoTime() at boot, or at restore minus savedUptime (afterLoad)")
     private transient long bootMonotonic;
@@ -108,6 +110,7 @@ public final class Kernel implements AfterLoad {
         this.strace = e.strace();
         this.bootMonotonic = System.nanoTime() - savedUptime;
         this.timers = new TimerService(this);
+        this.futexes = new Futexes();
         this.deferredKills = new java.util.ArrayList<>();
         if (anyTimerArmed()) timers.wake();
     }
@@ -174,18 +177,12 @@ public final class Kernel implements AfterLoad {
         return System.nanoTime() - bootMonotonic;
     }
 
-    /** Attaches a restored task to a new address space and context; call on the thread that will run it. */
+    /**
+     * Attaches a restored task to a new address space and context; call on the thread that will
+     * run it. The other threads of its process start on threads of their own, in the same stub.
+     */
     public void resumeOnThisThread(Task t) {
-        AddressSpace as = platform.newAddressSpace(memoryFile.fd());
-        try {
-            t.mm.attach(as);
-            t.context = as.mainContext();
-            if (t.fpState != null) t.context.setFpState(t.fpState);
-            t.cpuOffset = t.cpuBefore - t.context.cpuTimeNanos();
-        } catch (RuntimeException e) {
-            as.close();
-            throw e;
-        }
+        TaskStart.resume(this, t);
     }
 
     public long bootRealtimeNanos() {
@@ -202,6 +199,11 @@ public final class Kernel implements AfterLoad {
 
     public synchronized Map<Integer, Task> tasks() {
         return new TreeMap<>(tasks);
+    }
+
+    /** The futex wait queues. Kernel lock held. */
+    public Futexes futexes() {
+        return futexes;
     }
 
     /** The big kernel lock (see {@link KernelLock}). */
@@ -242,7 +244,7 @@ public final class Kernel implements AfterLoad {
         for (int tries = 0; tries < PID_MAX; tries++) {
             int pid = nextTid;
             nextTid = nextTid + 1 >= PID_MAX ? 2 : nextTid + 1;
-            if (!groups.containsKey(pid) && !pidUsedAsGroup(pid)) return pid;
+            if (!groups.containsKey(pid) && !tasks.containsKey(pid) && !pidUsedAsGroup(pid)) return pid;
         }
         return -1;
     }
@@ -264,18 +266,22 @@ public final class Kernel implements AfterLoad {
         if (!groups.containsKey(1) || groups.get(1).parent != null) return "no init process (pid 1)";
         for (Map.Entry<Integer, Task> e : tasks.entrySet()) {
             Task t = e.getValue();
-            if (t == null || t.tid != e.getKey() || t.tgid != t.tid || t.group == null || t.group.leader != t
-                    || groups.get(t.tid) != t.group || t.group.zombie) {
-                return "task " + e.getKey() + " is not the live leader of its process";
+            if (t == null || t.tid != e.getKey() || t.group == null || t.group.tgid != t.tgid
+                    || groups.get(t.tgid) != t.group || t.group.zombie || !t.group.tasks.contains(t)
+                    || (t.tid == t.tgid) != (t.group.leader == t)) {
+                return "task " + e.getKey() + " is not a live thread of its process";
             }
         }
         for (Map.Entry<Integer, ThreadGroup> e : groups.entrySet()) {
             ThreadGroup g = e.getValue();
             if (g == null || g.tgid != e.getKey() || g.leader == null || g.leader.group != g
-                    || g.pgid <= 0 || g.sid <= 0 || g.children == null) {
+                    || g.pgid <= 0 || g.sid <= 0 || g.children == null || g.tasks == null) {
                 return "process " + e.getKey() + " is inconsistent";
             }
-            if (g.zombie == tasks.containsKey(g.tgid)) return "process " + g.tgid + " is both dead and alive";
+            if (g.zombie != g.tasks.isEmpty()) return "process " + g.tgid + " is both dead and alive";
+            for (Task t : g.tasks) {
+                if (t == null || tasks.get(t.tid) != t) return "process " + g.tgid + " has a thread the task table lacks";
+            }
             if (g.tgid != 1 && (g.parent == null || groups.get(g.parent.tgid) != g.parent
                     || !g.parent.children.contains(g))) {
                 return "process " + g.tgid + " has no parent in the sandbox";
@@ -308,42 +314,54 @@ public final class Kernel implements AfterLoad {
         }
     }
 
-    /**
-     * Starts a task on a new platform thread, which creates the task's address space (ptrace
-     * binds a stub to the thread that made it) and then runs it. Waits until the address space
-     * exists: if it cannot be made, throws and the task never runs.
-     */
+    /** Starts a new process's task on a new platform thread (see {@link TaskStart#process}). */
     void startThread(Task t) {
-        java.util.concurrent.CompletableFuture<Void> ready = new java.util.concurrent.CompletableFuture<>();
-        Thread th = new Thread(() -> {
-            try {
-                resumeOnThisThread(t);
-            } catch (RuntimeException e) {
-                ready.completeExceptionally(e);
-                return;
-            }
-            ready.complete(null);
-            t.run();
-        }, "cryo-task-" + t.tid);
-        th.setDaemon(true);
-        th.start();
-        try {
-            lock.unlocked(() -> ready.join());
-        } catch (java.util.concurrent.CompletionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : e;
-        }
+        TaskStart.process(this, t);
+    }
+
+    /** Starts a new thread of an existing address space (see {@link TaskStart#thread}). */
+    void startThreadOf(Task t, AddressSpace as) {
+        TaskStart.thread(this, t, as);
     }
 
     /**
-     * Starts every restored task but {@code init} (which the caller runs on its own thread),
-     * each on its own thread with a new stub. Zombies have no task to run.
+     * Starts every restored process but {@code init}'s (which the caller runs on its own
+     * thread), each on its own thread with a new stub. Zombies have no task to run.
      */
     public void startRestoredTasks(Task init) {
         lock.lock();
         try {
-            for (Task t : tasks().values()) {
-                if (t != init && !t.exited) startThread(t);
+            for (ThreadGroup g : processes().values()) {
+                if (g != init.group && !g.tasks.isEmpty()) startThread(g.tasks.get(0));
             }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Live tasks and zombies: what the task limit counts. Kernel lock held. */
+    int taskCount() {
+        int n = groups.size();
+        for (ThreadGroup g : groups.values()) n += Math.max(0, g.tasks.size() - 1);
+        return n;
+    }
+
+    /**
+     * Waits until every thread of {@code g} has ended, or a checkpoint stopped the sandbox;
+     * returns the process's wait status, or -1 for the stop.
+     */
+    public int awaitProcessExit(ThreadGroup g) {
+        lock.lock();
+        try {
+            while (!g.zombie) {
+                if (stopped()) return -1;
+                try {
+                    lock.awaitNanos(100_000_000L, dev.cryo.sentry.abi.Errno.EINTR); // a stop does not wake
+                } catch (RuntimeException e) {
+                    Thread.interrupted(); // only this thread's own wait: look again
+                }
+            }
+            return g.waitStatus;
         } finally {
             lock.unlock();
         }

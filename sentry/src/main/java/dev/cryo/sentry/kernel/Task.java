@@ -106,6 +106,16 @@ public final class Task {
         this.group = new ThreadGroup(this, tgid, tgid);
     }
 
+    /** A new thread of {@code group}'s process. */
+    Task(Kernel kernel, int tid, ThreadGroup group, long[] regs) {
+        this.kernel = kernel;
+        this.tid = tid;
+        this.tgid = group.tgid;
+        this.regs = regs;
+        this.group = group;
+        group.tasks.add(this);
+    }
+
     public Kernel kernel() {
         return kernel;
     }
@@ -306,8 +316,14 @@ public final class Task {
         return waitStatus;
     }
 
-    /** Ends the whole thread group with exit code {@code code} (exit_group(2)). */
+    /** Ends the whole thread group with exit code {@code code} (exit_group(2)). Kernel lock held. */
     public void exitGroup(int code) {
+        exitThread(code);
+        group.exitAll(this, waitStatus);
+    }
+
+    /** Ends this thread only, with exit code {@code code} (exit(2)); the process lives while others do. */
+    public void exitThread(int code) {
         exited = true;
         waitStatus = (code & 0xff) << 8;
     }
@@ -318,11 +334,23 @@ public final class Task {
         // WCOREDUMP says a core file was written; the Sentry writes none (Linux with
         // RLIMIT_CORE 0 does the same), so the flag stays clear whatever the signal.
         waitStatus = sig;
+        group.exitAll(this, sig);
+    }
+
+    /** Ends this task because the sandbox stopped after a checkpoint: nothing of the process changes. */
+    void endForCheckpoint() {
+        exited = true;
+        checkpointed = true;
     }
 
     /** Makes a child process (fork, vfork, clone without CLONE_VM); returns its pid. Kernel lock held. */
     public int fork(CloneArgs a) {
         return TaskFork.fork(this, a);
+    }
+
+    /** Makes a thread of this process (clone with CLONE_THREAD); returns its tid. Kernel lock held. */
+    public int cloneThread(CloneArgs a) {
+        return TaskThreads.clone(this, a);
     }
 
     /**
@@ -358,7 +386,7 @@ public final class Task {
      * or a signal it does not block is pending (the call then ends with EINTR or restarts).
      */
     public boolean freezePending() {
-        return kernel.freezeRequested() || Signalling.hasDeliverable(this) || zapped;
+        return kernel.freezeRequested() || Signalling.hasDeliverable(this) || zapped || group.exiting;
     }
 
     /** Any thread: makes the task leave the application or a blocking wait soon. */

@@ -63,6 +63,12 @@ final class TaskExec {
             mm.releaseAll();
             throw e;
         }
+        try {
+            TaskThreads.killOthers(t);
+        } catch (RuntimeException e) {
+            mm.releaseAll();
+            throw e;
+        }
         // The point of no return (begin_new_exec).
         MemoryManager old = t.mm;
         old.unmapAll();

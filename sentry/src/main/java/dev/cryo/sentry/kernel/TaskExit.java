@@ -15,20 +15,34 @@ final class TaskExit {
     static void exited(Task t) {
         Kernel k = t.kernel;
         ThreadGroup g = t.group;
-        long cpu = t.cpuTimeNanos();
+        boolean last = g.tasks.size() <= 1;
         AddressSpace as = t.mm.addressSpace();
         if (t.checkpointed) {
             // The sandbox was saved and stops: this is not the process's exit, only the end of
-            // this copy of it. Nothing in the (already saved) graph changes.
-            if (as != null) as.close();
+            // this copy of it. The saved graph is written already; the stub goes.
+            g.tasks.remove(t);
+            endContext(t, as, last);
             k.unregister(t);
             return;
         }
+        if (!last) {
+            // One thread of several: the process lives on (do_exit without group_dead).
+            TaskThreads.release(t);
+            g.tasks.remove(t);
+            if (!sharesFds(t)) t.fds.closeAll();
+            endContext(t, as, false);
+            k.unregister(t);
+            k.lock().wake();
+            return;
+        }
+        long cpu = t.cpuTimeNanos();
+        TaskThreads.release(t);
+        g.tasks.remove(t);
         t.fds.closeAll();
         t.mm.releaseAll();
         if (as != null) as.close();
         g.cpuNanos = cpu;
-        g.waitStatus = t.waitStatus;
+        g.waitStatus = g.exiting ? g.exitStatus : t.waitStatus;
         g.zombie = true;
         g.vforkPending = false;
         k.unregister(t);
@@ -39,6 +53,21 @@ final class TaskExit {
             childExited(k, g);
         }
         k.lock().wake();
+    }
+
+    /** The stub thread of an ending task goes; with the last one, the whole stub process. */
+    private static void endContext(Task t, AddressSpace as, boolean last) {
+        if (last) {
+            if (as != null) as.close();
+        } else if (t.context != null) {
+            t.context.release();
+        }
+    }
+
+    /** Whether another live thread of the process uses {@code t}'s descriptor table (CLONE_FILES). */
+    private static boolean sharesFds(Task t) {
+        for (Task x : t.group.tasks) if (x != t && x.fds == t.fds) return true;
+        return false;
     }
 
     /**

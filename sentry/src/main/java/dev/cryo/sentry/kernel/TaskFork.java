@@ -25,7 +25,7 @@ final class TaskFork {
     /** Makes the child; returns its pid. Kernel lock held, on the parent's thread. */
     static int fork(Task parent, CloneArgs a) {
         Kernel k = parent.kernel;
-        if (k.groups.size() >= k.maxTasks()) throw SyscallError.of(EAGAIN);
+        if (k.taskCount() >= k.maxTasks()) throw SyscallError.of(EAGAIN);
         int tid = k.allocatePid();
         if (tid < 0) throw SyscallError.of(EAGAIN);
         MemoryManager mm = parent.mm.fork(); // ENOMEM leaves nothing behind

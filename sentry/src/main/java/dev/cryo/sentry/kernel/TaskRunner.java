@@ -47,14 +47,12 @@ final class TaskRunner {
             if (t.exited) break;
             boolean waited = false;
             if (k.stopped()) { // checkpointed and stopped before this task ever ran, or since it parked
-                t.exitGroup(0);
-                t.checkpointed = true;
+                t.endForCheckpoint();
                 break;
             }
             if (k.freezeRequested()) {
                 if (k.park(t)) {
-                    t.exitGroup(0);
-                    t.checkpointed = true;
+                    t.endForCheckpoint();
                     break;
                 }
                 waited = true;
@@ -74,8 +72,11 @@ final class TaskRunner {
             }
             lock.lock();
             try {
-                if (t.zapped) {
-                    t.killBySignal(Signals.SIGKILL, false);
+                if (t.zapped || t.group.exiting) {
+                    // Killed with the others (init's exit, exec's de_thread) or by the process's
+                    // exit_group or fatal signal: this thread only; the process's status is set.
+                    t.exited = true;
+                    t.waitStatus = Signals.SIGKILL;
                     break;
                 }
                 if (t.vforkChild != 0 && !TaskFork.vforkWait(t)) continue; // interrupted: park first
@@ -129,7 +130,7 @@ final class TaskRunner {
     private static void fault(Task t, Event ev) {
         int sig = ev.signo();
         if ((sig == Signals.SIGSEGV || sig == Signals.SIGBUS) && ev.code() != Signals.SI_KERNEL
-                && t.mm.handleFault(ev.addr())) {
+                && t.mm.handleFault(ev.addr(), sig == Signals.SIGSEGV && ev.code() == Signals.SEGV_MAPERR)) {
             return;
         }
         int code = ev.code();

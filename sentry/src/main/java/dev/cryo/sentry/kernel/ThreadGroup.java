@@ -10,12 +10,23 @@ import java.util.List;
  * parent collects with wait(2). A process is a zombie from its exit until its parent reaps it;
  * its pid stays taken until then. Guarded by the kernel lock.
  *
- * <p>Each process has one task for now (threads come with CLONE_VM); {@link #leader} is it.
+ * <p>Its threads are {@link #tasks}: the live ones, the first of them its {@link #leader}
+ * (whose tid is the pid) until it exits. The process lives while any thread does; a leader that
+ * exited first stays in {@link #leader} for what the process's identity needs (its credentials,
+ * its signal dispositions, shared by every thread).
  */
 @Savable
 public final class ThreadGroup {
     final int tgid;
     final Task leader;
+    /** The live threads, in creation order. */
+    final List<Task> tasks = new ArrayList<>();
+    /**
+     * Set by exit_group or a fatal signal (Linux's SIGNAL_GROUP_EXIT): every thread dies at its
+     * next boundary, and the process's status is {@link #exitStatus}, not its last thread's.
+     */
+    boolean exiting;
+    int exitStatus;
     /** Null for the sandbox's init (its parent is outside the pid namespace). */
     ThreadGroup parent;
     final List<ThreadGroup> children = new ArrayList<>();
@@ -44,6 +55,26 @@ public final class ThreadGroup {
         this.leader = leader;
         this.pgid = pgid;
         this.sid = sid;
+        this.tasks.add(leader);
+    }
+
+    /** The live threads (a copy). */
+    public List<Task> threads() {
+        return new ArrayList<>(tasks);
+    }
+
+    /**
+     * Ends every thread of the process with wait status {@code status} (zap_other_threads):
+     * the others die at their next boundary. The first such exit decides the status.
+     * Kernel lock held.
+     */
+    void exitAll(Task by, int status) {
+        if (exiting) return;
+        exiting = true;
+        exitStatus = status;
+        for (Task x : tasks) {
+            if (x != by) x.interrupt();
+        }
     }
 
     public int tgid() {

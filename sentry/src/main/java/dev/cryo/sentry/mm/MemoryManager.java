@@ -214,20 +214,30 @@ public final class MemoryManager {
 
     // ---- faults
 
+    /** What a fault maps while the memory file is still loading (a MemoryLoader piece). */
+    private static final long FAULT_WINDOW = 2L << 20;
+
     /**
      * Serves a fault at {@code addr} by mapping the VMA that holds it into the address space.
      * Returns false if the fault is the application's: no VMA, no access, or the page was
      * already mapped (so the access itself violated its protection).
      */
-    /** What a fault maps while the memory file is still loading (a MemoryLoader piece). */
-    private static final long FAULT_WINDOW = 2L << 20;
-
     public boolean handleFault(long addr) {
+        return handleFault(addr, false);
+    }
+
+    /**
+     * As {@link #handleFault(long)}, for a fault the host found at an address it had no mapping
+     * for ({@code unmappedOnHost}, its SEGV_MAPERR): if the page is mapped now, another thread
+     * of the address space mapped it between that fault and this call, and the access simply
+     * runs again.
+     */
+    public boolean handleFault(long addr, boolean unmappedOnHost) {
         Map.Entry<Long, Vma> e = vmas.floorEntry(addr);
         if (e == null || addr >= e.getValue().end) return false;
         Vma v = e.getValue();
         if (v.prot == 0) return false;
-        if (isMapped(addr)) return false;
+        if (isMapped(addr)) return unmappedOnHost;
         // Map the holes of the VMA in the mirror: all of them, or, while a restored memory file
         // is still being filled, only the window around the fault, so that touching a big VMA
         // waits for the pieces it touches rather than for the whole of it.

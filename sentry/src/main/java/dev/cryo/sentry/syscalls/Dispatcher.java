@@ -31,6 +31,7 @@ public final class Dispatcher implements SyscallDispatcher {
         PrintStream strace = t.kernel().strace();
         long[] args = strace == null ? null : new long[] {t.arg(0), t.arg(1), t.arg(2), t.arg(3), t.arg(4), t.arg(5)};
         long r;
+        boolean linuxAnswer = false;
         if (e == null) {
             r = -Errno.ENOSYS;
         } else {
@@ -38,9 +39,10 @@ public final class Dispatcher implements SyscallDispatcher {
                 r = e.handler().call(t);
             } catch (SyscallError err) {
                 r = -err.errno();
+                linuxAnswer = err == SyscallError.LINUX_ENOSYS;
             }
         }
-        if (r == -Errno.ENOSYS) {
+        if (r == -Errno.ENOSYS && !linuxAnswer) {
             t.kernel().stats().countEnosys(nr);
         }
         if (!t.exited()) {

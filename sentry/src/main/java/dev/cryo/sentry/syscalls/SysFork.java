@@ -31,8 +31,9 @@ final class SysFork {
         t.supported(Sysno.FORK, SysFork::fork);
         t.partial(Sysno.VFORK, "a copy of the memory, the parent waiting until the child execs or exits",
                 SysFork::vfork);
-        t.partial(Sysno.CLONE, "processes only: CLONE_VM only with CLONE_VFORK (served as vfork); threads, "
-                + "CLONE_FILES, CLONE_SIGHAND and CLONE_PIDFD are ENOSYS, namespaces EPERM",
+        t.partial(Sysno.CLONE, "processes and threads (CLONE_THREAD); CLONE_VM, CLONE_FILES or CLONE_SIGHAND "
+                + "without CLONE_THREAD (memory or tables shared by two processes, but vfork) and CLONE_PIDFD "
+                + "are ENOSYS, namespaces EPERM; a thread that execs keeps its tid",
                 SysFork::clone, HEX, HEX, PTR, PTR, HEX);
         t.partial(Sysno.CLONE3, "as clone; set_tid EPERM, CLONE_INTO_CGROUP EPERM", SysFork::clone3, PTR, SIZE);
     }
@@ -118,11 +119,13 @@ final class SysFork {
         if (a.has(CLONE_NEWNS | CLONE_NEWUSER) && a.has(CLONE_FS)) throw SyscallError.of(EINVAL);
         if (a.has(CLONE_THREAD) && !a.has(CLONE_SIGHAND)) throw SyscallError.of(EINVAL);
         if (a.has(CLONE_SIGHAND) && !a.has(CLONE_VM)) throw SyscallError.of(EINVAL);
-        if (a.has(CLONE_PARENT | CLONE_THREAD) && t.ppid() == 0) throw SyscallError.of(EINVAL); // init
+        if (a.has(CLONE_PARENT) && t.ppid() == 0) throw SyscallError.of(EINVAL); // init makes no siblings
         if (a.has(CLONE_THREAD) && a.has(CLONE_NEWUSER | CLONE_NEWPID)) throw SyscallError.of(EINVAL);
         if (a.has(CLONE_PIDFD) && a.has(CLONE_THREAD)) throw SyscallError.of(EINVAL);
         if (a.has(NAMESPACES)) throw SyscallError.of(EPERM); // the sandbox makes no namespaces
-        if (a.has(CLONE_VM) && !a.has(CLONE_VFORK)) throw SyscallError.of(ENOSYS); // threads: not yet
+        if (a.has(CLONE_THREAD)) return t.cloneThread(a);
+        // Memory, descriptors or dispositions shared with another process: not offered.
+        if (a.has(CLONE_VM) && !a.has(CLONE_VFORK)) throw SyscallError.of(ENOSYS);
         if (a.has(CLONE_FILES | CLONE_SIGHAND | CLONE_PIDFD)) throw SyscallError.of(ENOSYS);
         return t.fork(a);
     }

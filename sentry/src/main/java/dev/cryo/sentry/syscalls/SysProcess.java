@@ -43,9 +43,9 @@ final class SysProcess {
         t.supported(Sysno.GETCPU, SysProcess::getcpu, PTR, PTR, PTR);
     }
 
-    /** Implements Linux exit(2); with one thread per process, the same as exit_group. */
+    /** Implements Linux exit(2): this thread only; the process ends with its last thread. */
     static long exit(Task t) {
-        t.exitGroup(t.intArg(0));
+        t.exitThread(t.intArg(0));
         return 0;
     }
 
@@ -91,12 +91,13 @@ final class SysProcess {
         return 0;
     }
 
-    /** Implements Linux get_robust_list(2), for the calling thread only. */
+    /** Implements Linux get_robust_list(2): any task of the sandbox (root may trace them all). */
     static long getRobustList(Task t) {
         int pid = t.intArg(0);
-        if (pid != 0 && pid != t.tid()) throw SyscallError.of(ESRCH);
+        Task of = pid == 0 ? t : t.kernel().tasks().get(pid);
+        if (of == null) throw SyscallError.of(ESRCH);
         t.mm().usermem().writeLong(t.arg(2), ROBUST_LIST_HEAD_SIZE);
-        t.mm().usermem().writeLong(t.arg(1), t.robustListHead());
+        t.mm().usermem().writeLong(t.arg(1), of.robustListHead());
         return 0;
     }
 

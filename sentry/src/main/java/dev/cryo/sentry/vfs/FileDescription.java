@@ -116,6 +116,14 @@ public abstract class FileDescription {
         return POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM;
     }
 
+    /**
+     * A count that moves with each event that wakes this file's waiters (data arriving, room
+     * made, an end closed), for edge-triggered epoll; 0 for files whose readiness never changes.
+     */
+    public long pollEvents() {
+        return 0;
+    }
+
     /** Whether readiness can change without the Sentry knowing (host descriptors): poll re-checks it periodically. */
     public boolean pollsHost() {
         return false;

@@ -55,6 +55,7 @@ class ProcessTreeTest {
         k.register(c);
         if (zombie) {
             k.unregister(c);
+            c.group.tasks.remove(c);
             c.group.zombie = true;
             c.group.waitStatus = status;
         }
@@ -140,5 +141,43 @@ class ProcessTreeTest {
             return e.errno();
         }
         return 0;
+    }
+
+    /**
+     * Threads are tasks of one process: the tree stays sound with them, they survive a save and
+     * load in their process, and the process is dead only once its last thread has gone.
+     */
+    @Test
+    void threadsBelongToTheirProcessAndRoundTrip() throws Exception {
+        Task c = child(init, false, 0);
+        Task th = new Task(k, k.allocatePid(), c.group, Regs.initial(0, 0));
+        th.mm = c.mm;
+        th.fds = c.fds;
+        k.register(th);
+        assertNull(k.checkProcessTree());
+        assertEquals(c.tgid(), th.tgid());
+        assertEquals(List.of(c, th), c.group.threads());
+        assertEquals(3, k.taskCount());
+
+        var codec = new dev.cryo.serializer.StateCodec(dev.cryo.sentry.checkpoint.SentryClasses.registry());
+        Kernel r = codec.load(codec.save(k), Kernel.class, new Kernel.RestoreEnv(new NoPlatform(), null, null));
+        try {
+            assertNull(r.checkProcessTree());
+            ThreadGroup g = r.process(c.tgid());
+            assertEquals(List.of(c.tid(), th.tid()), g.threads().stream().map(Task::tid).toList());
+            assertTrue(g.threads().get(1).group() == g && g.threads().get(1).tgid() == c.tgid());
+        } finally {
+            r.memoryFile().close();
+        }
+
+        // The leader ends first: the process lives on in its other thread.
+        k.unregister(c);
+        c.group.tasks.remove(c);
+        assertNull(k.checkProcessTree());
+        k.unregister(th);
+        c.group.tasks.remove(th);
+        assertTrue(k.checkProcessTree() != null, "no thread left, but not a zombie");
+        c.group.zombie = true;
+        assertNull(k.checkProcessTree());
     }
 }

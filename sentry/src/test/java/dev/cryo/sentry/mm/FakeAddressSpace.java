@@ -30,5 +30,15 @@ final class FakeAddressSpace implements AddressSpace {
     }
 
     @Override
+    public long cloneThread() {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public Context adoptThread(long handle) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
     public void close() {}
 }

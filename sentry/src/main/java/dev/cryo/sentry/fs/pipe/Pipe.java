@@ -35,6 +35,11 @@ public final class Pipe {
     private int slots = DEFAULT_SLOTS;
     private int count;
     int readers, writers;
+    /**
+     * Events for each end, counted (Linux's wake-ups of rd_wait and wr_wait): bytes arrived or
+     * the last writer left; room made or the last reader left. Edge-triggered epoll reports each.
+     */
+    long readEvents, writeEvents;
 
     Pipe(KernelLock lock, long ino) {
         this.lock = lock;
@@ -85,6 +90,7 @@ public final class Pipe {
             }
             return m;
         });
+        writeEvents++;
         lock.wake();
         return n;
     }
@@ -105,6 +111,7 @@ public final class Pipe {
             if (last.off + last.len + chars <= PipePage.SIZE) {
                 copyIn(mem, addr, last, chars);
                 written = chars;
+                readEvents++;
                 lock.wake();
             }
         }
@@ -118,6 +125,7 @@ public final class Pipe {
                 pages.add(p);
                 copyIn(mem, addr + written, p, (int) Math.min(PipePage.SIZE, len - written));
                 written += p.len;
+                readEvents++;
                 lock.wake();
                 continue;
             }
@@ -158,6 +166,7 @@ public final class Pipe {
         while ((long) n * PipePage.SIZE < size) n <<= 1;
         if (n < pages.size()) throw SyscallError.of(EBUSY);
         slots = n;
+        writeEvents++;
         lock.wake();
         return n * PipePage.SIZE;
     }
@@ -175,8 +184,13 @@ public final class Pipe {
     }
 
     void closeEnd(boolean reader) {
-        if (reader) readers--;
-        else writers--;
+        if (reader) {
+            readers--;
+            writeEvents++;
+        } else {
+            writers--;
+            readEvents++;
+        }
         lock.wake();
     }
 }

@@ -61,6 +61,11 @@ public final class PipeFile extends FileDescription {
         return pipe.pollReady(reader);
     }
 
+    @Override
+    public long pollEvents() {
+        return reader ? pipe.readEvents : pipe.writeEvents;
+    }
+
     /** Bytes in the pipe now (FIONREAD). */
     public int available() {
         return pipe.buffered();
