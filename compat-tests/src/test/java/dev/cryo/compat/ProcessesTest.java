@@ -52,6 +52,18 @@ class ProcessesTest {
         assertTrue(p.nativeRun().stdoutText().contains("pipe held 28890 bytes, 3000 lines"));
     }
 
+    /**
+     * A child stopped, reported, continued and killed: checkpointed at each of those moments
+     * (the stop, its report still pending, the continue, the second stop), the restored parent's
+     * waits see exactly what they would have.
+     */
+    @Test
+    void aStoppedChildAcrossARestore() {
+        // The parent's kill and wait4 calls are calls 16 to 30 of the run (with the child's).
+        Differential.sameAfterCheckpointsAt(Program.of("jobctl-ckpt", CompatEnv.compiled("jobctl"), "wait_for_stop_and_continue"),
+                17, 19, 21, 24, 27);
+    }
+
     /** busybox sh: pipelines, subshells, command substitution, redirections, here-documents, exec. */
     @Test
     void busyboxShell() {

@@ -103,6 +103,8 @@ public final class SentryClasses {
                 .register(304, PipeFile.class)
                 .register(305, dev.cryo.sentry.fs.pipe.PipePage.class)
                 .register(306, dev.cryo.sentry.fs.epoll.EpollFile.class)
-                .register(307, dev.cryo.sentry.fs.epoll.EpollFile.Interest.class);
+                .register(307, dev.cryo.sentry.fs.epoll.EpollFile.Interest.class)
+                .register(308, dev.cryo.sentry.fs.anon.EventFdFile.class)
+                .register(309, dev.cryo.sentry.fs.anon.TimerFdFile.class);
     }
 }

@@ -25,7 +25,7 @@ import java.util.TreeMap;
  * Everything a checkpoint saves is reachable from here; what is transient is rebuilt on restore.
  */
 @Savable
-public final class Kernel implements AfterLoad {
+public final class Kernel implements AfterLoad, dev.cryo.sentry.sync.SandboxClock {
     /** Default of {@link #maxTasks}: the RLIMIT_NPROC a container's processes get. */
     public static final int DEFAULT_MAX_TASKS = 4096;
     /** Linux's PID_MAX_LIMIT on 64-bit: pids wrap around below it. */
@@ -173,6 +173,7 @@ public final class Kernel implements AfterLoad {
     }
 
     /** Nanoseconds since the sandbox booted (its CLOCK_BOOTTIME). */
+    @Override
     public long uptimeNanos() {
         return System.nanoTime() - bootMonotonic;
     }
@@ -207,6 +208,7 @@ public final class Kernel implements AfterLoad {
     }
 
     /** The big kernel lock (see {@link KernelLock}). */
+    @Override
     public KernelLock lock() {
         return lock;
     }

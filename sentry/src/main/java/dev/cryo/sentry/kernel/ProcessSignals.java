@@ -18,6 +18,10 @@ public final class ProcessSignals {
     int stopSignal;
     /** Set when SIGCONT resumed a stopped group; for wait(2)'s WCONTINUED, cleared by whoever reports it. */
     boolean continued;
+    /** A stop not yet reported to a WUNTRACED wait (Linux's group_exit_code): its signal, or 0. */
+    int stopToReport;
+    /** The parent is still to get its SIGCHLD (CLD_CONTINUED) for a continue; any thread of the process sends it. */
+    volatile boolean continueToNotify;
 
     /** setitimer(2)'s three timers: ITIMER_REAL, ITIMER_VIRTUAL, ITIMER_PROF; null until first set. */
     final IntervalTimer[] itimers = new IntervalTimer[3];

@@ -35,11 +35,13 @@ final class SignalDelivery {
         long[] regs = t.regs;
         boolean restart = afterSyscall && regs[Regs.ORIG_RAX] >= 0 && isRestart(regs[Regs.RAX]);
         TaskSignals ts = t.signals;
+        if (ts.process.continueToNotify) notifyContinued(t);
         // The common case, without the lock: nothing to deliver or settle. A signal sent just after
         // this look also interrupts the task's stub, so it is delivered on the next return.
         if (!restart && !ts.restoreSavedMask && (ts.pendingSet() & ~ts.mask) == 0) return 0;
         Object lock = t.kernel.signalLock;
         boolean handled = false;
+        int stoppedBy = 0;
         while (!t.exited) {
             SigInfo info;
             SignalAction act;
@@ -57,6 +59,7 @@ final class SignalDelivery {
                     if (Signalling.defaultStop(sig)) {
                         SignalTrace.print(t.kernel.strace(), info);
                         stopGroup(t, sig);
+                        stoppedBy = sig;
                         break;
                     }
                     act = null;
@@ -89,6 +92,7 @@ final class SignalDelivery {
             }
             handled = true;
         }
+        if (stoppedBy != 0) TaskExit.notifyParent(t.group, SigInfo.CLD_STOPPED, stoppedBy);
         long restartCode = 0;
         if (restart) {
             restartCode = regs[Regs.RAX];
@@ -150,8 +154,20 @@ final class SignalDelivery {
         ProcessSignals ps = t.signals.process;
         ps.stopped = true;
         ps.stopSignal = sig;
+        ps.stopToReport = sig;
         ps.continued = false;
+        ps.continueToNotify = false;
         for (Task x : t.kernel.tasksUnsafe()) if (x != t && x.signals.process == ps) x.kick();
+    }
+
+    /** The first thread of a continued process to run tells its parent (do_notify_parent_cldstop). */
+    private static void notifyContinued(Task t) {
+        ProcessSignals ps = t.signals.process;
+        synchronized (t.kernel.signalLock) {
+            if (!ps.continueToNotify) return;
+            ps.continueToNotify = false;
+        }
+        TaskExit.notifyParent(t.group, SigInfo.CLD_CONTINUED, Signals.SIGCONT);
     }
 
     /**

@@ -94,7 +94,9 @@ final class Signalling {
             for (Task x : threads) x.signals.pending.flush(STOP_SIGNALS);
             if (ps.stopped) {
                 ps.stopped = false;
+                ps.stopToReport = 0;
                 ps.continued = sig == Signals.SIGCONT;
+                ps.continueToNotify = ps.continued;
                 for (Task x : threads) wake(x);
             }
         }

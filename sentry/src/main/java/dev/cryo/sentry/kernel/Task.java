@@ -334,7 +334,15 @@ public final class Task {
         // WCOREDUMP says a core file was written; the Sentry writes none (Linux with
         // RLIMIT_CORE 0 does the same), so the flag stays clear whatever the signal.
         waitStatus = sig;
-        group.exitAll(this, sig);
+        // Delivery decides a fatal signal outside the kernel lock; the threads list is under it.
+        var lock = kernel.lock();
+        boolean held = lock.heldByCurrentThread();
+        if (!held) lock.lock();
+        try {
+            group.exitAll(this, sig);
+        } finally {
+            if (!held) lock.unlock();
+        }
     }
 
     /** Ends this task because the sandbox stopped after a checkpoint: nothing of the process changes. */

@@ -92,6 +92,23 @@ final class TaskExit {
         }
     }
 
+    /**
+     * do_notify_parent_cldstop: {@code child} stopped or continued. Its parent gets SIGCHLD with
+     * {@code code} and {@code sig}, unless it set SA_NOCLDSTOP, and its waits look again. Not
+     * holding the signal lock (it takes the kernel's monitor first).
+     */
+    static void notifyParent(ThreadGroup child, int code, int sig) {
+        Kernel k = child.leader.kernel;
+        ThreadGroup parent = child.parent;
+        if (parent != null) {
+            SignalAction a = parent.leader.signals.handlers().get(Signals.SIGCHLD);
+            if ((a.flags & Signals.SA_NOCLDSTOP) == 0) {
+                k.sendToThreadGroup(parent.leader, SigInfo.child(code, child.tgid, child.leader.creds.ruid, sig, 0, 0));
+            }
+        }
+        k.lock().wake();
+    }
+
     private static boolean ignoresChildren(ThreadGroup parent) {
         SignalAction a = parent.leader.signals.handlers().get(Signals.SIGCHLD);
         return a.handler == Signals.SIG_IGN || (a.flags & Signals.SA_NOCLDWAIT) != 0;

@@ -6,7 +6,7 @@ import dev.cryo.sentry.abi.SyscallError;
 
 /**
  * Waiting for children (Linux's kernel/exit.c do_wait): which children a wait selects, and
- * reaping the first zombie among them. Blocks with the kernel lock released; an interrupt
+ * reaping the first zombie among them, or reporting a stop (WUNTRACED) or continue (WCONTINUED). Blocks with the kernel lock released; an interrupt
  * (a freeze, later a signal) ends the wait with ERESTARTSYS, and the restarted call finds the
  * same children again.
  */
@@ -44,8 +44,21 @@ public final class TaskWait {
                     if ((options & WNOWAIT) == 0) TaskExit.reap(k, t.group, c);
                     return w;
                 }
-                // WSTOPPED / WCONTINUED: stopped and continued children come with job control
-                // signals; until then no child is ever in either state.
+                if (c.zombie) continue;
+                ProcessSignals ps = c.leader.signals.process;
+                synchronized (k.signalLock) {
+                    // wait_task_stopped: a stop is reported once (WNOWAIT leaves it).
+                    if ((options & WSTOPPED) != 0 && ps.stopped && ps.stopToReport != 0) {
+                        int st = (ps.stopToReport << 8) | 0x7f;
+                        if ((options & WNOWAIT) == 0) ps.stopToReport = 0;
+                        return new Waited(c.tgid, st, 0, c.leader.creds.ruid);
+                    }
+                    // wait_task_continued: as is a continue.
+                    if ((options & WCONTINUED) != 0 && ps.continued) {
+                        if ((options & WNOWAIT) == 0) ps.continued = false;
+                        return new Waited(c.tgid, 0xffff, 0, c.leader.creds.ruid);
+                    }
+                }
             }
             if (!any) throw SyscallError.of(ECHILD);
             if ((options & WNOHANG) != 0) return null;

@@ -30,5 +30,6 @@ final class Families {
         SysPoll.register(t);
         SysFutex.register(t);
         SysEpoll.register(t);
+        SysEventTimerFd.register(t);
     }
 }

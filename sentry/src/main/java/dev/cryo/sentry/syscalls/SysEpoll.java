@@ -32,13 +32,12 @@ final class SysEpoll {
     static final int EVENT_SIZE = 12;
     /** EP_MAX_EVENTS: INT_MAX / sizeof(struct epoll_event). */
     static final int MAX_EVENTS = Integer.MAX_VALUE / EVENT_SIZE;
-    private static final long HOST_RECHECK_NANOS = 5_000_000L;
 
     static void register(SyscallTable t) {
         t.supported(Sysno.EPOLL_CREATE, SysEpoll::epollCreate, INT);
         t.supported(Sysno.EPOLL_CREATE1, SysEpoll::epollCreate1, HEX);
-        t.partial(Sysno.EPOLL_CTL, "EPOLLEXCLUSIVE and EPOLLWAKEUP are accepted and have no effect; no ELOOP "
-                + "check of nested instances", SysEpoll::epollCtl, FD, INT, FD, PTR);
+        t.partial(Sysno.EPOLL_CTL, "EPOLLEXCLUSIVE and EPOLLWAKEUP are accepted and have no effect",
+                SysEpoll::epollCtl, FD, INT, FD, PTR);
         t.partial(Sysno.EPOLL_WAIT, "edge-triggered entries report again only once readiness fell; a freeze "
                 + "restarts the wait with its whole timeout", SysEpoll::epollWait, FD, PTR, INT, INT);
         t.partial(Sysno.EPOLL_PWAIT, "as epoll_wait", SysEpoll::epollPwait, FD, PTR, INT, INT, PTR, SIZE);
@@ -87,6 +86,7 @@ final class SysEpoll {
         }
         switch (op) {
             case CTL_ADD -> {
+                if (f instanceof EpollFile target && ep.wouldLoop(target)) throw SyscallError.of(dev.cryo.sentry.abi.Errno.ELOOP);
                 if (!ep.add(fd, f, events, data)) throw SyscallError.of(EEXIST);
             }
             case CTL_DEL -> {
@@ -172,9 +172,8 @@ final class SysEpoll {
                 t.mm().usermem().write(addr, b.array());
                 return ready.size();
             }
-            long wait = ep.watchesHost() ? Math.min(left, HOST_RECHECK_NANOS) : left;
             // EINTR with a handler, a restart otherwise (the whole timeout again).
-            lock.awaitNanos(wait == Long.MAX_VALUE ? Long.MAX_VALUE / 2 : wait, Errno.ERESTARTNOHAND);
+            SysPoll.awaitChange(lock, left, ep.watchesHost(), ep.pollDeadline());
         }
     }
 }

@@ -123,10 +123,12 @@ final class SysPoll {
             long[][] result = new long[3][words];
             int ready = 0;
             boolean host = false;
+            long until = Long.MAX_VALUE;
             for (int fd = 0; fd < nfds; fd++) {
                 if (!bit(sets, fd)) continue;
                 FileDescription f = t.fds().get(fd);
                 host |= f.pollsHost();
+                until = Math.min(until, f.pollDeadline());
                 int r = f.pollReady();
                 for (int k = 0; k < 3; k++) {
                     if (sets[k] != null && (sets[k][fd / 64] & (1L << (fd % 64))) != 0 && (r & masks[k]) != 0) {
@@ -141,9 +143,18 @@ final class SysPoll {
                 for (int k = 0; k < 3; k++) if (addrs[k] != 0) write(mem, addrs[k], result[k], nfds);
                 return ready;
             }
-            long wait = host ? Math.min(left, HOST_RECHECK_NANOS) : left;
-            lock.awaitNanos(wait == Long.MAX_VALUE ? Long.MAX_VALUE / 2 : wait, Errno.ERESTARTNOHAND);
+            awaitChange(lock, left, host, until);
         }
+    }
+
+    /**
+     * Sleeps until a wake, the caller's timeout ({@code left} ns), a watched timer's expiry
+     * ({@code until}, as System.nanoTime()), or the next look at host descriptors.
+     */
+    static void awaitChange(KernelLock lock, long left, boolean host, long until) {
+        long wait = host ? Math.min(left, HOST_RECHECK_NANOS) : left;
+        if (until != Long.MAX_VALUE) wait = Math.min(wait, Math.max(1, until - System.nanoTime()));
+        lock.awaitNanos(wait == Long.MAX_VALUE ? Long.MAX_VALUE / 2 : wait, Errno.ERESTARTNOHAND);
     }
 
     private static boolean bit(long[][] sets, int fd) {
@@ -173,6 +184,7 @@ final class SysPoll {
         while (true) {
             int ready = 0;
             boolean host = false;
+            long until = Long.MAX_VALUE;
             for (int i = 0; i < n; i++) {
                 int fd = b.getInt(i * 8);
                 int events = b.getShort(i * 8 + 4) & 0xffff;
@@ -183,6 +195,7 @@ final class SysPoll {
                     } else {
                         FileDescription f = t.fds().get(fd);
                         host |= f.pollsHost();
+                        until = Math.min(until, f.pollDeadline());
                         revents = f.pollReady() & (events | FileDescription.POLLERR | FileDescription.POLLHUP);
                     }
                 }
@@ -194,8 +207,7 @@ final class SysPoll {
                 mem.write(addr, b.array());
                 return ready;
             }
-            long wait = host ? Math.min(left, HOST_RECHECK_NANOS) : left;
-            lock.awaitNanos(wait == Long.MAX_VALUE ? Long.MAX_VALUE / 2 : wait, Errno.ERESTARTNOHAND);
+            awaitChange(lock, left, host, until);
         }
     }
 }

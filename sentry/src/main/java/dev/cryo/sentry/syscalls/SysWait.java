@@ -26,11 +26,11 @@ import java.nio.ByteOrder;
 final class SysWait {
     private SysWait() {}
 
-    private static final int CLD_EXITED = 1, CLD_KILLED = 2, CLD_DUMPED = 3;
+    private static final int CLD_EXITED = 1, CLD_KILLED = 2, CLD_DUMPED = 3, CLD_STOPPED = 5, CLD_CONTINUED = 6;
     private static final int SIGINFO_SIZE = 128;
 
     static void register(SyscallTable t) {
-        t.partial(Sysno.WAIT4, "no child is ever stopped or continued yet (WUNTRACED/WCONTINUED report nothing)",
+        t.partial(Sysno.WAIT4, "ptrace stops (a traced child) are never reported: the sandbox has no ptrace",
                 SysWait::wait4, INT, PTR, HEX, PTR);
         t.partial(Sysno.WAITID, "as wait4; P_PIDFD is EBADF/EINVAL (no pidfds)", SysWait::waitid, INT, INT, PTR, HEX, PTR);
     }
@@ -109,12 +109,22 @@ final class SysWait {
         ByteBuffer b = ByteBuffer.allocate(SIGINFO_SIZE).order(ByteOrder.LITTLE_ENDIAN);
         if (w != null) {
             int ws = w.waitStatus(), sig = ws & 0x7f;
-            int code = sig == 0 ? CLD_EXITED : (ws & 0x80) != 0 ? CLD_DUMPED : CLD_KILLED;
+            int code, status;
+            if (ws == 0xffff) { // continued
+                code = CLD_CONTINUED;
+                status = Signals.SIGCONT;
+            } else if (sig == 0x7f) { // stopped
+                code = CLD_STOPPED;
+                status = (ws >> 8) & 0xff;
+            } else {
+                code = sig == 0 ? CLD_EXITED : (ws & 0x80) != 0 ? CLD_DUMPED : CLD_KILLED;
+                status = sig == 0 ? (ws >> 8) & 0xff : sig;
+            }
             b.putInt(0, Signals.SIGCHLD);
             b.putInt(8, code);
             b.putInt(16, w.pid());
             b.putInt(20, w.uid());
-            b.putInt(24, sig == 0 ? (ws >> 8) & 0xff : sig);
+            b.putInt(24, status);
         }
         return b.array();
     }

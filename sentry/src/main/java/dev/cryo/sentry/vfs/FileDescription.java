@@ -124,6 +124,14 @@ public abstract class FileDescription {
         return 0;
     }
 
+    /**
+     * When this file becomes ready by itself, as System.nanoTime() (a timer's expiry), or
+     * Long.MAX_VALUE: waits that watch it wake by then.
+     */
+    public long pollDeadline() {
+        return Long.MAX_VALUE;
+    }
+
     /** Whether readiness can change without the Sentry knowing (host descriptors): poll re-checks it periodically. */
     public boolean pollsHost() {
         return false;

@@ -78,6 +78,22 @@ public final class EpollFile extends FileDescription {
         return !Stat.isRegular(st) && !Stat.isDir(st);
     }
 
+    /**
+     * Whether adding {@code target} here would make a loop of instances, or a chain deeper than
+     * Linux's EP_MAX_NESTS (4): epoll_ctl's ELOOP.
+     */
+    public boolean wouldLoop(EpollFile target) {
+        return target == this || target.reaches(this, 1);
+    }
+
+    private boolean reaches(EpollFile goal, int depth) {
+        if (depth > 4) return true;
+        for (Interest i : interests.values()) {
+            if (i.file instanceof EpollFile e && (e == goal || e.reaches(goal, depth + 1))) return true;
+        }
+        return false;
+    }
+
     /** EPOLL_CTL_ADD; false if {@code fd} is watched already (EEXIST). */
     public boolean add(int fd, FileDescription file, int events, long data) {
         if (interests.containsKey(fd)) return false;
@@ -170,6 +186,19 @@ public final class EpollFile extends FileDescription {
     public boolean watchesHost() {
         for (Interest i : interests.values()) if (i.file.pollsHost()) return true;
         return false;
+    }
+
+    @Override
+    public boolean pollsHost() {
+        return watchesHost();
+    }
+
+    /** The soonest a watched file becomes ready by itself (a timer), as System.nanoTime(). */
+    @Override
+    public long pollDeadline() {
+        long until = Long.MAX_VALUE;
+        for (Interest i : interests.values()) if (i.file != this) until = Math.min(until, i.file.pollDeadline());
+        return until;
     }
 
     /** An epoll descriptor is itself readable while one of its entries is ready. */

@@ -1,0 +1,66 @@
+package dev.cryo.sentry.checkpoint;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cryo.sentry.NoPlatform;
+import dev.cryo.sentry.fs.Filesystems;
+import dev.cryo.sentry.fs.anon.EventFdFile;
+import dev.cryo.sentry.fs.anon.TimerFdFile;
+import dev.cryo.sentry.kernel.Kernel;
+import dev.cryo.sentry.kernel.Task;
+import dev.cryo.sentry.mm.Usermem;
+import dev.cryo.sentry.vfs.FileDescription;
+import dev.cryo.sentry.vfs.OpenFlags;
+import dev.cryo.serializer.StateCodec;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An eventfd keeps its count and mode across a save and load; a timerfd its clock, deadline and
+ * interval, and counts on from them in the loaded kernel.
+ */
+class AnonFilesRoundTripTest {
+    @Test
+    void countersAndTimersGoOnAfterALoad() throws Exception {
+        Kernel k = new Kernel(new NoPlatform(), Filesystems.hostRoot("/"), null);
+        Kernel r = null;
+        try {
+            Task t = k.startInit("/bin/busybox", List.of("busybox"), List.of(), "/", fds -> { });
+            var e = new EventFdFile(k.lock(), 7, 5, OpenFlags.O_NONBLOCK | EventFdFile.EFD_SEMAPHORE);
+            var tf = new TimerFdFile(k, 8, TimerFdFile.CLOCK_MONOTONIC, OpenFlags.O_NONBLOCK);
+            tf.set(1_000_000_000L, 500_000_000L, false); // first in 1 s, then every 0.5 s
+            t.fds().installAt(10, e, false);
+            t.fds().installAt(11, tf, false);
+
+            k.freeze(1000); // as a checkpoint does: the monotonic clock is read for the save
+            k.lock().lock();
+            try {
+                r = new StateCodec(SentryClasses.registry()).load(new StateCodec(SentryClasses.registry()).save(k),
+                        Kernel.class, new Kernel.RestoreEnv(new NoPlatform(), null, null));
+            } finally {
+                k.lock().unlock();
+            }
+            Task rt = r.tasks().get(1);
+            FileDescription e2 = rt.fds().get(10);
+            TimerFdFile tf2 = (TimerFdFile) rt.fds().get(11);
+            Usermem mem = rt.mm().usermem();
+            long below = rt.regs()[dev.cryo.platform.Regs.RSP] - 64; // in the loaded task's stack
+            r.lock().lock();
+            try {
+                assertEquals(8, e2.read(mem, below, 8)); // a semaphore: takes one
+                assertEquals(1, mem.readLong(below));
+                assertEquals(4, ((EventFdFile) e2).count());
+                long[] left = tf2.get();
+                assertEquals(500_000_000L, left[0]);
+                assertTrue(left[1] > 0 && left[1] <= 1_000_000_000L, "time left " + left[1]);
+                assertEquals(0, tf2.pollReady()); // not expired yet
+            } finally {
+                r.lock().unlock();
+            }
+        } finally {
+            if (r != null) r.memoryFile().close();
+            k.memoryFile().close();
+        }
+    }
+}
