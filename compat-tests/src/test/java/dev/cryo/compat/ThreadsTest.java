@@ -13,7 +13,7 @@ class ThreadsTest {
     @Test
     void threadsTakingTurnsContinueExactlyAfterARestore() {
         // 1,300 to 1,500 calls in all under cryo (the futex waits vary); the points fall while every thread is alive.
-        Differential.sameAfterCheckpointsAt(Program.of("thread-ckpt", CompatEnv.compiled("thread_ckpt")), 150, 600, 1000);
+        Differential.sameAfterCheckpointsAt(Program.of("thread-ckpt", CompatEnv.compiled("thread_ckpt")), 150, 500, 800);
     }
 
     /** A main thread in epoll_wait on two pipes, one fed by a child process, one by a thread. */
