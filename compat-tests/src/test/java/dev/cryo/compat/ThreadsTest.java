@@ -22,4 +22,11 @@ class ThreadsTest {
         // ~520 calls in all, most of them the waits and the reads between them.
         Differential.sameAfterCheckpointsAt(Program.of("epoll-ckpt", CompatEnv.compiled("epoll_ckpt")), 60, 250, 420);
     }
+
+    /** The main thread of pid 1 has ended (pthread_exit) and another runs on: saved so, it restores. */
+    @Test
+    void aProcessWhoseMainThreadEndedRestores() {
+        // Call 26 is the main thread's exit; the worker is in its 30 ms sleep.
+        Differential.sameAfterCheckpointsAt(Program.of("thread-main-exits", CompatEnv.compiled("thread"), "main_exits_first"), 26);
+    }
 }

@@ -288,7 +288,10 @@ public final class Sandbox implements AutoCloseable {
                 options.rootfs());
         Restorer.Restored r = source.load(env, options);
         Kernel kernel = r.kernel();
-        Task init = kernel.tasks().get(1);
+        // Pid 1's process; its main thread may have ended (pthread_exit) with others running on.
+        var initProcess = kernel.process(1);
+        Task init = initProcess == null || initProcess.zombie() || initProcess.threads().isEmpty()
+                ? null : initProcess.threads().get(0);
         if (init == null) {
             kernel.memoryFile().close();
             kernel.vfs().close();
