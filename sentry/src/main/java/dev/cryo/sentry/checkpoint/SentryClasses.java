@@ -105,6 +105,7 @@ public final class SentryClasses {
                 .register(306, dev.cryo.sentry.fs.epoll.EpollFile.class)
                 .register(307, dev.cryo.sentry.fs.epoll.EpollFile.Interest.class)
                 .register(308, dev.cryo.sentry.fs.anon.EventFdFile.class)
-                .register(309, dev.cryo.sentry.fs.anon.TimerFdFile.class);
+                .register(309, dev.cryo.sentry.fs.anon.TimerFdFile.class)
+                .register(358, dev.cryo.sentry.kernel.SignalFdFile.class);
     }
 }

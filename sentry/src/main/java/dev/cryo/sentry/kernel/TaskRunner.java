@@ -16,7 +16,16 @@ final class TaskRunner {
      * The loop. Application code runs without the kernel lock; every event is served holding
      * it (see KernelLock), and blocking waits inside a syscall give it up while they sleep.
      */
+    /** The task each task thread runs (one for the thread's life): the "current" of signalfd. */
+    private static final ThreadLocal<Task> CURRENT = new ThreadLocal<>();
+
+    /** The task the calling thread runs, or null off the task threads. */
+    static Task current() {
+        return CURRENT.get();
+    }
+
     static void run(Task t) {
+        CURRENT.set(t);
         Kernel k = t.kernel;
         KernelLock lock = k.lock();
         SyscallDispatcher dispatcher = k.dispatcher();

@@ -31,5 +31,6 @@ final class Families {
         SysFutex.register(t);
         SysEpoll.register(t);
         SysEventTimerFd.register(t);
+        SysSignalFd.register(t);
     }
 }

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * An eventfd keeps its count and mode across a save and load; a timerfd its clock, deadline and
- * interval, and counts on from them in the loaded kernel.
+ * interval, and counts on from them in the loaded kernel; a signalfd its mask.
  */
 class AnonFilesRoundTripTest {
     @Test
@@ -32,6 +32,7 @@ class AnonFilesRoundTripTest {
             tf.set(1_000_000_000L, 500_000_000L, false); // first in 1 s, then every 0.5 s
             t.fds().installAt(10, e, false);
             t.fds().installAt(11, tf, false);
+            int sfd = dev.cryo.sentry.kernel.SignalFdFile.signalfd(t, -1, (1L << 9) | (1L << 18), OpenFlags.O_NONBLOCK);
 
             k.freeze(1000); // as a checkpoint does: the monotonic clock is read for the save
             k.lock().lock();
@@ -44,6 +45,10 @@ class AnonFilesRoundTripTest {
             Task rt = r.tasks().get(1);
             FileDescription e2 = rt.fds().get(10);
             TimerFdFile tf2 = (TimerFdFile) rt.fds().get(11);
+            // A signalfd keeps its mask (SIGKILL and SIGSTOP never in it) and mode.
+            var sf2 = (dev.cryo.sentry.kernel.SignalFdFile) rt.fds().get(sfd);
+            assertEquals(1L << 9, sf2.mask());
+            assertTrue((sf2.flags() & OpenFlags.O_NONBLOCK) != 0);
             Usermem mem = rt.mm().usermem();
             long below = rt.regs()[dev.cryo.platform.Regs.RSP] - 64; // in the loaded task's stack
             r.lock().lock();
