@@ -105,7 +105,9 @@ final class Differential {
     /**
      * For programs whose interesting state comes late (threads started, waits under way): each
      * of {@code points} is a save point, the program checkpointed right after that many system
-     * calls (of all its tasks), restored in a new process, and compared with its native run.
+     * calls (of all its tasks), restored in a new process, and compared with its native run;
+     * then checkpointed there again but left running, the original and its restored copy each
+     * compared with what the native run printed (the copy: from the save point on).
      */
     static void sameAfterCheckpointsAt(Program p, long... points) {
         Outcome nat = Runner.runNative(p);
@@ -113,6 +115,12 @@ final class Differential {
             Outcome ckpt = Runner.runCryoCheckpointed(p, n, null);
             assertEquals("cryo-ckpt+restore", ckpt.where(), p.name() + ": no checkpoint was taken after call " + n);
             compare(p, Streams.STDOUT_AND_STDERR, Normalizer.NONE, nat, ckpt);
+            // And left running: the original finishes, and so does its restored copy.
+            long[] marks = new long[2];
+            Outcome[] both = Runner.runCryoLeaveRunning(p, n, marks);
+            compare(p, Streams.STDOUT_AND_STDERR, Normalizer.NONE, nat, both[0]);
+            assertEquals("cryo-copy", both[1] == null ? null : both[1].where(), p.name() + ": no checkpoint after call " + n);
+            compare(p, Streams.STDOUT_AND_STDERR, Normalizer.NONE, suffix(nat, marks), both[1]);
         }
     }
 
