@@ -30,7 +30,9 @@ final class TaskThreads {
         c.mm = parent.mm;
         c.fds = a.has(CloneArgs.CLONE_FILES) ? parent.fds : parent.fds.fork();
         c.fs = a.has(CloneArgs.CLONE_FS) ? parent.fs : parent.fs.copy();
-        c.creds = parent.creds; // one set per process: set*id applies to every thread
+        // Credentials are each thread's, as in Linux (libc's setuid makes every thread change
+        // its own); resource limits are the process's.
+        c.creds = parent.creds.copy();
         c.limits = parent.limits;
         c.signals = parent.signals.forClone(true, true, true);
         c.nice = parent.nice;
