@@ -85,7 +85,8 @@ final class TaskFork {
         return tid;
     }
 
-    private static void tryWriteInt(MemoryManager mm, long addr, int v) {
+    /** put_user for clone's tid words: a fault is ignored, as copy_process ignores it. */
+    static void tryWriteInt(MemoryManager mm, long addr, int v) {
         try {
             mm.usermem().writeInt(addr, v);
         } catch (SyscallError e) {

@@ -4,7 +4,6 @@ import static dev.cryo.sentry.abi.Errno.EAGAIN;
 
 import dev.cryo.platform.Regs;
 import dev.cryo.sentry.abi.SyscallError;
-import dev.cryo.sentry.mm.MemoryManager;
 import dev.cryo.sentry.sync.KernelLock;
 
 /**
@@ -41,8 +40,8 @@ final class TaskThreads {
         c.comm = parent.comm;
         c.clearChildTid = a.has(CloneArgs.CLONE_CHILD_CLEARTID) ? a.childTid() : 0;
         c.fpState = parent.context != null ? parent.context.fpState() : parent.fpState;
-        if (a.has(CloneArgs.CLONE_CHILD_SETTID)) tryWriteInt(c.mm, a.childTid(), tid);
-        if (a.has(CloneArgs.CLONE_PARENT_SETTID)) tryWriteInt(parent.mm, a.parentTid(), tid);
+        if (a.has(CloneArgs.CLONE_CHILD_SETTID)) TaskFork.tryWriteInt(c.mm, a.childTid(), tid);
+        if (a.has(CloneArgs.CLONE_PARENT_SETTID)) TaskFork.tryWriteInt(parent.mm, a.parentTid(), tid);
         k.register(c);
         try {
             k.startThreadOf(c, parent.mm.addressSpace());
@@ -53,14 +52,6 @@ final class TaskThreads {
             throw SyscallError.of(EAGAIN);
         }
         return tid;
-    }
-
-    private static void tryWriteInt(MemoryManager mm, long addr, int v) {
-        try {
-            mm.usermem().writeInt(addr, v);
-        } catch (SyscallError e) {
-            // EFAULT: ignored, as put_user's result is in copy_process.
-        }
     }
 
     /**
