@@ -2,15 +2,10 @@ package dev.cryo.sentry.kernel;
 
 import dev.cryo.platform.AddressSpace;
 import dev.cryo.platform.Platform;
-import dev.cryo.platform.Regs;
 import dev.cryo.sentry.abi.Signals;
-import dev.cryo.sentry.loader.ElfLoader;
-import dev.cryo.sentry.loader.LoadedImage;
 import dev.cryo.sentry.memory.MemoryFile;
-import dev.cryo.sentry.mm.MemoryManager;
 import dev.cryo.sentry.sync.KernelLock;
 import dev.cryo.sentry.vfs.FdTable;
-import dev.cryo.sentry.vfs.FsContext;
 import dev.cryo.sentry.vfs.VirtualFilesystem;
 import dev.cryo.serializer.AfterLoad;
 import dev.cryo.serializer.Rebuilt;
@@ -265,38 +260,7 @@ public final class Kernel implements AfterLoad, dev.cryo.sentry.sync.SandboxCloc
      * parent, and no parent chain loops.
      */
     public String checkProcessTree() {
-        if (!groups.containsKey(1) || groups.get(1).parent != null) return "no init process (pid 1)";
-        for (Map.Entry<Integer, Task> e : tasks.entrySet()) {
-            Task t = e.getValue();
-            if (t == null || t.tid != e.getKey() || t.group == null || t.group.tgid != t.tgid
-                    || groups.get(t.tgid) != t.group || t.group.zombie || !t.group.tasks.contains(t)
-                    || (t.tid == t.tgid) != (t.group.leader == t)) {
-                return "task " + e.getKey() + " is not a live thread of its process";
-            }
-        }
-        for (Map.Entry<Integer, ThreadGroup> e : groups.entrySet()) {
-            ThreadGroup g = e.getValue();
-            if (g == null || g.tgid != e.getKey() || g.leader == null || g.leader.group != g
-                    || g.pgid <= 0 || g.sid <= 0 || g.children == null || g.tasks == null) {
-                return "process " + e.getKey() + " is inconsistent";
-            }
-            if (g.zombie != g.tasks.isEmpty()) return "process " + g.tgid + " is both dead and alive";
-            for (Task t : g.tasks) {
-                if (t == null || tasks.get(t.tid) != t) return "process " + g.tgid + " has a thread the task table lacks";
-            }
-            if (g.tgid != 1 && (g.parent == null || groups.get(g.parent.tgid) != g.parent
-                    || !g.parent.children.contains(g))) {
-                return "process " + g.tgid + " has no parent in the sandbox";
-            }
-            for (ThreadGroup c : g.children) {
-                if (c == null || c.parent != g || groups.get(c.tgid) != c) return "process " + g.tgid + " has a stray child";
-            }
-            int depth = 0;
-            for (ThreadGroup p = g.parent; p != null; p = p.parent) {
-                if (++depth > groups.size()) return "process " + g.tgid + "'s ancestry loops";
-            }
-        }
-        return null;
+        return ProcessTreeCheck.check(tasks, groups);
     }
 
     /** Adds a new task (and its process) to the tables. Kernel lock held. */
@@ -406,38 +370,7 @@ public final class Kernel implements AfterLoad, dev.cryo.sentry.sync.SandboxCloc
      */
     public Task startInit(String path, List<String> argv, List<String> envp, String cwd,
             java.util.function.Consumer<FdTable> stdio) {
-        int tid = allocatePid();
-        MemoryManager mm = new MemoryManager(memoryFile, platform.minUserAddress(), platform.maxUserAddress());
-        AddressSpace as = platform.newAddressSpace(memoryFile.fd());
-        Task t;
-        try {
-            mm.attach(as);
-            t = new Task(this, tid, tid, Regs.initial(0, 0));
-            t.mm = mm;
-            t.fs = new FsContext();
-            t.fs.setCwd(vfs.canonicalDirectory(cwd));
-            t.fds = new FdTable((int) t.limits.soft(Limits.NOFILE));
-            stdio.accept(t.fds);
-            FsContext fs = t.fs;
-            LoadedImage image = ElfLoader.load(mm, vfs.openExecutable(fs, path), path, argv, envp,
-                    ElfLoader.Identity.of(t.creds.ruid, t.creds.euid, t.creds.rgid, t.creds.egid),
-                    interp -> vfs.openExecutable(fs, interp));
-            t.regs[Regs.RIP] = image.entry();
-            t.regs[Regs.RSP] = image.stackPointer();
-            t.execPath = path;
-            t.setComm(path.substring(path.lastIndexOf('/') + 1));
-            t.context = as.mainContext();
-        } catch (RuntimeException e) {
-            as.close();
-            throw e;
-        }
-        lock.lock();
-        try {
-            register(t);
-        } finally {
-            lock.unlock();
-        }
-        return t;
+        return TaskStart.init(this, path, argv, envp, cwd, stdio);
     }
 
     // ---- freezing: every task parks at its next boundary (DESIGN.md rule 4)

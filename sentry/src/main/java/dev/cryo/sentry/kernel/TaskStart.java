@@ -2,6 +2,12 @@ package dev.cryo.sentry.kernel;
 
 import dev.cryo.platform.AddressSpace;
 import dev.cryo.platform.Context;
+import dev.cryo.platform.Regs;
+import dev.cryo.sentry.loader.ElfLoader;
+import dev.cryo.sentry.loader.LoadedImage;
+import dev.cryo.sentry.mm.MemoryManager;
+import dev.cryo.sentry.vfs.FdTable;
+import dev.cryo.sentry.vfs.FsContext;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
@@ -82,5 +88,42 @@ final class TaskStart {
         t.context = c;
         if (t.fpState != null) c.setFpState(t.fpState);
         t.cpuOffset = t.cpuBefore - c.cpuTimeNanos();
+    }
+
+    /** The sandbox's first process: see {@link Kernel#startInit}. */
+    static Task init(Kernel k, String path, java.util.List<String> argv, java.util.List<String> envp, String cwd,
+            java.util.function.Consumer<FdTable> stdio) {
+        int tid = k.allocatePid();
+        MemoryManager mm = new MemoryManager(k.memoryFile(), k.platform().minUserAddress(), k.platform().maxUserAddress());
+        AddressSpace as = k.platform().newAddressSpace(k.memoryFile().fd());
+        Task t;
+        try {
+            mm.attach(as);
+            t = new Task(k, tid, tid, Regs.initial(0, 0));
+            t.mm = mm;
+            t.fs = new FsContext();
+            t.fs.setCwd(k.vfs().canonicalDirectory(cwd));
+            t.fds = new FdTable((int) t.limits.soft(Limits.NOFILE));
+            stdio.accept(t.fds);
+            FsContext fs = t.fs;
+            LoadedImage image = ElfLoader.load(mm, k.vfs().openExecutable(fs, path), path, argv, envp,
+                    ElfLoader.Identity.of(t.creds.ruid, t.creds.euid, t.creds.rgid, t.creds.egid),
+                    interp -> k.vfs().openExecutable(fs, interp));
+            t.regs[Regs.RIP] = image.entry();
+            t.regs[Regs.RSP] = image.stackPointer();
+            t.execPath = path;
+            t.setComm(path.substring(path.lastIndexOf('/') + 1));
+            t.context = as.mainContext();
+        } catch (RuntimeException e) {
+            as.close();
+            throw e;
+        }
+        k.lock().lock();
+        try {
+            k.register(t);
+        } finally {
+            k.lock().unlock();
+        }
+        return t;
     }
 }
