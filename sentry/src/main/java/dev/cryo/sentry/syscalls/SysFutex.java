@@ -15,7 +15,7 @@ import java.util.function.LongSupplier;
 final class SysFutex {
     private SysFutex() {}
 
-    static final int WAIT = 0, WAKE = 1, FD = 2, REQUEUE = 3, CMP_REQUEUE = 4, WAKE_OP = 5,
+    static final int WAIT = 0, WAKE = 1, REQUEUE = 3, CMP_REQUEUE = 4, WAKE_OP = 5,
             LOCK_PI = 6, UNLOCK_PI = 7, TRYLOCK_PI = 8, WAIT_BITSET = 9, WAKE_BITSET = 10,
             WAIT_REQUEUE_PI = 11, CMP_REQUEUE_PI = 12, LOCK_PI2 = 13;
     static final int PRIVATE_FLAG = 128, CLOCK_REALTIME = 256;

@@ -221,9 +221,4 @@ public final class EpollFile extends FileDescription {
     public String path() {
         return "anon_inode:[eventpoll]";
     }
-
-    /** For tests: the watched descriptors in order. */
-    Map<Integer, Interest> interests() {
-        return interests;
-    }
 }
