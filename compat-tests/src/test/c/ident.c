@@ -266,7 +266,8 @@ static void exit_group_status(void) {
 }
 static void getpgrp_raw(void) {
     Y("getpgrp = getpgid(0)", syscall(SYS_getpgrp) == syscall(SYS_getpgid, 0));
-    Y("getsid(0) positive", syscall(SYS_getsid, 0) > 0);
+    /* 0 when the session leader is outside our pid namespace, as in some CI containers */
+    Y("getsid(0) non-negative", syscall(SYS_getsid, 0) >= 0);
     Y("getppid non-negative", syscall(SYS_getppid) >= 0);
 }
 static void umask_and_identity_survive(void) {
