@@ -88,13 +88,18 @@ public final class ClassRegistry {
                 }
             }
         }
-        try {
-            byte[] d = java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            return java.util.HexFormat.of().formatHex(d, 0, 12);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+        // Not a cryptographic digest: it tells builds apart, it does not authenticate images
+        // (their sections carry checksums, and restore trusts nothing in them). Two independent
+        // 64-bit hashes; SHA-256's first use cost ~10 ms of every restore (security providers).
+        byte[] bytes = sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        long fnv = 0xcbf29ce484222325L;
+        long poly = 0;
+        for (byte b : bytes) {
+            fnv = (fnv ^ (b & 0xff)) * 0x100000001b3L;
+            poly = poly * 31 + (b & 0xff);
         }
+        java.util.HexFormat hex = java.util.HexFormat.of();
+        return hex.toHexDigits(fnv) + hex.toHexDigits((int) (poly ^ (poly >>> 32)));
     }
 
     /** Id to class, in id order. */

@@ -2,19 +2,22 @@ package dev.cryo.serializer;
 
 import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.KryoException;
+import com.esotericsoftware.kryo.Serializer;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.serializers.CollectionSerializer;
 import com.esotericsoftware.kryo.serializers.FieldSerializer;
 import com.esotericsoftware.kryo.serializers.MapSerializer;
-import com.esotericsoftware.kryo.util.DefaultInstantiatorStrategy;
+import java.lang.reflect.Constructor;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
-import org.objenesis.strategy.StdInstantiatorStrategy;
+import org.objenesis.instantiator.ObjectInstantiator;
+import org.objenesis.instantiator.sun.UnsafeFactoryInstantiator;
+import org.objenesis.strategy.InstantiatorStrategy;
 
 /**
  * Turns the kernel object graph into bytes and back, with Kryo: references on (the graph has
@@ -38,20 +41,65 @@ public final class StateCodec {
         this.registry = registry;
         kryo.setReferences(true);
         kryo.setRegistrationRequired(true);
-        // Classes without a no-arg constructor are made without running one: what a constructor
-        // would set up that is not saved is exactly what afterLoad rebuilds.
-        kryo.setInstantiatorStrategy(new DefaultInstantiatorStrategy(new StdInstantiatorStrategy()));
+        kryo.setInstantiatorStrategy(new Instantiators());
+        // Each class's serializer is made when first used: a field serializer reflects over its
+        // class, and of the ~360 registered classes a small program's graph uses a fraction; made
+        // up front they were most of the codec's ~65 ms build, on every restore's critical path.
         for (Map.Entry<Integer, Class<?>> e : registry.entries().entrySet()) {
-            Class<?> c = e.getValue();
-            if (AfterLoad.class.isAssignableFrom(c)) {
-                kryo.register(c, new HookedSerializer<>(kryo, c, loaded), e.getKey());
-            } else if (Collection.class.isAssignableFrom(c)) {
-                kryo.register(c, new BoundedCollectionSerializer(), e.getKey());
-            } else if (Map.class.isAssignableFrom(c)) {
-                kryo.register(c, new BoundedMapSerializer(), e.getKey());
+            if (kryo.getClassResolver().getRegistration(e.getValue()) != null) {
+                kryo.register(e.getValue(), e.getKey()); // Kryo's own (String, the boxes): kept as they are
             } else {
-                kryo.register(c, e.getKey());
+                kryo.register(e.getValue(), new Lazy<>(e.getValue()), e.getKey());
             }
+        }
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private Serializer<?> serializerFor(Class<?> c) {
+        if (AfterLoad.class.isAssignableFrom(c)) return new HookedSerializer<>(kryo, c, loaded);
+        if (Collection.class.isAssignableFrom(c)) return new BoundedCollectionSerializer();
+        if (Map.class.isAssignableFrom(c)) return new BoundedMapSerializer();
+        return kryo.getDefaultSerializer(c);
+    }
+
+    /** A class's serializer, made on first use by {@link #serializerFor}. */
+    private final class Lazy<T> extends Serializer<T> {
+        private final Class<?> type;
+        private Serializer<T> real;
+
+        Lazy(Class<?> type) {
+            this.type = type;
+        }
+
+        @SuppressWarnings("unchecked")
+        private Serializer<T> real() {
+            if (real == null) real = (Serializer<T>) serializerFor(type);
+            return real;
+        }
+
+        @Override
+        public void write(Kryo k, Output output, T object) {
+            real().write(k, output, object);
+        }
+
+        @Override
+        public T read(Kryo k, Input input, Class<? extends T> t) {
+            return real().read(k, input, t);
+        }
+
+        @Override
+        public T copy(Kryo k, T original) {
+            return real().copy(k, original);
+        }
+
+        @Override
+        public boolean getAcceptsNull() {
+            return real().getAcceptsNull();
+        }
+
+        @Override
+        public boolean isImmutable() {
+            return real().isImmutable();
         }
     }
 
@@ -123,6 +171,33 @@ public final class StateCodec {
         if (f instanceof RuntimeException r) throw r;
         if (f instanceof Error err) throw err;
         return result.get();
+    }
+
+    /**
+     * How objects are made on load: by their no-arg constructor if they have one, else without
+     * running any (what a constructor would set up that is not saved is exactly what afterLoad
+     * rebuilds). Plain reflection and {@code Unsafe.allocateInstance}, not Kryo's default
+     * strategies: those generate a class per loaded class (reflectasm's constructor access,
+     * the JDK's serialization constructor accessors), ~0.5 ms each on a restore's critical path.
+     */
+    private static final class Instantiators implements InstantiatorStrategy {
+        @Override
+        public <T> ObjectInstantiator<T> newInstantiatorOf(Class<T> type) {
+            Constructor<T> c;
+            try {
+                c = type.getDeclaredConstructor();
+                c.setAccessible(true);
+            } catch (NoSuchMethodException | RuntimeException e) {
+                return new UnsafeFactoryInstantiator<>(type);
+            }
+            return () -> {
+                try {
+                    return c.newInstance();
+                } catch (ReflectiveOperationException e) {
+                    throw new KryoException("cannot make a " + type.getName() + ": " + e, e);
+                }
+            };
+        }
     }
 
     /** Field serialization that remembers each object with a hook for after the load. */
