@@ -19,15 +19,15 @@ abstract class ControlCommand implements Callable<Integer> {
         return main.stateDir();
     }
 
+    /** Standard output: picocli's, or {@link Main}'s when the command was read without picocli. */
     PrintWriter out() {
-        return spec.commandLine().getOut();
+        return spec != null ? spec.commandLine().getOut() : main.quickOut();
     }
 
     PrintWriter err() {
-        return spec.commandLine().getErr();
+        return spec != null ? spec.commandLine().getErr() : main.quickErr();
     }
 
-    /** Sends {@code request} to a live sandbox; a stopped one is refused with its status. */
     /** Sends {@code request} to sandbox {@code id}; returns what its "ok" answer carried. */
     String control(String id, String request) throws IOException {
         SandboxState s = states().find(id);

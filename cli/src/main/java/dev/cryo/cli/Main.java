@@ -123,6 +123,9 @@ public final class Main implements Runnable {
 
     /** As {@link #execute(String...)}, printing to {@code out} and {@code err} (null: System's). */
     static int execute(OutputStream out, OutputStream err, String... args) {
+        Main quick = new Main();
+        ControlCommand command = QuickCommands.parse(quick, args);
+        if (command != null) return quick.call(command, out, err);
         Main main = new Main();
         CommandLine cl = new CommandLine(main);
         String word = commandWord(args);
@@ -139,11 +142,7 @@ public final class Main implements Runnable {
             cl.setOut(new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true));
         }
         if (err != null) cl.setErr(new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true));
-        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-            cmd.getErr().println("cryo: " + describe(ex));
-            cmd.getErr().flush();
-            return ex instanceof CryoException c ? c.status() : 125;
-        });
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> failed(ex, cmd.getErr()));
         cl.setParameterExceptionHandler((ex, a) -> {
             ex.getCommandLine().getErr().println("cryo: " + ex.getMessage());
             ex.getCommandLine().getErr().println("Try 'cryo help' for more information.");
@@ -152,6 +151,42 @@ public final class Main implements Runnable {
         int status = cl.execute(args);
         cl.getOut().flush();
         cl.getErr().flush();
+        return status;
+    }
+
+    /** The error line and exit status of a command that threw {@code ex}. */
+    private static int failed(Exception ex, PrintWriter err) {
+        err.println("cryo: " + describe(ex));
+        err.flush();
+        return ex instanceof CryoException c ? c.status() : 125;
+    }
+
+    /** Writers of a command run without picocli (see {@link QuickCommands}); null otherwise. */
+    private PrintWriter quickOut;
+    private PrintWriter quickErr;
+
+    PrintWriter quickOut() {
+        return quickOut;
+    }
+
+    PrintWriter quickErr() {
+        return quickErr;
+    }
+
+    /** Runs a command {@link QuickCommands} read, as picocli's {@code execute} would have. */
+    private int call(ControlCommand command, OutputStream out, OutputStream err) {
+        if (out != null) rawOut = out;
+        quickOut = new PrintWriter(new OutputStreamWriter(out != null ? out : System.out, StandardCharsets.UTF_8), true);
+        quickErr = new PrintWriter(new OutputStreamWriter(err != null ? err : System.err, StandardCharsets.UTF_8), true);
+        int status;
+        try {
+            Integer result = command.call();
+            status = result == null ? 0 : result;
+        } catch (Exception e) {
+            status = failed(e, quickErr);
+        }
+        quickOut.flush();
+        quickErr.flush();
         return status;
     }
 

@@ -2,14 +2,16 @@ package dev.cryo.cli;
 
 import dev.cryo.sentry.checkpoint.SentryClasses;
 import dev.cryo.sentry.syscalls.SyscallTable;
+import dev.cryo.serializer.ClassRegistry;
 import dev.cryo.serializer.StateCodec;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
 /**
- * Builds what every sandbox needs (the syscall table, the native layer, the Sentry's classes) on
- * a second thread while the main thread parses the command line: start-up is most of the cost of
- * a short {@code cryo run}, and the machine has more than one core. Only pure, immutable work
+ * Builds what every sandbox needs (the syscall table, the native layer, the Sentry's classes, and
+ * for a restore the state codec) on other threads while the main thread parses the command line
+ * and starts the platform: start-up is most of the cost of a short {@code cryo run} or
+ * {@code cryo restore}, and the machine has more than one core. Only pure, immutable work
  * happens here; nothing that a tracer thread must own (stubs) is touched.
  */
 final class Prewarm {
@@ -23,6 +25,7 @@ final class Prewarm {
     };
 
     private final CompletableFuture<SyscallTable> table = new CompletableFuture<>();
+    private final CompletableFuture<ClassRegistry> registry = new CompletableFuture<>();
     private final CompletableFuture<StateCodec> codec = new CompletableFuture<>();
     /** Whether a restore will need the state codec. */
     private final boolean restoring;
@@ -31,25 +34,61 @@ final class Prewarm {
         this.restoring = restoring;
     }
 
+    /**
+     * Starts the work; a restore builds the codec on a thread of its own, beside the table's:
+     * each takes tens of ms, and the restore needs both before it can read the image, while the
+     * main thread has only the platform to start and the fingerprint to take meanwhile.
+     */
     static Prewarm start(boolean restoring) {
         Prewarm p = new Prewarm(restoring);
-        Thread t = new Thread(p::run, "cryo-prewarm");
-        t.setDaemon(true);
-        t.start();
+        daemon(p::warmTable, "cryo-prewarm");
+        if (restoring) daemon(p::warmCodec, "cryo-prewarm-codec");
         return p;
     }
 
-    private void run() {
+    private static void daemon(Runnable work, String name) {
+        Thread t = new Thread(work, name);
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private void warmTable() {
+        if (!restoring) {
+            registry.complete(null);
+            codec.complete(null);
+        }
         try {
             table.complete(SyscallTable.standard());
-            StateCodec sc = restoring ? new StateCodec(SentryClasses.registry()) : null;
-            if (sc != null) sc.registry().fingerprint(); // a restore compares it with the image's first
-            codec.complete(sc);
             ClassLoader cl = Prewarm.class.getClassLoader();
             for (String c : CLASSES) Class.forName(c, true, cl);
         } catch (Throwable e) {
             table.completeExceptionally(e); // the main thread builds it then, and reports
-            codec.complete(null);
+        }
+    }
+
+    private void warmCodec() {
+        try {
+            ClassRegistry r = SentryClasses.registry();
+            registry.complete(r);
+            codec.complete(new StateCodec(r));
+        } catch (Throwable e) {
+            registry.complete(null);
+            codec.complete(null); // the restore makes its own, and reports
+        }
+    }
+
+    /**
+     * Computes the layout fingerprint a restore compares with the image's first (reflection over
+     * every saved class, ~13 ms), on the calling thread while the codec is still being built.
+     */
+    void fingerprint() {
+        try {
+            ClassRegistry r = registry.get();
+            if (r != null) r.fingerprint(); // kept by the registry for the restore
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            // the restore computes it and reports
         }
     }
 

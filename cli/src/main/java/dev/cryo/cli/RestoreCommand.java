@@ -54,14 +54,20 @@ final class RestoreCommand extends ControlCommand {
         if (dir != null && !Files.isDirectory(dir)) throw new CryoException("no image at " + image);
         if (detach) return detached(dir);
         if (id != null) throw new CryoException("--id needs -d (a foreground sandbox has no id)");
-        SyscallTable table = Main.prewarm != null ? Main.prewarm.table() : SyscallTable.standard();
-        Sandbox.RestoreOptions options = new Sandbox.RestoreOptions(acceptChangedFiles, strace ? System.err : null, table,
-                Main.prewarm != null ? Main.prewarm.codec() : null, rootfs);
         int status;
-        dev.cryo.store.Store store = dir == null ? SnapshotStore.open(SnapshotStore.dir(main.store)) : null;
-        try (Sandbox sandbox = dir != null ? Sandbox.restore(PtracePlatform.create(), dir, options)
-                : Sandbox.restore(PtracePlatform.create(), Sandbox.Source.store(store, snapshot), options)) {
-            status = sandbox.runToExit();
+        dev.cryo.store.Store store = null;
+        try {
+            // The platform first: the table and the codec are being built meanwhile (Prewarm).
+            PtracePlatform platform = PtracePlatform.create();
+            if (Main.prewarm != null) Main.prewarm.fingerprint();
+            SyscallTable table = Main.prewarm != null ? Main.prewarm.table() : SyscallTable.standard();
+            Sandbox.RestoreOptions options = new Sandbox.RestoreOptions(acceptChangedFiles, strace ? System.err : null,
+                    table, Main.prewarm != null ? Main.prewarm.codec() : null, rootfs);
+            if (dir == null) store = SnapshotStore.open(SnapshotStore.dir(main.store));
+            try (Sandbox sandbox = dir != null ? Sandbox.restore(platform, dir, options)
+                    : Sandbox.restore(platform, Sandbox.Source.store(store, snapshot), options)) {
+                status = sandbox.runToExit();
+            }
         } catch (ImageException e) {
             throw new CryoException("restore: " + e.getMessage());
         } catch (PlatformException e) {

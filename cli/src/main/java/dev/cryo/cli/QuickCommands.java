@@ -1,0 +1,138 @@
+package dev.cryo.cli;
+
+/**
+ * {@code checkpoint} and {@code restore} read without picocli when their arguments take the plain
+ * forms below. Their start-up time is a target (issue #3: a restore running within 210 ms of being
+ * typed, JVM start included), and building picocli's model of a command costs ~80 ms on every
+ * start here even with class-data sharing (its annotation proxies and built-in converters;
+ * measured, see README "Checkpoint and restore"), where the JVM itself takes ~45. Anything else — help, a typo, an option
+ * or form not listed, a value that looks like an option — returns null and goes to picocli, which
+ * gives its usual answers. CommandLineTest checks that both read every plain form alike.
+ *
+ * <p>Plain forms: global {@code --root}/{@code --store} as in {@link Main}; options as separate
+ * words or {@code --opt=value}; {@code --} ends the options.
+ */
+final class QuickCommands {
+    private QuickCommands() {}
+
+    /** The command {@code args} runs, its fields set as picocli would set them; null: ask picocli. */
+    static ControlCommand parse(Main main, String[] args) {
+        Words w = new Words(args);
+        while (w.more() && (w.is("--root") || w.is("--store"))) {
+            String name = w.name();
+            String value = w.value();
+            if (value == null) return null;
+            if (name.equals("--root")) main.root = value;
+            else main.store = value;
+        }
+        if (!w.more()) return null;
+        ControlCommand c = switch (w.next()) {
+            case "restore" -> restore(w);
+            case "checkpoint" -> checkpoint(w);
+            default -> null;
+        };
+        if (c != null) c.main = main;
+        return c;
+    }
+
+    private static RestoreCommand restore(Words w) {
+        RestoreCommand r = new RestoreCommand();
+        while (w.more()) {
+            if (w.positional()) {
+                if (r.snapshot != null) return null;
+                r.snapshot = w.next();
+            } else if (w.is("--image")) {
+                if ((r.image = w.value()) == null) return null;
+            } else if (w.is("--id")) {
+                if ((r.id = w.value()) == null) return null;
+            } else if (w.is("--rootfs")) {
+                if ((r.rootfs = w.value()) == null) return null;
+            } else if (w.flag("-d") || w.flag("--detach")) {
+                r.detach = true;
+            } else if (w.flag("--accept-changed-files")) {
+                r.acceptChangedFiles = true;
+            } else if (w.flag("--strace")) {
+                r.strace = true;
+            } else {
+                return null;
+            }
+        }
+        return r;
+    }
+
+    private static CheckpointCommand checkpoint(Words w) {
+        CheckpointCommand c = new CheckpointCommand();
+        while (w.more()) {
+            if (w.positional()) {
+                if (c.id != null) return null;
+                c.id = w.next();
+            } else if (w.is("--image")) {
+                if ((c.image = w.value()) == null) return null;
+            } else if (w.is("--name")) {
+                if ((c.name = w.value()) == null) return null;
+            } else if (w.flag("--leave-running")) {
+                c.leaveRunning = true;
+            } else {
+                return null;
+            }
+        }
+        return c.id == null ? null : c; // a missing ID: picocli's message
+    }
+
+    /** The words of a command line, read left to right. */
+    private static final class Words {
+        private final String[] args;
+        private int i;
+        private boolean optionsEnded;
+
+        Words(String[] args) {
+            this.args = args;
+        }
+
+        boolean more() {
+            return i < args.length;
+        }
+
+        String next() {
+            return args[i++];
+        }
+
+        /** Whether the next word is an operand; steps over a first {@code --}. */
+        boolean positional() {
+            if (!optionsEnded && args[i].equals("--")) {
+                optionsEnded = true;
+                i++;
+                return more() && positional();
+            }
+            return more() && (optionsEnded || !args[i].startsWith("-"));
+        }
+
+        /** Whether the next word is option {@code name} taking a value, alone or as {@code name=value}. */
+        boolean is(String name) {
+            return more() && !optionsEnded && (args[i].equals(name) || args[i].startsWith(name + "="));
+        }
+
+        /** The name of the option {@link #is} accepted. */
+        String name() {
+            int eq = args[i].indexOf('=');
+            return eq < 0 ? args[i] : args[i].substring(0, eq);
+        }
+
+        /** Consumes an option {@link #is} accepted; its value, or null if it has none usable here. */
+        String value() {
+            String word = args[i++];
+            int eq = word.indexOf('=');
+            if (eq >= 0) return word.substring(eq + 1);
+            // picocli refuses such values (or reads them as options): leave those lines to it
+            if (i >= args.length || args[i].startsWith("-")) return null;
+            return args[i++];
+        }
+
+        /** Consumes the next word if it is exactly the flag {@code name}. */
+        boolean flag(String name) {
+            if (!more() || optionsEnded || !args[i].equals(name)) return false;
+            i++;
+            return true;
+        }
+    }
+}

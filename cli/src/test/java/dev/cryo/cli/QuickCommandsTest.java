@@ -1,0 +1,72 @@
+package dev.cryo.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.lang.reflect.Field;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** The quick reading of checkpoint and restore agrees with picocli's, or leaves the line to it. */
+class QuickCommandsTest {
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "restore --image /tmp/img",
+        "restore --image=/tmp/img -d --id box1",
+        "--root /r --store=/s restore snap:latest --accept-changed-files --strace",
+        "--root=/r restore --rootfs /srv/root --detach --image /i",
+        "restore -- snap",
+        "restore --image /i -- -odd-name",
+        "checkpoint box --image /tmp/img",
+        "checkpoint --leave-running box --name web:v1",
+        "--store /s checkpoint box --name=web",
+        "checkpoint -- -box"})
+    void readsPlainFormsAsPicocliDoes(String line) throws Exception {
+        String[] args = line.split(" ");
+        Main quickMain = new Main();
+        ControlCommand quick = QuickCommands.parse(quickMain, args);
+        assertNotNull(quick, line);
+
+        Main main = new Main();
+        CommandLine cl = new CommandLine(main);
+        cl.addSubcommand(quick instanceof RestoreCommand ? new RestoreCommand() : new CheckpointCommand());
+        CommandLine.ParseResult parsed = cl.parseArgs(args);
+        Object picocli = parsed.subcommand().commandSpec().userObject();
+
+        assertEquals(picocli.getClass(), quick.getClass(), line);
+        assertEquals(values(picocli), values(quick), line);
+        assertEquals(values(main), values(quickMain), line);
+        assertEquals(quickMain, quick.main, "the command's parent");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "restore --help", "restore -h", "checkpoint -V", "checkpoint", "checkpoint a b", "restore a b",
+        "restore --image", "restore --image -d", "restore --bogus", "restore -dx", "checkpoint box --name",
+        "--root", "--root /r", "ps", "run -- /bin/true", "restore --", "help restore", "restore --image /i --"})
+    void leavesEverythingElseToPicocli(String line) {
+        assertNull(QuickCommands.parse(new Main(), line.split(" ")), line);
+    }
+
+    /** The values of the fields picocli sets on {@code o}, in declaration order (superclasses first). */
+    private static List<String> values(Object o) throws IllegalAccessException {
+        List<Class<?>> classes = new ArrayList<>();
+        for (Class<?> c = o.getClass(); c != Object.class; c = c.getSuperclass()) classes.add(0, c);
+        List<String> values = new ArrayList<>();
+        for (Class<?> c : classes) {
+            for (Field f : c.getDeclaredFields()) {
+                if (f.isAnnotationPresent(Option.class) || f.isAnnotationPresent(Parameters.class)) {
+                    f.setAccessible(true);
+                    values.add(f.getName() + "=" + f.get(o));
+                }
+            }
+        }
+        return values;
+    }
+}
