@@ -44,7 +44,7 @@ final class Detach {
             }
         }
         cmd.add(javaBinary());
-        cmd.addAll(jvmFlags());
+        cmd.addAll(StoreJvm.withStoreFlags(jvmFlags())); // it writes snapshots
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(Main.class.getName());
