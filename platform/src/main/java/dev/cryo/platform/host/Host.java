@@ -22,7 +22,7 @@ public final class Host {
             SYS_GETTID = 186, SYS_SCHED_SETAFFINITY = 203, SYS_SCHED_GETAFFINITY = 204,
             SYS_CLOCK_GETTIME = 228, SYS_TGKILL = 234, SYS_OPENAT = 257, SYS_READLINKAT = 267,
             SYS_FALLOCATE = 285, SYS_GETCPU = 309, SYS_GETRANDOM = 318, SYS_MEMFD_CREATE = 319,
-            SYS_SENDFILE = 40, SYS_FDATASYNC = 75;
+            SYS_SENDFILE = 40, SYS_FDATASYNC = 75, SYS_SOCKET = 41, SYS_CONNECT = 42;
     private static final int EINTR = 4;
 
     private Host() {}
@@ -350,6 +350,34 @@ public final class Host {
 
     public static void clockGettime(int clock, long timespec) {
         sys("clock_gettime", SYS_CLOCK_GETTIME, clock, timespec, 0);
+    }
+
+    // ---- sockets
+
+    private static final int AF_UNIX = 1, SOCK_STREAM = 1, SOCK_CLOEXEC = 0x80000, UNIX_PATH_MAX = 108,
+            ENAMETOOLONG = 36;
+
+    /**
+     * A stream socket connected to the Unix-domain socket at {@code path}, close-on-exec. For a
+     * short-lived client: the JDK's SocketChannel costs ~45 ms to set up in a fresh JVM (it loads
+     * libnet and libnio and, to name temporary sockets, the security providers; measured).
+     */
+    public static int connectUnix(String path) {
+        byte[] p = path.getBytes(StandardCharsets.UTF_8);
+        if (p.length >= UNIX_PATH_MAX) throw new HostException("connect " + path, ENAMETOOLONG);
+        int fd = (int) sys("socket", SYS_SOCKET, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        long addr = allocate(2 + UNIX_PATH_MAX); // struct sockaddr_un, zeroed: the path ends in NUL
+        try {
+            IO.putByte(addr, (byte) AF_UNIX); // sun_family, little-endian
+            IO.putByteArray(addr + 2, p, 0, p.length);
+            sys("connect " + path, SYS_CONNECT, fd, addr, 2 + p.length + 1);
+            return fd;
+        } catch (HostException e) {
+            close(fd);
+            throw e;
+        } finally {
+            free(addr);
+        }
     }
 
     /**
