@@ -68,8 +68,15 @@ final class ControlServer {
         }
     }
 
-    /** Stops accepting and removes the socket, so that clients see the sandbox is gone. */
-    void close() {
+    private boolean closed; // guarded by this
+
+    /**
+     * Stops accepting and removes the socket, so that clients see the sandbox is gone. Once
+     * only: a sandbox restored under the same id may have bound a socket there since.
+     */
+    synchronized void close() {
+        if (closed) return;
+        closed = true;
         try {
             server.close();
             Files.deleteIfExists(socket);
@@ -151,6 +158,7 @@ final class ControlServer {
                     if (!leaveRunning) host.checkpointingTo(null);
                     throw e;
                 }
+                if (!leaveRunning) stopped();
             }
             case "checkpoint-store" -> {
                 requireLive();
@@ -160,16 +168,30 @@ final class ControlServer {
                 Path storeDir = Path.of(w[2].substring(0, tab));
                 String name = w[2].substring(tab + 1);
                 if (!leaveRunning) host.checkpointingTo(Path.of("snapshot"));
+                String snapshot;
                 try {
-                    return host.checkpointToStore(sandbox, storeDir, name.equals("-") ? null : name, leaveRunning);
+                    snapshot = host.checkpointToStore(sandbox, storeDir, name.equals("-") ? null : name, leaveRunning);
                 } catch (RuntimeException | IOException e) {
                     if (!leaveRunning) host.checkpointingTo(null);
                     throw e;
                 }
+                if (!leaveRunning) stopped();
+                return snapshot;
             }
             default -> throw new IllegalArgumentException("unknown request '" + w[0] + "'");
         }
         return null;
+    }
+
+    /**
+     * A stopping checkpoint has saved the sandbox: the socket goes (this request's connection
+     * stays open for its answer), then the state says checkpointed. The client returns on that,
+     * while this JVM still takes its sandbox down; the order is the one of {@link SandboxHost}'s
+     * end, so whoever sees the state finds no socket left behind.
+     */
+    private void stopped() {
+        close();
+        host.recordCheckpointed();
     }
 
     private void requireLive() {
