@@ -42,6 +42,7 @@ final class CheckpointCommand extends ControlCommand {
             Path store = SnapshotStore.dir(main.store);
             snapshot = control(id, "checkpoint-store " + (leaveRunning ? 1 : 0) + " " + store + "\t" + (name == null ? "-" : name));
         }
+        long answered = System.nanoTime();
         if (!leaveRunning) {
             // The image is complete once the request is answered; the sandbox records that it
             // stopped a moment later, well before its JVM has finished exiting: wait for that.
@@ -60,6 +61,10 @@ final class CheckpointCommand extends ControlCommand {
             if (s.status() != SandboxState.Status.CHECKPOINTED) {
                 throw new CryoException("sandbox " + id + " " + s.status() + " instead of being checkpointed");
             }
+        }
+        if (System.getenv("CRYO_TIMINGS") != null) {
+            err().printf("cryo: checkpoint client: answered %.1f ms after main, seen stopped %.1f ms later%n",
+                    (answered - Main.started) / 1e6, (System.nanoTime() - answered) / 1e6);
         }
         if (snapshot != null) out().println(snapshot);
         return 0;

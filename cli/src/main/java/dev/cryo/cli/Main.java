@@ -82,13 +82,27 @@ public final class Main implements Runnable {
     /** Work started before the command line is parsed; see {@link Prewarm}. */
     static Prewarm prewarm;
 
+    /** When main began (System.nanoTime), for CRYO_TIMINGS. */
+    static final long started = System.nanoTime();
+
     public static void main(String[] args) {
         String here = sandboxCommandHere(args);
         if (here != null && System.getProperty("cryo.noprewarm") == null) {
             // A restore needs the state codec at once; a detached sandbox will need it for its checkpoints.
-            prewarm = Prewarm.start(here.equals("restore") || here.equals("sandbox-host"));
+            boolean hosting = here.equals("sandbox-host");
+            boolean restoring = here.equals("restore") || hosting && hostRestores(args);
+            prewarm = Prewarm.start(restoring || hosting, hosting && !restoring);
         }
         System.exit(execute(args));
+    }
+
+    /** Whether a {@code sandbox-host} command line restores an image (its options, before {@code --}). */
+    private static boolean hostRestores(String[] args) {
+        for (String a : args) {
+            if (a.equals("--")) return false;
+            if (a.equals("--restore") || a.equals("--restore-snapshot")) return true;
+        }
+        return false;
     }
 
     /** The index of the first argument after the global options (--root, --store). */

@@ -27,22 +27,28 @@ final class Prewarm {
     private final CompletableFuture<SyscallTable> table = new CompletableFuture<>();
     private final CompletableFuture<ClassRegistry> registry = new CompletableFuture<>();
     private final CompletableFuture<StateCodec> codec = new CompletableFuture<>();
-    /** Whether a restore will need the state codec. */
-    private final boolean restoring;
+    /** Whether a restore or a checkpoint will need the state codec. */
+    private final boolean needsCodec;
+    /** Whether the codec is for checkpoints only (see {@link #start(boolean, boolean)}). */
+    private final boolean forLater;
 
-    private Prewarm(boolean restoring) {
-        this.restoring = restoring;
+    private Prewarm(boolean needsCodec, boolean forLater) {
+        this.needsCodec = needsCodec;
+        this.forLater = forLater;
     }
 
     /**
-     * Starts the work; a restore builds the codec on a thread of its own, beside the table's:
-     * each takes tens of ms, and the restore needs both before it can read the image, while the
-     * main thread has only the platform to start and the fingerprint to take meanwhile.
+     * Starts the work. {@code needsCodec}: a restore or a sandbox's checkpoints will need the
+     * state codec; it is built on a thread of its own, beside the table's: each takes tens of ms,
+     * a restore needs both before it can read the image, and the main thread has only the
+     * platform to start and the fingerprint to take meanwhile. {@code forLater}: the codec serves
+     * checkpoints only, so all its serializers are made now, off the checkpoint's path (a restore
+     * makes those it needs as it reads: sooner than making all of them first).
      */
-    static Prewarm start(boolean restoring) {
-        Prewarm p = new Prewarm(restoring);
+    static Prewarm start(boolean needsCodec, boolean forLater) {
+        Prewarm p = new Prewarm(needsCodec, forLater);
         daemon(p::warmTable, "cryo-prewarm");
-        if (restoring) daemon(p::warmCodec, "cryo-prewarm-codec");
+        if (needsCodec) daemon(p::warmCodec, "cryo-prewarm-codec");
         return p;
     }
 
@@ -53,7 +59,7 @@ final class Prewarm {
     }
 
     private void warmTable() {
-        if (!restoring) {
+        if (!needsCodec) {
             registry.complete(null);
             codec.complete(null);
         }
@@ -70,7 +76,9 @@ final class Prewarm {
         try {
             ClassRegistry r = SentryClasses.registry();
             registry.complete(r);
-            codec.complete(new StateCodec(r));
+            StateCodec sc = new StateCodec(r);
+            if (forLater) sc.prepareAll();
+            codec.complete(sc);
         } catch (Throwable e) {
             registry.complete(null);
             codec.complete(null); // the restore makes its own, and reports

@@ -103,6 +103,16 @@ public final class StateCodec {
         }
     }
 
+    /**
+     * Makes every serializer now, for a codec that will save later (a hosting JVM's, made ahead
+     * of its checkpoints): its first save then does not pay for them.
+     */
+    public void prepareAll() {
+        for (Class<?> c : registry.entries().values()) {
+            if (kryo.getRegistration(c).getSerializer() instanceof Lazy<?> lazy) lazy.real();
+        }
+    }
+
     public ClassRegistry registry() {
         return registry;
     }
