@@ -115,6 +115,9 @@ public final class Checkpointer {
     }
 
     private static boolean isZero(ByteBuffer b, int at) {
+        // Most pages that are not zero say so in their first word: no slice, no full compare
+        // (the slices alone were ~20 ms of a 200 MiB checkpoint).
+        if (b.getLong(at) != 0) return false;
         return b.slice(at, (int) PAGE).mismatch(ZERO_PAGE.duplicate()) == -1;
     }
 
