@@ -52,12 +52,60 @@ class StateCodecTest {
         }
     }
 
+    /** No no-arg constructor: made without running one. */
+    @Savable
+    static final class Fixed {
+        final int v;
+        final Node node;
+
+        Fixed(int v, Node node) {
+            this.v = v;
+            this.node = node;
+        }
+    }
+
+    /** A no-arg constructor: it runs on load, so what it sets up that is not saved is there. */
+    @Savable
+    static final class Built {
+        int saved;
+        @Rebuilt("set by the constructor")
+        transient List<String> scratch;
+
+        Built() {
+            scratch = new ArrayList<>();
+        }
+    }
+
     static final class Unregistered {
         int x;
     }
 
     private static ClassRegistry registry() {
-        return ClassRegistry.withJdkTypes().register(100, Node.class).register(101, Late.class);
+        return ClassRegistry.withJdkTypes().register(100, Node.class).register(101, Late.class)
+                .register(102, Fixed.class).register(103, Built.class);
+    }
+
+    @Test
+    void aCodecPreparedAheadWritesWhatALazyOneReads() throws Exception {
+        Node n = new Node();
+        n.value = 5;
+        Fixed f = new Fixed(9, n);
+        StateCodec prepared = new StateCodec(registry());
+        prepared.prepareAll();
+        byte[] bytes = prepared.save(f);
+        assertEquals(java.util.Arrays.toString(new StateCodec(registry()).save(f)), java.util.Arrays.toString(bytes));
+        Fixed r = new StateCodec(registry()).load(bytes, Fixed.class, null);
+        assertEquals(9, r.v);
+        assertEquals(10, r.node.doubled, "the hook ran");
+    }
+
+    @Test
+    void aNoArgConstructorRunsOnLoad() throws Exception {
+        Built b = new Built();
+        b.saved = 3;
+        Built r = new StateCodec(registry()).load(new StateCodec(registry()).save(b), Built.class, null);
+        assertEquals(3, r.saved);
+        assertEquals(List.of(), r.scratch);
     }
 
     @Test
