@@ -119,11 +119,18 @@ final class Detach {
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     }
 
-    /** This JVM's flags, less those that only make sense once (CDS training or dumping, a debugger's port). */
+    /**
+     * This JVM's flags, less those that only make sense once (CDS training or dumping, a
+     * debugger's port) and the launcher's {@code -XX:TieredStopAtLevel=1}: that suits a command
+     * that is over in a moment, but a hosting JVM lives on and hashes every chunk of its
+     * checkpoints into the store, and SHA-256 without C2's intrinsic ran 10x slower here
+     * (1.45 s against 0.13 s for 200 MiB, measured).
+     */
     private static List<String> jvmFlags() {
         List<String> out = new ArrayList<>();
         for (String f : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (f.startsWith("-XX:ArchiveClassesAtExit") || f.startsWith("-XX:DumpLoadedClassList") || f.startsWith("-agentlib:jdwp") || f.startsWith("-Xrunjdwp")) {
+            if (f.startsWith("-XX:ArchiveClassesAtExit") || f.startsWith("-XX:DumpLoadedClassList") || f.startsWith("-agentlib:jdwp") || f.startsWith("-Xrunjdwp")
+                    || f.startsWith("-XX:TieredStopAtLevel")) {
                 continue;
             }
             out.add(f);
