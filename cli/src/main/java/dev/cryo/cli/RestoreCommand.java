@@ -3,6 +3,8 @@ package dev.cryo.cli;
 import dev.cryo.platform.PlatformException;
 import dev.cryo.platform.ptrace.PtracePlatform;
 import dev.cryo.sentry.Sandbox;
+import dev.cryo.sentry.checkpoint.StoreSnapshots;
+import dev.cryo.store.OpenSnapshot;
 import dev.cryo.sentry.syscalls.SyscallTable;
 import dev.cryo.serializer.ImageException;
 import java.io.IOException;
@@ -54,18 +56,28 @@ final class RestoreCommand extends ControlCommand {
         if (dir != null && !Files.isDirectory(dir)) throw new CryoException("no image at " + image);
         if (detach) return detached(dir);
         if (id != null) throw new CryoException("--id needs -d (a foreground sandbox has no id)");
+        if (dir == null) Prewarm.warmDigest();
         int status;
         dev.cryo.store.Store store = null;
         try {
             // The platform first: the table and the codec are being built meanwhile (Prewarm).
             PtracePlatform platform = PtracePlatform.create();
+            // A snapshot's manifest and packs are read meanwhile too: restoring from the store
+            // should cost no more than from a directory.
+            OpenSnapshot open = null;
+            long openNanos = 0;
+            if (dir == null) {
+                long t = System.nanoTime();
+                store = SnapshotStore.open(SnapshotStore.dir(main.store));
+                open = StoreSnapshots.open(store, snapshot);
+                openNanos = System.nanoTime() - t;
+            }
             if (Main.prewarm != null) Main.prewarm.fingerprint();
             SyscallTable table = Main.prewarm != null ? Main.prewarm.table() : SyscallTable.standard();
             Sandbox.RestoreOptions options = new Sandbox.RestoreOptions(acceptChangedFiles, strace ? System.err : null,
                     table, Main.prewarm != null ? Main.prewarm.codec() : null, rootfs);
-            if (dir == null) store = SnapshotStore.open(SnapshotStore.dir(main.store));
             try (Sandbox sandbox = dir != null ? Sandbox.restore(platform, dir, options)
-                    : Sandbox.restore(platform, Sandbox.Source.store(store, snapshot), options)) {
+                    : Sandbox.restore(platform, Sandbox.Source.opened(open, openNanos), options)) {
                 status = sandbox.runToExit();
             }
         } catch (ImageException e) {

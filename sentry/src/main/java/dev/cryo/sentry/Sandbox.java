@@ -280,6 +280,12 @@ public final class Sandbox implements AutoCloseable {
             return (env, o) -> dev.cryo.sentry.checkpoint.StoreSnapshots.load(store, ref, env, o.acceptChangedFiles(),
                     o.codec());
         }
+
+        /** A snapshot opened beforehand by {@code StoreSnapshots.open}, {@code openNanos} spent on that; taken over. */
+        static Source opened(dev.cryo.store.OpenSnapshot open, long openNanos) {
+            return (env, o) -> dev.cryo.sentry.checkpoint.StoreSnapshots.load(open, openNanos, env,
+                    o.acceptChangedFiles(), o.codec());
+        }
     }
 
     /** As {@link #restore(Platform, java.nio.file.Path, RestoreOptions)}, from any source. */

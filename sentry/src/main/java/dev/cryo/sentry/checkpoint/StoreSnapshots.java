@@ -60,12 +60,30 @@ public final class StoreSnapshots {
     public static Restorer.Restored load(Store store, String ref, Kernel.RestoreEnv env, boolean acceptChangedFiles,
             StateCodec codec) throws ImageException {
         long t0 = System.nanoTime();
-        OpenSnapshot open;
+        OpenSnapshot open = open(store, ref);
+        return load(open, System.nanoTime() - t0, env, acceptChangedFiles, codec);
+    }
+
+    /**
+     * The first half of {@link #load(Store, String, Kernel.RestoreEnv, boolean, StateCodec)}:
+     * resolves {@code ref}, reads and checks its manifest and opens its packs. Needs neither the
+     * codec nor the syscall table, so a restore does it while those are still being built.
+     */
+    public static OpenSnapshot open(Store store, String ref) throws ImageException {
         try {
-            open = store.openSnapshot(ref);
+            return store.openSnapshot(ref);
         } catch (StoreException e) {
             throw new ImageException(e.getMessage(), e);
         }
+    }
+
+    /**
+     * The second half: restores the snapshot {@link #open} opened ({@code openNanos} ago, for the
+     * timings); takes {@code open} over (closes it, or hands it to the memory loader).
+     */
+    public static Restorer.Restored load(OpenSnapshot open, long openNanos, Kernel.RestoreEnv env,
+            boolean acceptChangedFiles, StateCodec codec) throws ImageException {
+        long t0 = System.nanoTime() - openNanos;
         Snapshot s = open.snapshot();
         String what = "snapshot " + s.label();
         boolean[] handedOver = {false};
