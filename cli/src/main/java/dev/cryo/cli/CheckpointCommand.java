@@ -44,8 +44,9 @@ final class CheckpointCommand extends ControlCommand {
         }
         long answered = System.nanoTime();
         if (!leaveRunning) {
-            // The image is complete once the request is answered; the sandbox records that it
-            // stopped a moment later, well before its JVM has finished exiting: wait for that.
+            // The image is complete once the request is answered, and the host records the
+            // sandbox as checkpointed before it answers (or, if that write failed, once the
+            // sandbox is down, well before its JVM has exited): wait for that.
             SandboxState s = states().find(id);
             long deadline = System.nanoTime() + 10_000_000_000L;
             while (s.status().live() && System.nanoTime() < deadline) {
