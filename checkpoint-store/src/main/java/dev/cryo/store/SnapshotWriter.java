@@ -87,7 +87,7 @@ final class SnapshotWriter {
             List<ChunkRef> newOnes = new ArrayList<>();
             for (CompletableFuture<ChunkRef> f : fresh.values()) newOnes.add(f.join());
             index.putAll(newOnes);
-            return new CheckpointResult(s, zero.get(), dedup.get(), added.get(), addedBytes.get(), System.nanoTime() - t0);
+            return new CheckpointResult(s, zero.get(), dedup.get(), added.get(), addedBytes.get(), System.nanoTime() - t0, 0);
         } catch (IOException e) {
             throw StoreException.of("checkpoint into " + layout.root(), e);
         } finally {

@@ -56,8 +56,11 @@ public final class Store implements AutoCloseable {
     public CheckpointResult checkpoint(byte[] kernelState, MemorySource memory, Labels labels, Progress progress)
             throws StoreException {
         try (StoreLock.Held h = lock.exclusive()) {
+            long t0 = System.nanoTime();
             ChunkIndex ix = indexLocked(countSlots(memory));
-            return new SnapshotWriter(layout, ix, CHUNK_SIZE).write(kernelState, memory, labels, progress);
+            long indexNanos = System.nanoTime() - t0;
+            return new SnapshotWriter(layout, ix, CHUNK_SIZE).write(kernelState, memory, labels, progress)
+                    .withIndexNanos(indexNanos);
         } catch (IOException e) {
             throw StoreException.of("checkpoint into " + root(), e);
         }

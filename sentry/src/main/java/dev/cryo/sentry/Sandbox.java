@@ -197,9 +197,9 @@ public final class Sandbox implements AutoCloseable {
             return (k, codec) -> {
                 var r = dev.cryo.sentry.checkpoint.StoreSnapshots.save(k, store, labels, codec, progress);
                 if (System.getenv("CRYO_TIMINGS") != null) {
-                    System.err.printf("cryo: checkpoint timings: store %.1f ms (%d new chunks, %d deduplicated, %d zero,"
-                            + " %d bytes stored)%n", r.nanos() / 1e6, r.newChunks(), r.dedupChunks(), r.zeroChunks(),
-                            r.newStoredBytes());
+                    System.err.printf("cryo: checkpoint timings: store %.1f ms, of which index %.1f ms (%d new chunks,"
+                            + " %d deduplicated, %d zero, %d bytes stored)%n", r.nanos() / 1e6, r.indexNanos() / 1e6,
+                            r.newChunks(), r.dedupChunks(), r.zeroChunks(), r.newStoredBytes());
                 }
                 return r.snapshot().id();
             };
