@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -138,7 +139,7 @@ public final class Main implements Runnable {
     /** As {@link #execute(String...)}, printing to {@code out} and {@code err} (null: System's). */
     static int execute(OutputStream out, OutputStream err, String... args) {
         Main quick = new Main();
-        ControlCommand command = QuickCommands.parse(quick, args);
+        Callable<Integer> command = QuickCommands.parse(quick, args);
         if (command != null) return quick.call(command, out, err);
         Main main = new Main();
         CommandLine cl = new CommandLine(main);
@@ -188,7 +189,7 @@ public final class Main implements Runnable {
     }
 
     /** Runs a command {@link QuickCommands} read, as picocli's {@code execute} would have. */
-    private int call(ControlCommand command, OutputStream out, OutputStream err) {
+    private int call(Callable<Integer> command, OutputStream out, OutputStream err) {
         if (out != null) rawOut = out;
         quickOut = new PrintWriter(new OutputStreamWriter(out != null ? out : System.out, StandardCharsets.UTF_8), true);
         quickErr = new PrintWriter(new OutputStreamWriter(err != null ? err : System.err, StandardCharsets.UTF_8), true);

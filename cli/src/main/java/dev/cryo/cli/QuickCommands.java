@@ -1,22 +1,27 @@
 package dev.cryo.cli;
 
+import java.util.ArrayList;
+import java.util.concurrent.Callable;
+
 /**
- * {@code checkpoint} and {@code restore} read without picocli when their arguments take the plain
- * forms below. Their start-up time is a target (issue #3: a restore running within 210 ms of being
- * typed, JVM start included), and building picocli's model of a command costs ~80 ms on every
- * start here even with class-data sharing (its annotation proxies and built-in converters;
- * measured, see README "Checkpoint and restore"), where the JVM itself takes ~45. Anything else — help, a typo, an option
- * or form not listed, a value that looks like an option — returns null and goes to picocli, which
- * gives its usual answers. CommandLineTest checks that both read every plain form alike.
+ * {@code run}, {@code checkpoint} and {@code restore} read without picocli when their arguments
+ * take the plain forms below. Their start-up time is a target (issue #3: a restore running within
+ * 210 ms of being typed, JVM start included; issue #2: {@code cryo run} within 1.5x of runsc), and
+ * building picocli's model of a command costs ~80 ms on every start here even with class-data
+ * sharing (its annotation proxies and built-in converters; measured, see README "Checkpoint and
+ * restore"), where the JVM itself takes ~45. Anything else — help, a typo, an option or form not
+ * listed, a value that looks like an option — returns null and goes to picocli, which gives its
+ * usual answers. QuickCommandsTest checks that both read every plain form alike.
  *
  * <p>Plain forms: global {@code --root}/{@code --store} as in {@link Main}; options as separate
- * words or {@code --opt=value}; {@code --} ends the options.
+ * words or {@code --opt=value}; {@code --} ends the options ({@code run} needs it before the
+ * program).
  */
 final class QuickCommands {
     private QuickCommands() {}
 
     /** The command {@code args} runs, its fields set as picocli would set them; null: ask picocli. */
-    static ControlCommand parse(Main main, String[] args) {
+    static Callable<Integer> parse(Main main, String[] args) {
         Words w = new Words(args);
         while (w.more() && (w.is("--root") || w.is("--store"))) {
             String name = w.name();
@@ -26,13 +31,52 @@ final class QuickCommands {
             else main.store = value;
         }
         if (!w.more()) return null;
-        ControlCommand c = switch (w.next()) {
+        String word = w.next();
+        if (word.equals("run")) {
+            RunCommand r = run(w);
+            if (r != null) r.main = main;
+            return r;
+        }
+        ControlCommand c = switch (word) {
             case "restore" -> restore(w);
             case "checkpoint" -> checkpoint(w);
             default -> null;
         };
         if (c != null) c.main = main;
         return c;
+    }
+
+    /** {@code run [OPTIONS] -- PROGRAM [ARGS...]}: only with the {@code --} (picocli reads the rest). */
+    private static RunCommand run(Words w) {
+        RunCommand r = new RunCommand();
+        while (w.more()) {
+            if (w.atEndOfOptions()) {
+                w.next();
+                if (!w.more()) return null; // no program: picocli's message
+                r.command = new ArrayList<>();
+                while (w.more()) r.command.add(w.next());
+                return r;
+            } else if (w.is("--rootfs")) {
+                if ((r.rootfs = w.value()) == null) return null;
+            } else if (w.is("--cwd")) {
+                if ((r.cwd = w.value()) == null) return null;
+            } else if (w.is("--id")) {
+                if ((r.id = w.value()) == null) return null;
+            } else if (w.is("--env")) {
+                String kv = w.value();
+                if (kv == null) return null;
+                r.env.add(kv);
+            } else if (w.flag("-d") || w.flag("--detach")) {
+                r.detach = true;
+            } else if (w.flag("--strace")) {
+                r.strace = true;
+            } else if (w.flag("--no-enosys-report")) {
+                r.noEnosysReport = true;
+            } else {
+                return null;
+            }
+        }
+        return null;
     }
 
     private static RestoreCommand restore(Words w) {
@@ -95,6 +139,11 @@ final class QuickCommands {
 
         String next() {
             return args[i++];
+        }
+
+        /** Whether the next word is the {@code --} that ends the options. */
+        boolean atEndOfOptions() {
+            return more() && !optionsEnded && args[i].equals("--");
         }
 
         /** Whether the next word is an operand; steps over a first {@code --}. */

@@ -99,6 +99,7 @@ final class RunCommand implements Callable<Integer> {
         if (strace) args.add("--strace");
         args.add("--");
         args.addAll(command);
-        return Detach.start(main.stateDir(), id, args, spec.commandLine().getOut(), spec.commandLine().getErr());
+        return Detach.start(main.stateDir(), id, args, spec != null ? spec.commandLine().getOut() : main.quickOut(),
+                spec != null ? spec.commandLine().getErr() : main.quickErr());
     }
 }

@@ -3,10 +3,12 @@ package dev.cryo.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
@@ -26,30 +28,36 @@ class QuickCommandsTest {
         "checkpoint box --image /tmp/img",
         "checkpoint --leave-running box --name web:v1",
         "--store /s checkpoint box --name=web",
-        "checkpoint -- -box"})
+        "checkpoint -- -box",
+        "run -- /bin/true",
+        "run --env A=1 --env=B=2 --cwd /tmp --strace -- /bin/sh -c exit",
+        "--root /r run -d --id web --rootfs=/srv --no-enosys-report -- prog --env -d --",
+        "run --detach -- prog"})
     void readsPlainFormsAsPicocliDoes(String line) throws Exception {
         String[] args = line.split(" ");
         Main quickMain = new Main();
-        ControlCommand quick = QuickCommands.parse(quickMain, args);
+        Callable<Integer> quick = QuickCommands.parse(quickMain, args);
         assertNotNull(quick, line);
 
         Main main = new Main();
         CommandLine cl = new CommandLine(main);
-        cl.addSubcommand(quick instanceof RestoreCommand ? new RestoreCommand() : new CheckpointCommand());
+        cl.addSubcommand(quick.getClass().getDeclaredConstructor().newInstance());
         CommandLine.ParseResult parsed = cl.parseArgs(args);
         Object picocli = parsed.subcommand().commandSpec().userObject();
 
         assertEquals(picocli.getClass(), quick.getClass(), line);
         assertEquals(values(picocli), values(quick), line);
         assertEquals(values(main), values(quickMain), line);
-        assertEquals(quickMain, quick.main, "the command's parent");
+        Main parent = quick instanceof RunCommand r ? r.main : ((ControlCommand) quick).main;
+        assertSame(quickMain, parent, "the command's parent");
     }
 
     @ParameterizedTest
     @ValueSource(strings = {
         "restore --help", "restore -h", "checkpoint -V", "checkpoint", "checkpoint a b", "restore a b",
         "restore --image", "restore --image -d", "restore --bogus", "restore -dx", "checkpoint box --name",
-        "--root", "--root /r", "ps", "run -- /bin/true", "restore --", "help restore", "restore --image /i --"})
+        "--root", "--root /r", "ps", "restore --", "help restore", "restore --image /i --",
+        "run /bin/true", "run --", "run --env -- prog", "run --help", "run -dx -- prog", "run --bogus -- prog"})
     void leavesEverythingElseToPicocli(String line) {
         assertNull(QuickCommands.parse(new Main(), line.split(" ")), line);
     }
