@@ -71,15 +71,42 @@ public final class OpenSnapshot implements AutoCloseable {
      */
     public void check() throws StoreException {
         try {
+            Map<Long, ByteBuffer> mapped = mapPacks();
             Parallel.run("check", snapshot.chunks().size(), () -> i -> {
                 ChunkRef c = snapshot.chunks().get(i);
-                Packs.read(packs.get(c.packId()), c, buffers.get().record, maxRaw);
+                ByteBuffer pack = mapped.get(c.packId());
+                if (pack == null) {
+                    Packs.read(packs.get(c.packId()), c, buffers.get().record, maxRaw);
+                    return;
+                }
+                long len = PackRecord.HEADER + (long) c.storedLength();
+                if (c.storedLength() < 0 || c.packOffset() < 0 || c.packOffset() + len > pack.capacity()) {
+                    throw new StoreException(c + " is damaged: its pack ends early");
+                }
+                Packs.check(c, pack.slice((int) c.packOffset(), (int) len), maxRaw);
             });
         } catch (StoreException e) {
             throw new StoreException("snapshot " + snapshot.label() + " cannot be restored: " + e.getMessage(), e);
         } catch (IOException e) {
             throw StoreException.of("snapshot " + snapshot.label() + " cannot be restored", e);
+        } catch (InternalError e) {
+            // A fault in a mapping: a pack was cut short under it (the store was tampered with).
+            throw new StoreException("snapshot " + snapshot.label() + " cannot be restored: a pack changed while it was read", e);
         }
+    }
+
+    /**
+     * The packs as read-only mappings, for {@link #check}: records are checked where they lie,
+     * not copied first (a pread of each made a 200 MiB snapshot's check ~25 ms slower than a
+     * directory image's, measured). A pack too large for one mapping is left out: read instead.
+     */
+    private Map<Long, ByteBuffer> mapPacks() throws IOException {
+        Map<Long, ByteBuffer> out = new HashMap<>();
+        for (Map.Entry<Long, FileChannel> e : packs.entrySet()) {
+            long size = e.getValue().size();
+            if (size <= Integer.MAX_VALUE) out.put(e.getKey(), e.getValue().map(FileChannel.MapMode.READ_ONLY, 0, size));
+        }
+        return out;
     }
 
     /** Puts chunk {@code i}'s content ({@code chunks().get(i).rawLength()} bytes) at {@code dst}'s position. */

@@ -161,7 +161,7 @@ final class Packs implements AutoCloseable {
     }
 
     /** Checks that {@code rec} (header and stored bytes, from position 0) is the record of {@code c}. */
-    private static void check(ChunkRef c, ByteBuffer rec, int maxRaw) throws StoreException {
+    static void check(ChunkRef c, ByteBuffer rec, int maxRaw) throws StoreException {
         PackRecord.Header h = PackRecord.parse(rec.duplicate().position(0), maxRaw);
         if (h == null || h.raw() != c.raw() || h.rawLength() != c.rawLength() || h.storedLength() != c.storedLength()
                 || !java.util.Arrays.equals(h.hash(), c.hash()) || h.crc() != c.crc()) {
