@@ -38,6 +38,37 @@ class DamageTest {
         throw new AssertionError("no such chunk in " + label);
     }
 
+    /** The Sentry's restore path: an opened snapshot checks every record, in place, before anything runs. */
+    @Test
+    void anOpenedSnapshotsCheckFindsAFlippedByteAndACutPack() throws Exception {
+        BufferMemory a = BufferMemory.whole(4 << 20);
+        a.fill(21);
+        BufferMemory b = BufferMemory.whole(4 << 20);
+        b.fill(22);
+        try (Store store = Store.open(dir)) {
+            store.checkpoint(new byte[0], a, Labels.named("a"), Progress.NONE);
+            try (OpenSnapshot open = store.openSnapshot("a")) {
+                open.check();
+            }
+            Inspection.Chunk chunk = store.inspect("a").chunks().get(3);
+            flip(dir.resolve("packs").resolve(chunk.pack()), chunk.packOffset() + PackRecord.HEADER + 5);
+            try (OpenSnapshot open = store.openSnapshot("a")) {
+                StoreException e = assertThrows(StoreException.class, open::check);
+                assertTrue(e.getMessage().contains("fail their checksum"), e.getMessage());
+            }
+
+            store.checkpoint(new byte[0], b, Labels.named("b"), Progress.NONE);
+            Inspection.Chunk last = store.inspect("b").chunks().get(store.inspect("b").chunks().size() - 1);
+            try (OpenSnapshot open = store.openSnapshot("b")) {
+                try (RandomAccessFile f = new RandomAccessFile(dir.resolve("packs").resolve(last.pack()).toFile(), "rw")) {
+                    f.setLength(last.packOffset() + PackRecord.HEADER + last.storedLength() / 2);
+                }
+                StoreException e = assertThrows(StoreException.class, open::check);
+                assertTrue(e.getMessage().contains("ends early"), e.getMessage());
+            }
+        }
+    }
+
     @Test
     void verifyNamesTheDamagedChunksAndTheirSnapshotsAndOnlyThoseFailToRestore() throws Exception {
         BufferMemory a = BufferMemory.whole(8 << 20);
