@@ -12,8 +12,6 @@ import java.util.concurrent.atomic.AtomicReference;
  * failed; the first failure is thrown once all threads have stopped.
  */
 final class Parallel {
-    static final int THREADS = Math.max(1, Runtime.getRuntime().availableProcessors());
-
     private Parallel() {}
 
     /** One thread's work: its own state is made in {@link #start}, then items are handed to {@link #item}. */
@@ -31,7 +29,9 @@ final class Parallel {
     static void run(String name, int n, Factory factory) throws IOException {
         AtomicInteger next = new AtomicInteger();
         AtomicReference<Throwable> failure = new AtomicReference<>();
-        int threads = Math.min(THREADS, Math.max(1, n));
+        // Asked at each run, of the calling thread: a caller pinned to one CPU (a tracer thread)
+        // gets one worker, which its pin would confine to that CPU anyway.
+        int threads = Math.min(Math.max(1, Runtime.getRuntime().availableProcessors()), Math.max(1, n));
         List<Thread> started = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             Thread th = new Thread(() -> {

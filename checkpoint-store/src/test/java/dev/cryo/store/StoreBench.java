@@ -28,6 +28,7 @@ import java.util.zip.CRC32C;
  */
 public final class StoreBench {
     private static final List<String> rows = new ArrayList<>();
+    private static final int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
 
     private StoreBench() {}
 
@@ -36,7 +37,7 @@ public final class StoreBench {
         int reps = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         Path dir = Path.of(args.length > 2 ? args[2] : "/tmp/cryo-store-bench");
         int size = mib << 20;
-        System.out.printf("## Store benchmark: %d MiB, best (median) of %d, %d threads%n%n", mib, reps, Parallel.THREADS);
+        System.out.printf("## Store benchmark: %d MiB, best (median) of %d, %d threads%n%n", mib, reps, threads);
         for (String kind : new String[] {"mixed", "random"}) {
             BufferMemory mem = BufferMemory.whole(size);
             if (kind.equals("mixed")) mem.fill(1); else xorshift(mem.buf);
@@ -97,9 +98,9 @@ public final class StoreBench {
             stored[0] = compressAll(src, 0, n / chunk, chunk);
             return String.format("ratio %.2f", (double) n / stored[0]);
         });
-        row("zstd-jni level 1, 64 KiB chunks, " + Parallel.THREADS + " threads", reps, n, () -> {
-            Parallel.run("bench", Parallel.THREADS, () -> i -> {
-                int per = n / chunk / Parallel.THREADS;
+        row("zstd-jni level 1, 64 KiB chunks, " + threads + " threads", reps, n, () -> {
+            Parallel.run("bench", threads, () -> i -> {
+                int per = n / chunk / threads;
                 compressAll(src, i * per, per, chunk);
             });
             return "";

@@ -1,5 +1,6 @@
 package dev.cryo.cli;
 
+import dev.cryo.platform.host.Host;
 import dev.cryo.sentry.Sandbox;
 import dev.cryo.sentry.abi.Signals;
 import java.io.BufferedReader;
@@ -86,6 +87,9 @@ final class ControlServer {
     }
 
     private void acceptLoop() {
+        // Started by the pinned tracer thread of the main task: a checkpoint served from here
+        // (and the store's workers it starts) would otherwise share that one CPU.
+        Host.unpinCurrentThread();
         while (true) {
             SocketChannel ch;
             try {

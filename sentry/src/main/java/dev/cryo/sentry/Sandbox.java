@@ -248,6 +248,7 @@ public final class Sandbox implements AutoCloseable {
             kernel.requestFreeze();
             atSavePoint.run();
             Thread t = new Thread(() -> {
+                dev.cryo.platform.host.Host.unpinCurrentThread(); // made by a task's pinned thread
                 try {
                     kernel.awaitFrozen(FREEZE_TIMEOUT_MILLIS);
                     saveFrozen(Target.directory(imageDir), leaveRunning);

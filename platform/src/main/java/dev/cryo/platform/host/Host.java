@@ -126,6 +126,53 @@ public final class Host {
         return (int) sys("prctl", SYS_PRCTL, option, a2, a3, a4, a5);
     }
 
+    /**
+     * The CPUs this process was allowed when the class was initialised, before any thread was
+     * pinned: a thread created by a pinned thread inherits its one CPU, so the count cannot be
+     * asked of the thread at hand later (the JDK's availableProcessors() does just that).
+     */
+    private static final byte[] PROCESS_MASK = readMask();
+
+    private static byte[] readMask() {
+        long mask = allocate(128);
+        try {
+            sys("sched_getaffinity", SYS_SCHED_GETAFFINITY, 0, 128, mask);
+            byte[] b = new byte[128];
+            IO.getByteArray(mask, b, 0, b.length);
+            return b;
+        } catch (HostException e) {
+            return null;
+        } finally {
+            free(mask);
+        }
+    }
+
+    /** How many CPUs the process may run on (at least 1), whatever the calling thread's pin. */
+    public static int processCpuCount() {
+        if (PROCESS_MASK == null) return Math.max(1, Runtime.getRuntime().availableProcessors());
+        int n = 0;
+        for (byte b : PROCESS_MASK) n += Integer.bitCount(b & 0xff);
+        return Math.max(1, n);
+    }
+
+    /**
+     * Gives the calling thread back every CPU of the process. For threads that do bulk work
+     * (checkpoint, restore, loading memory) and were created by a pinned tracer thread; the
+     * threads it creates inherit the whole mask. Not fatal when the host forbids it: only slower.
+     */
+    public static void unpinCurrentThread() {
+        if (PROCESS_MASK == null) return;
+        long mask = allocate(128);
+        try {
+            IO.putByteArray(mask, PROCESS_MASK, 0, PROCESS_MASK.length);
+            sys("sched_setaffinity", SYS_SCHED_SETAFFINITY, 0, 128, mask);
+        } catch (HostException e) {
+            // left pinned: correct, one core
+        } finally {
+            free(mask);
+        }
+    }
+
     /** Pins the calling thread to one CPU; children spawned from it inherit the mask. */
     public static void pinCurrentThread(int cpu) {
         long mask = allocate(128);

@@ -101,6 +101,7 @@ public final class MemoryLoader {
     }
 
     private void loadAll() {
+        Host.unpinCurrentThread(); // started by the pinned main tracer thread: decompress beside it
         try {
             for (int i = 0; i < start.length; i++) load(i);
         } catch (RuntimeException e) {

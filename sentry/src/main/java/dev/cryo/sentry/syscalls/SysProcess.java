@@ -202,7 +202,8 @@ final class SysProcess {
         long len = t.arg(1), mask = t.arg(2);
         if (pid != 0 && pid != t.tid()) throw SyscallError.of(ESRCH);
         if (len < 8 || (len & 7) != 0) throw SyscallError.of(EINVAL);
-        int cpus = Math.max(1, Math.min(64, Runtime.getRuntime().availableProcessors()));
+        // The process's CPUs, not the calling tracer thread's: that one is pinned to one.
+        int cpus = Math.min(64, dev.cryo.platform.host.Host.processCpuCount());
         t.mm().usermem().writeLong(mask, cpus == 64 ? -1L : (1L << cpus) - 1);
         return 8;
     }

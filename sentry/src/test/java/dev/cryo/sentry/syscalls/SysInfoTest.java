@@ -42,6 +42,23 @@ class SysInfoTest extends SysTestBase {
     }
 
     @Test
+    void schedGetaffinityGivesEveryCpuOfTheSandboxFromAPinnedTracerThread() throws Exception {
+        int cpus = dev.cryo.platform.host.Host.processCpuCount();
+        long[] got = new long[2];
+        // Tracer threads are pinned to one CPU; the sandbox still has all of the process's.
+        Thread tracer = new Thread(() -> {
+            dev.cryo.platform.host.Host.pinCurrentThread(dev.cryo.platform.host.Host.allowedCpus()[0]);
+            got[0] = k.call(Sysno.SCHED_GETAFFINITY, 0, 128, buf);
+            got[1] = longAt(buf);
+        });
+        tracer.start();
+        tracer.join();
+        assertEquals(8, got[0]);
+        assertEquals(Math.min(64, cpus), Long.bitCount(got[1]));
+        assertEquals(-EINVAL, k.call(Sysno.SCHED_GETAFFINITY, 0, 4, buf));
+    }
+
+    @Test
     void sysinfo() {
         assertEquals(0, k.call(Sysno.SYSINFO, buf));
         ByteBuffer b = bytes(buf, SysInfo.SYSINFO_SIZE);
