@@ -223,6 +223,12 @@ final class ChunkIndex implements AutoCloseable {
         return capacity;
     }
 
+    /** An index in memory only, built as the real one, for {@link Warmup}: closing it deletes nothing. */
+    static ChunkIndex scratch(long entries) {
+        long cap = Math.max(MIN_CAPACITY, entries);
+        return new ChunkIndex(null, null, build(cap).create(), cap);
+    }
+
     long size() {
         return map.longSize();
     }
@@ -273,6 +279,7 @@ final class ChunkIndex implements AutoCloseable {
         } catch (RuntimeException | InternalError e) {
             poisoned = true;
         }
+        if (file == null) return; // scratch
         if (poisoned) {
             deleteMaps(file.getParent()); // untrusted: nobody may open it again
         }

@@ -12,7 +12,7 @@ import java.nio.ByteBuffer;
  * A chunk that does not shrink by at least 1/32 is stored raw: decompressing it would cost time
  * for nothing.
  */
-final class Compression {
+final class Compression implements AutoCloseable {
     static final int LEVEL = 1;
 
     private final ZstdCompressCtx cctx = new ZstdCompressCtx();
@@ -45,7 +45,8 @@ final class Compression {
                 src.remaining());
     }
 
-    void close() {
+    @Override
+    public void close() {
         cctx.close();
         dctx.close();
     }

@@ -72,6 +72,34 @@ public final class Store implements AutoCloseable {
         return n;
     }
 
+    /** Whether {@code root} holds a store (one {@link #open} made): opening creates one, this does not. */
+    public static boolean exists(Path root) {
+        return StoreLayout.exists(root);
+    }
+
+    /**
+     * Gets this process ready to write fast, for one that may checkpoint later (a sandbox's
+     * host): opens its index now (under the exclusive lock, as a writer; ~150 ms in a fresh JVM)
+     * and rehearses a checkpoint's per-chunk work in memory so that the JIT compiles it now
+     * ({@link Warmup}: ~1 s of CPU once, nothing written). A checkpoint that comes meanwhile
+     * waits for the lock, then finds the index open.
+     */
+    public void prepareWriter() throws StoreException {
+        try {
+            try (StoreLock.Held h = lock.exclusive()) {
+                indexLocked(0);
+            }
+            Warmup.run(Warmup.CHUNKS);
+        } catch (IOException e) {
+            throw StoreException.of("index of " + root(), e);
+        }
+    }
+
+    /** This process's open index, or null; for tests (read on the thread that wrote it). */
+    ChunkIndex heldIndex() {
+        return index;
+    }
+
     /** Opens this process's index now (as a long-lived process has it open already); for benchmarks. */
     void indexLockedForBench() throws StoreException {
         try (StoreLock.Held h = lock.exclusive()) {

@@ -21,6 +21,13 @@ record StoreLayout(Path root, Packs packs, Manifests manifests) {
                 new Manifests(root.resolve("snapshots"), root.resolve("tmp")));
     }
 
+    static boolean exists(Path root) {
+        for (String d : new String[] {"packs", "snapshots", "index", "tmp"}) {
+            if (!Files.isDirectory(root.resolve(d))) return false;
+        }
+        return true;
+    }
+
     Path packsDir() {
         return root.resolve("packs");
     }

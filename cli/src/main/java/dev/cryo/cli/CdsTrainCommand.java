@@ -40,6 +40,7 @@ final class CdsTrainCommand implements Callable<Integer> {
             }
             // The snapshot store too: its index (Chronicle Map) loads hundreds of classes.
             String snap;
+            ChroniclePosix.install();
             try (dev.cryo.store.Store store = dev.cryo.store.Store.open(work.resolve("store"))) {
                 try (Sandbox sb = Sandbox.create(PtracePlatform.create(),
                         new SandboxConfig("/", List.of(program), SandboxConfig.environment(List.of()), "/", null), table)) {

@@ -101,7 +101,9 @@ final class RestoreCommand extends ControlCommand {
             }
         }
         List<String> args = new ArrayList<>(dir != null ? List.of("--restore", dir.toString())
-                : List.of("--restore-snapshot", snapshot, "--store", SnapshotStore.dir(main.store).toString()));
+                : List.of("--restore-snapshot", snapshot));
+        args.add("--store");
+        args.add(SnapshotStore.dir(main.store).toString());
         if (acceptChangedFiles) args.add("--accept-changed-files");
         if (strace) args.add("--strace");
         args.add("--rootfs");

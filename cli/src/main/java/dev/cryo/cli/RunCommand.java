@@ -97,6 +97,8 @@ final class RunCommand implements Callable<Integer> {
         args.add("--cwd");
         args.add(cwd);
         if (strace) args.add("--strace");
+        args.add("--store"); // where its host prepares to write snapshots
+        args.add(SnapshotStore.dir(main.store).toString());
         args.add("--");
         args.addAll(command);
         return Detach.start(main.stateDir(), id, args, spec != null ? spec.commandLine().getOut() : main.quickOut(),

@@ -26,6 +26,7 @@ final class SnapshotStore {
     }
 
     static Store open(Path dir) throws CryoException {
+        ChroniclePosix.install();
         try {
             return Store.open(dir);
         } catch (StoreException e) {

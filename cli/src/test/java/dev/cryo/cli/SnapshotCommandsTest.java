@@ -1,6 +1,7 @@
 package dev.cryo.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -48,6 +49,33 @@ class SnapshotCommandsTest {
     void removeAll() {
         String ids = cryo("ps", "-a", "-q").out().strip();
         if (!ids.isEmpty()) cryo(("delete --force " + ids.replace('\n', ' ')).split(" "));
+    }
+
+    /** Markers the index's openers leave: index/open.PID.NONCE. */
+    private static boolean indexOpenedBy(Path store, long pid) {
+        try (var s = Files.list(store.resolve("index"))) {
+            return s.anyMatch(p -> p.getFileName().toString().startsWith("open." + pid + "."));
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    @Test
+    void aHostPreparesAnExistingStoreAheadAndCreatesNone() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of(BUSYBOX)), "needs " + BUSYBOX);
+        Path none = files.resolve("no-store");
+        Cryo.Result r = new Cryo(root).run("--store", none.toString(), "run", "-d", "--id", "p0", "--", BUSYBOX, "sleep", "30");
+        assertEquals(0, r.status(), r.toString());
+        dev.cryo.store.Store.open(store).close(); // the store exists, its index not yet
+        ok("run", "-d", "--id", "p1", "--", BUSYBOX, "sleep", "30");
+        long pid = SandboxState.read(root.resolve("p1")).host().pid();
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (!indexOpenedBy(store, pid) && System.currentTimeMillis() < deadline) Thread.sleep(50);
+        assertTrue(indexOpenedBy(store, pid), "the host opened the index ahead of a checkpoint");
+        assertFalse(Files.exists(none), "running a sandbox creates no store");
+        String snap = ok("checkpoint", "p1", "--leave-running").out().strip();
+        assertTrue(snap.matches("[0-9a-f]{24}"), snap);
+        assertEquals(0, ok("snapshot", "verify").status());
     }
 
     @Test

@@ -17,7 +17,7 @@ public final class Host {
     // x86-64 syscall numbers used here (arch/x86/entry/syscalls/syscall_64.tbl).
     private static final int SYS_READ = 0, SYS_WRITE = 1, SYS_CLOSE = 3, SYS_POLL = 7,
             SYS_LSEEK = 8, SYS_MUNMAP = 11, SYS_IOCTL = 16, SYS_PREAD64 = 17, SYS_PWRITE64 = 18,
-            SYS_MADVISE = 28, SYS_DUP = 32, SYS_GETPID = 39, SYS_WAIT4 = 61, SYS_KILL = 62,
+            SYS_MSYNC = 26, SYS_MADVISE = 28, SYS_SETPRIORITY = 141, SYS_DUP = 32, SYS_GETPID = 39, SYS_WAIT4 = 61, SYS_KILL = 62,
             SYS_FCNTL = 72, SYS_FTRUNCATE = 77, SYS_PTRACE = 101, SYS_PRCTL = 157,
             SYS_GETTID = 186, SYS_SCHED_SETAFFINITY = 203, SYS_SCHED_GETAFFINITY = 204,
             SYS_CLOCK_GETTIME = 228, SYS_TGKILL = 234, SYS_OPENAT = 257, SYS_READLINKAT = 267,
@@ -173,6 +173,15 @@ public final class Host {
         }
     }
 
+    /**
+     * Lowers the calling thread's scheduling priority (nice 0..19: 19 runs only when nothing else
+     * wants the CPU), for background work that must not slow the sandbox. Linux applies
+     * setpriority(PRIO_PROCESS, tid) to the one thread.
+     */
+    public static void niceCurrentThread(int nice) {
+        sys("setpriority", SYS_SETPRIORITY, 0, gettid(), nice);
+    }
+
     /** Pins the calling thread to one CPU; children spawned from it inherit the mask. */
     public static void pinCurrentThread(int cpu) {
         long mask = allocate(128);
@@ -255,6 +264,11 @@ public final class Host {
 
     public static void fallocate(int fd, int mode, long offset, long len) {
         sys("fallocate", SYS_FALLOCATE, fd, mode, offset, len, 0);
+    }
+
+    /** msync(2) of a mapping's pages. */
+    public static void msync(long address, long length, int flags) {
+        sys("msync", SYS_MSYNC, address, length, flags);
     }
 
     public static long mmap(long addr, long length, int prot, int flags, int fd, long offset) {

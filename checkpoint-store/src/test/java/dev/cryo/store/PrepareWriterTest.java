@@ -1,0 +1,56 @@
+package dev.cryo.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A host prepares to write ahead of its first checkpoint: the index is opened and the writer's
+ * work rehearsed in memory. Nothing may be added to the store by it, and the checkpoint after
+ * uses the index it opened and stores exactly what it would have.
+ */
+class PrepareWriterTest {
+    @TempDir
+    Path dir;
+
+    private static long count(Path d) throws Exception {
+        try (Stream<Path> s = Files.list(d)) {
+            return s.count();
+        }
+    }
+
+    @Test
+    void preparingAddsNothingAndTheNextCheckpointFindsTheIndexOpen() throws Exception {
+        Path root = dir.resolve("store");
+        assertFalse(Store.exists(root));
+        BufferMemory mem = BufferMemory.whole(8 << 20);
+        mem.fill(7);
+        try (Store store = Store.open(root)) {
+            assertTrue(Store.exists(root));
+            assertEquals(null, store.heldIndex());
+            store.prepareWriter();
+            ChunkIndex opened = store.heldIndex();
+            assertTrue(opened != null, "the index is open");
+            assertEquals(0, count(root.resolve("packs")), "no pack");
+            assertEquals(0, count(root.resolve("snapshots")), "no snapshot");
+            assertEquals(0, count(root.resolve("tmp")));
+            CheckpointResult r = store.checkpoint(new byte[16], mem, Labels.named("app"), Progress.NONE);
+            assertTrue(store.heldIndex() == opened, "the checkpoint used the index opened ahead");
+            assertEquals(0, r.dedupChunks(), "the rehearsal's chunks are not in the index");
+            BufferMemory back = BufferMemory.whole(8 << 20);
+            store.restore(r.snapshot().id(), back, true, Progress.NONE);
+            assertTrue(mem.sameAs(back));
+        }
+    }
+
+    @Test
+    void theRehearsalRunsOnItsOwn() throws Exception {
+        Warmup.run(300); // no store at all: scratch index, /dev/null pack
+    }
+}
