@@ -27,7 +27,8 @@ final class Warmup {
 
     private Warmup() {}
 
-    static void run(int chunks) throws java.io.IOException {
+    /** Rehearses {@code chunks} chunks, or fewer if {@code stop} turns true (a real checkpoint began). */
+    static void run(int chunks, java.util.function.BooleanSupplier stop) throws java.io.IOException {
         ByteBuffer data = ByteBuffer.allocateDirect(16 * CHUNK);
         SplittableRandom r = new SplittableRandom(chunks);
         while (data.remaining() >= 8) data.putLong(r.nextLong());
@@ -41,7 +42,7 @@ final class Warmup {
         // Records are appended as to a pack, to /dev/null: the same channel code, no disk.
         try (Compression zstd = new Compression(); ChunkIndex ix = ChunkIndex.scratch(2L * chunks);
                 Packs.Writer pack = new Packs.Writer(0, FileChannel.open(Path.of("/dev/null"), StandardOpenOption.WRITE))) {
-            for (int i = 0; i < chunks; i++) {
+            for (int i = 0; i < chunks && !stop.getAsBoolean(); i++) {
                 int slot = (i % 16) * CHUNK;
                 data.putInt(slot + CHUNK - 4, i); // every chunk distinct
                 ByteBuffer b = data.slice(slot, CHUNK).asReadOnlyBuffer(); // as a view of the memory file is

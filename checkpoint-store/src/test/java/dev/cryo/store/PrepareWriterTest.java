@@ -51,6 +51,9 @@ class PrepareWriterTest {
 
     @Test
     void theRehearsalRunsOnItsOwn() throws Exception {
-        Warmup.run(300); // no store at all: scratch index, /dev/null pack
+        Warmup.run(300, () -> false); // no store at all: scratch index, /dev/null pack
+        int[] asked = {0};
+        Warmup.run(300, () -> ++asked[0] > 10);
+        assertEquals(11, asked[0], "it stops when asked");
     }
 }

@@ -238,7 +238,7 @@ final class SandboxHost implements Callable<Integer> {
     }
 
     /** How long a sandbox runs before its host prepares to write snapshots: short runs never pay. */
-    static final long PREPARE_STORE_DELAY_MS = 500;
+    static final long PREPARE_STORE_DELAY_MS = 250;
 
     /**
      * A first checkpoint into the store from a fresh host JVM spent most of its time opening the
