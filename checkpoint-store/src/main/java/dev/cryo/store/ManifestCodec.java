@@ -1,6 +1,7 @@
 package dev.cryo.store;
 
 import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdCompressCtx;
 import com.github.luben.zstd.ZstdException;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -69,7 +70,12 @@ final class ManifestCodec {
             if (body.length > MAX_BODY) {
                 throw new IllegalArgumentException("a manifest of " + body.length + " bytes is over the limit of " + MAX_BODY);
             }
-            byte[] packed = Zstd.compress(body, 3);
+            byte[] packed;
+            try (ZstdCompressCtx z = new ZstdCompressCtx()) {
+                // The frame's own checksum (XXH64) lets a restore check the body as it
+                // decompresses it, without SHA-256 (decode's rehash).
+                packed = z.setLevel(3).setChecksum(true).compress(body);
+            }
             byte[] summary = summary(s);
             ByteBuffer out = ByteBuffer.allocate(HEADER + summary.length + packed.length + Hashes.SIZE)
                     .order(java.nio.ByteOrder.LITTLE_ENDIAN);
@@ -131,8 +137,24 @@ final class ManifestCodec {
         }
     }
 
-    /** Decodes and checks a manifest; {@code what} names it in errors. */
+    /** Whether the zstd frame at {@code off} has a content checksum (RFC 8878 3.1.1.1.1: descriptor bit 2). */
+    private static boolean frameChecksummed(byte[] file, int off) {
+        return off + 4 < file.length && (file[off + 4] & 0x04) != 0;
+    }
+
+    /** Decodes and checks a manifest, its body against its SHA-256; {@code what} names it in errors. */
     static Snapshot decode(byte[] file, String what) throws StoreException {
+        return decode(file, what, true);
+    }
+
+    /**
+     * Decodes and checks a manifest. Without {@code rehash}, a body whose zstd frame carries a
+     * checksum is checked by it (as it decompresses) and its SHA-256 is not computed: for the
+     * store's own manifests on the restore path, where damage, not an adversary, is what is
+     * checked for (as chunks are checked by CRC32C there), and SHA-256 in a fresh JVM costs its
+     * security providers' start-up too. What comes from elsewhere (import) and verify rehash.
+     */
+    static Snapshot decode(byte[] file, String what, boolean rehash) throws StoreException {
         ByteBuffer in = ByteBuffer.wrap(file).order(java.nio.ByteOrder.LITTLE_ENDIAN);
         if (file.length < HEADER + Hashes.SIZE || in.getLong(0) != MAGIC) {
             throw new StoreException(what + ": not a snapshot manifest");
@@ -156,7 +178,8 @@ final class ManifestCodec {
         } catch (ZstdException e) {
             throw new StoreException(what + ": manifest body does not decompress (damaged)", e);
         }
-        if (!Arrays.equals(Hashes.sha256(body, 0, bodyLen), Arrays.copyOfRange(file, file.length - Hashes.SIZE, file.length))) {
+        if ((rehash || !frameChecksummed(file, HEADER + sumLen))
+                && !Arrays.equals(Hashes.sha256(body, 0, bodyLen), Arrays.copyOfRange(file, file.length - Hashes.SIZE, file.length))) {
             throw new StoreException(what + ": manifest fails its checksum (damaged)");
         }
         Snapshot s;

@@ -40,7 +40,17 @@ final class Manifests {
         return ids;
     }
 
+    /** Manifest {@code id}, its body checked by its zstd checksum if it has one (else by SHA-256). */
     Snapshot read(String id) throws StoreException {
+        return read(id, false);
+    }
+
+    /** Manifest {@code id}, its body checked against its SHA-256 (verify). */
+    Snapshot readRehashed(String id) throws StoreException {
+        return read(id, true);
+    }
+
+    private Snapshot read(String id, boolean rehash) throws StoreException {
         byte[] b;
         try {
             b = Files.readAllBytes(path(id));
@@ -49,7 +59,7 @@ final class Manifests {
         } catch (IOException e) {
             throw StoreException.of("snapshot " + id + ": manifest cannot be read", e);
         }
-        Snapshot s = ManifestCodec.decode(b, "snapshot " + id);
+        Snapshot s = ManifestCodec.decode(b, "snapshot " + id, rehash);
         if (!s.id().equals(id)) throw new StoreException("snapshot " + id + ": manifest names another id, " + s.id());
         return s;
     }

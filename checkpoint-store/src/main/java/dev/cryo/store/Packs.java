@@ -27,7 +27,10 @@ import java.util.regex.Pattern;
  */
 final class Packs implements AutoCloseable {
     private static final Pattern NAME = Pattern.compile("pack-([0-9a-f]{16})\\.pack");
-    private static final SecureRandom RANDOM = new SecureRandom();
+    /** Made at the first pack, not when a store is opened: SecureRandom's providers cost ~8 ms of a restore. */
+    private static final class Random {
+        static final SecureRandom RANDOM = new SecureRandom();
+    }
 
     private final Path dir;
     private final int maxRaw;
@@ -61,7 +64,7 @@ final class Packs implements AutoCloseable {
     /** A new, empty pack (its header written), for one writer. */
     Writer create() throws IOException {
         while (true) {
-            long id = RANDOM.nextLong();
+            long id = Random.RANDOM.nextLong();
             try {
                 FileChannel ch = FileChannel.open(path(id), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
                 Writer w = new Writer(id, ch);

@@ -28,6 +28,8 @@ public final class Store implements AutoCloseable {
     private final StoreLock lock;
     /** This process's open chunk index, kept between writes; null until the first. Guarded by the exclusive lock. */
     private ChunkIndex index;
+    /** Checkpoints begun and not finished in this process. */
+    private final java.util.concurrent.atomic.AtomicInteger checkpointing = new java.util.concurrent.atomic.AtomicInteger();
 
     private Store(StoreLayout layout) throws IOException {
         this.layout = layout;
@@ -55,6 +57,7 @@ public final class Store implements AutoCloseable {
      */
     public CheckpointResult checkpoint(byte[] kernelState, MemorySource memory, Labels labels, Progress progress)
             throws StoreException {
+        checkpointing.incrementAndGet(); // a rehearsal under way gives way (prepareWriter)
         try (StoreLock.Held h = lock.exclusive()) {
             long t0 = System.nanoTime();
             ChunkIndex ix = indexLocked(countSlots(memory));
@@ -63,6 +66,8 @@ public final class Store implements AutoCloseable {
                     .withIndexNanos(indexNanos);
         } catch (IOException e) {
             throw StoreException.of("checkpoint into " + root(), e);
+        } finally {
+            checkpointing.decrementAndGet();
         }
     }
 
@@ -81,15 +86,15 @@ public final class Store implements AutoCloseable {
      * Gets this process ready to write fast, for one that may checkpoint later (a sandbox's
      * host): opens its index now (under the exclusive lock, as a writer; ~150 ms in a fresh JVM)
      * and rehearses a checkpoint's per-chunk work in memory so that the JIT compiles it now
-     * ({@link Warmup}: ~1 s of CPU once, nothing written). A checkpoint that comes meanwhile
-     * waits for the lock, then finds the index open.
+     * ({@link Warmup}: ~0.7 s of CPU once, nothing written). A checkpoint that comes meanwhile
+     * waits for the index to be open, and the rehearsal stops for it.
      */
     public void prepareWriter() throws StoreException {
         try {
             try (StoreLock.Held h = lock.exclusive()) {
                 indexLocked(0);
             }
-            Warmup.run(Warmup.CHUNKS);
+            Warmup.run(Warmup.CHUNKS, () -> checkpointing.get() > 0);
         } catch (IOException e) {
             throw StoreException.of("index of " + root(), e);
         }
@@ -115,7 +120,7 @@ public final class Store implements AutoCloseable {
         index = null; // if acquire fails, the old one is closed or unusable
         index = ChunkIndex.acquire(layout.indexDir(), () -> {
             List<ChunkRef> all = new ArrayList<>();
-            for (Snapshot s : readAll(null).values()) all.addAll(s.chunks());
+            for (Snapshot s : readAll(null, false).values()) all.addAll(s.chunks());
             return all;
         }, adding, held);
         return index;
@@ -228,12 +233,12 @@ public final class Store implements AutoCloseable {
      * Every readable manifest by id, in id order; those that cannot be read are put in
      * {@code damaged} (id to reason) if given, else skipped.
      */
-    Map<String, Snapshot> readAll(Map<String, String> damaged) throws StoreException {
+    Map<String, Snapshot> readAll(Map<String, String> damaged, boolean rehash) throws StoreException {
         Map<String, Snapshot> out = new LinkedHashMap<>();
         try {
             for (String id : layout.manifests().ids()) {
                 try {
-                    out.put(id, layout.manifests().read(id));
+                    out.put(id, rehash ? layout.manifests().readRehashed(id) : layout.manifests().read(id));
                 } catch (StoreException e) {
                     if (damaged != null) damaged.put(id, e.getMessage());
                 }
@@ -247,7 +252,7 @@ public final class Store implements AutoCloseable {
     /** The snapshots, oldest first (unreadable manifests are left out: {@link #verify} names them). */
     public List<SnapshotSummary> list() throws StoreException {
         try (StoreLock.Held h = lock.shared()) {
-            Map<String, Snapshot> all = readAll(null);
+            Map<String, Snapshot> all = readAll(null, false);
             Map<ChunkRef.Location, Integer> users = users(all.values());
             List<SnapshotSummary> out = new ArrayList<>();
             for (Snapshot s : all.values()) out.add(summary(s, users));
@@ -295,7 +300,7 @@ public final class Store implements AutoCloseable {
     public Inspection inspect(String ref) throws StoreException {
         try (StoreLock.Held h = lock.shared()) {
             String id = resolveLocked(ref);
-            Map<String, Snapshot> all = readAll(null);
+            Map<String, Snapshot> all = readAll(null, false);
             Snapshot s = all.get(id);
             if (s == null) s = layout.manifests().read(id); // throws the reason it is unreadable
             Map<ChunkRef.Location, Integer> users = users(all.values());
@@ -346,7 +351,7 @@ public final class Store implements AutoCloseable {
     /** All manifests, or an exception naming the first unreadable one: gc must know every user. */
     private Map<String, Snapshot> readAllStrict() throws StoreException {
         Map<String, String> damaged = new LinkedHashMap<>();
-        Map<String, Snapshot> all = readAll(damaged);
+        Map<String, Snapshot> all = readAll(damaged, false);
         if (!damaged.isEmpty()) {
             throw new StoreException("gc refused: a manifest cannot be read, so what it uses is unknown: "
                     + damaged.values().iterator().next() + " (rm it first if it is lost)");
@@ -360,12 +365,12 @@ public final class Store implements AutoCloseable {
             Map<String, String> damaged = new LinkedHashMap<>();
             Map<String, Snapshot> all;
             if (ref == null) {
-                all = readAll(damaged);
+                all = readAll(damaged, true);
             } else {
                 String id = resolveLocked(ref);
                 all = new LinkedHashMap<>();
                 try {
-                    all.put(id, layout.manifests().read(id));
+                    all.put(id, layout.manifests().readRehashed(id));
                 } catch (StoreException e) {
                     damaged.put(id, e.getMessage());
                 }

@@ -134,4 +134,43 @@ class DamageTest {
             assertEquals(1, store.list().size());
         }
     }
+    @Test
+    void aRestoreChecksAManifestByItsFrameChecksumAndVerifyByItsSha256() throws Exception {
+        BufferMemory a = BufferMemory.whole(1 << 20);
+        a.fill(5);
+        try (Store store = Store.open(dir)) {
+            String id = store.checkpoint(new byte[0], a, Labels.named("a"), Progress.NONE).snapshot().id();
+            Path m = dir.resolve("snapshots").resolve(id + ".snap");
+            flip(m, Files.size(m) - 1); // the SHA-256 trailer: the body itself is intact
+            BufferMemory back = BufferMemory.whole(1 << 20);
+            store.restore(id, back, false, Progress.NONE);
+            assertTrue(a.sameAs(back), "the body checked by zstd's checksum restores");
+            VerifyReport r = store.verify(null, Progress.NONE);
+            assertEquals(Set.of(id), r.damagedManifests().keySet(), "verify rehashes the body");
+        }
+    }
+
+    @Test
+    void aManifestWithoutAFrameChecksumIsCheckedBySha256() throws Exception {
+        BufferMemory a = BufferMemory.whole(1 << 20);
+        a.fill(6);
+        try (Store store = Store.open(dir)) {
+            Snapshot s = store.checkpoint(new byte[16], a, Labels.named("a"), Progress.NONE).snapshot();
+            byte[] file = ManifestCodec.encode(s);
+            java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(file).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            int header = 24, sumLen = in.getInt(12), bodyLen = in.getInt(16), packedLen = in.getInt(20);
+            byte[] body = com.github.luben.zstd.Zstd.decompress(java.util.Arrays.copyOfRange(file, header + sumLen,
+                    header + sumLen + packedLen), bodyLen);
+            byte[] plain = com.github.luben.zstd.Zstd.compress(body, 3); // as manifests were written before
+            java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(header + sumLen + plain.length + Hashes.SIZE)
+                    .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            out.put(file, 0, header + sumLen).putInt(20, plain.length).put(plain)
+                    .put(file, file.length - Hashes.SIZE, Hashes.SIZE);
+            byte[] old = out.array();
+            assertEquals(s.id(), ManifestCodec.decode(old, "old", false).id());
+            old[old.length - 1] ^= 1;
+            StoreException e = assertThrows(StoreException.class, () -> ManifestCodec.decode(old, "old", false));
+            assertTrue(e.getMessage().contains("checksum"), e.getMessage());
+        }
+    }
 }

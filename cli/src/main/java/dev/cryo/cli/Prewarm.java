@@ -52,20 +52,6 @@ final class Prewarm {
         return p;
     }
 
-    /**
-     * Loads the JDK's SHA-256 on another thread: a restore from the store checks its manifest's
-     * digest, and the security providers' first load is ~10 ms the restore need not wait for.
-     */
-    static void warmDigest() {
-        daemon(() -> {
-            try {
-                java.security.MessageDigest.getInstance("SHA-256").digest(new byte[0]);
-            } catch (java.security.NoSuchAlgorithmException e) {
-                // the store reports it when it needs one
-            }
-        }, "cryo-prewarm-digest");
-    }
-
     private static void daemon(Runnable work, String name) {
         Thread t = new Thread(work, name);
         t.setDaemon(true);

@@ -56,7 +56,6 @@ final class RestoreCommand extends ControlCommand {
         if (dir != null && !Files.isDirectory(dir)) throw new CryoException("no image at " + image);
         if (detach) return detached(dir);
         if (id != null) throw new CryoException("--id needs -d (a foreground sandbox has no id)");
-        if (dir == null) Prewarm.warmDigest();
         int status;
         dev.cryo.store.Store store = null;
         try {

@@ -57,6 +57,7 @@ final class SnapshotCommand implements Callable<Integer> {
         }
 
         Store store() {
+            ChroniclePosix.install(); // import and gc open the index
             return SnapshotStore.open(SnapshotStore.dir(main().store));
         }
 

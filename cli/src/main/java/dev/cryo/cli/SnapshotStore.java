@@ -26,7 +26,6 @@ final class SnapshotStore {
     }
 
     static Store open(Path dir) throws CryoException {
-        ChroniclePosix.install();
         try {
             return Store.open(dir);
         } catch (StoreException e) {
