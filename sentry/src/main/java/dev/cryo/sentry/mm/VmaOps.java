@@ -101,7 +101,11 @@ final class VmaOps {
         long end = addr + size;
         if (!fullyMapped(addr, end)) throw err(ENOMEM);
         prot &= PROT_READ | PROT_WRITE | PROT_EXEC;
-        for (Vma v : split(addr, end)) {
+        List<Vma> pieces = split(addr, end);
+        if ((prot & PROT_WRITE) != 0) {
+            for (Vma v : pieces) unshare(v);
+        }
+        for (Vma v : pieces) {
             v.prot = prot;
         }
         mm.protectInAddressSpace(addr, end, prot);
@@ -171,6 +175,7 @@ final class VmaOps {
 
     /** Extends {@code v} to {@code newEnd}, keeping its memory-file range contiguous. */
     private void growVma(Vma v, long newEnd) {
+        unshare(v);
         // Growing a range another process maps too would need the other's VMAs to follow: refused.
         if (v.share != null && v.share.users > 1) throw err(ENOMEM);
         long oldLen = v.end - v.start, newLen = newEnd - v.start;
@@ -185,6 +190,27 @@ final class VmaOps {
             v.share.length += newLen - oldLen; // the share's range ended where v's did
         }
         v.end = newEnd;
+    }
+
+    /**
+     * Gives a private VMA whose pages another VMA maps too (fork shares private VMAs that cannot
+     * be written) a copy of its own before its pages may change: made writable, discarded or
+     * grown. A VMA that is its range's only user keeps the range. ENOMEM leaves it as it was.
+     */
+    private void unshare(Vma v) {
+        if (v.shared || v.share == null || v.share.users <= 1) return;
+        long len = v.end - v.start;
+        long off = mm.file.allocate(len);
+        try {
+            mm.file.copyPopulated(v.fileOffset, off, len);
+        } catch (RuntimeException e) {
+            mm.file.release(off, len);
+            throw e;
+        }
+        v.share.users--;
+        v.share = null;
+        v.fileOffset = off;
+        mm.unmapFromAddressSpace(v.start, v.end); // the next access maps the copy
     }
 
     /** Gives back the memory-file range of a VMA that goes away, unless other VMAs share it. */
@@ -219,6 +245,7 @@ final class VmaOps {
         Map.Entry<Long, Vma> e = mm.vmas.floorEntry(addr);
         for (Vma v = e.getValue(); v != null && v.start < end; v = next(v)) {
             if (v.shared && advice != MADV_REMOVE) continue; // shared pages stay in the file
+            unshare(v); // the other process's pages stay
             long s = Math.max(addr, v.start), t = Math.min(end, v.end);
             mm.file.zero(v.fileOffset + (s - v.start), t - s);
         }

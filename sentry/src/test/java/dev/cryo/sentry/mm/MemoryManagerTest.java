@@ -205,4 +205,37 @@ class MemoryManagerTest {
             java.nio.file.Files.deleteIfExists(img);
         }
     }
+    @Test
+    void forkSharesPrivateMemoryThatCannotBeWrittenAndCopiesItWhenItMayBe() {
+        Usermem mem = mm.usermem();
+        long text = anon(4 * PAGE, PROT_READ | PROT_WRITE);
+        mem.write(text + 100, "code".getBytes());
+        mm.mprotect(text, 4 * PAGE, PROT_READ | PROT_EXEC);
+        long data = anon(PAGE, PROT_READ | PROT_WRITE);
+        mem.write(data, "data".getBytes());
+
+        MemoryManager child = mm.fork();
+        assertEquals(mm.vmaAt(text).fileOffset, child.vmaAt(text).fileOffset, "read-only pages are shared");
+        assertTrue(mm.vmaAt(data).fileOffset != child.vmaAt(data).fileOffset, "writable pages are copied");
+
+        // The child makes part of it writable: that part gets its own copy, the parent keeps its pages.
+        child.mprotect(text + PAGE, PAGE, PROT_READ | PROT_WRITE);
+        assertTrue(child.vmaAt(text + PAGE).fileOffset != mm.vmaAt(text).fileOffset + PAGE);
+        assertEquals(mm.vmaAt(text).fileOffset, child.vmaAt(text).fileOffset, "the rest stays shared");
+        child.usermem().write(text + PAGE, "mine".getBytes());
+        assertArrayEquals(new byte[4], mem.read(text + PAGE, 4), "the parent does not see the child's write");
+        assertArrayEquals("code".getBytes(), child.usermem().read(text + 100, 4));
+
+        // Discarding shared pages in one process leaves the other's alone.
+        child.madvise(text, PAGE, MADV_DONTNEED);
+        assertArrayEquals(new byte[4], child.usermem().read(text + 100, 4));
+        assertArrayEquals("code".getBytes(), mem.read(text + 100, 4));
+
+        // The last user releases the range; the parent's pages live on until then.
+        child.releaseAll();
+        assertArrayEquals("code".getBytes(), mem.read(text + 100, 4));
+        mm.mprotect(text, 4 * PAGE, PROT_READ | PROT_WRITE); // the only user now: no copy needed
+        mem.write(text + 100, "edit".getBytes());
+        assertArrayEquals("edit".getBytes(), mem.read(text + 100, 4));
+    }
 }
