@@ -368,6 +368,7 @@ public final class Sandbox implements AutoCloseable {
 
     @Override
     public void close() {
+        kernel.closeSpareStubs();
         kernel.memoryFile().close();
         kernel.vfs().close();
     }

@@ -149,6 +149,22 @@ final class PtraceAddressSpace implements AddressSpace {
         return main;
     }
 
+    /**
+     * The stub holds nothing of its last process once the application range is unmapped: the
+     * application cannot make host system calls (SYSEMU), so its only host state is what the
+     * Sentry injected (mappings, threads), and the stub's own page is outside its reach.
+     */
+    @Override
+    public synchronized Context reset() {
+        if (closed || owners.size() != 1 || owners.get(Thread.currentThread()) != main) return null;
+        try {
+            unmap(PtracePlatform.MIN_USER_ADDRESS, StubImage.BASE - PtracePlatform.MIN_USER_ADDRESS);
+        } catch (RuntimeException e) {
+            return null;
+        }
+        return main;
+    }
+
     @Override
     public synchronized void close() {
         if (!closed) {

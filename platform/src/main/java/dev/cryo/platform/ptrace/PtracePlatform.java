@@ -48,8 +48,11 @@ public final class PtracePlatform implements Platform {
 
     @Override
     public long minUserAddress() {
-        return 0x10000; // mmap_min_addr's usual value
+        return MIN_USER_ADDRESS;
     }
+
+    /** mmap_min_addr's usual value. */
+    static final long MIN_USER_ADDRESS = 0x10000;
 
     @Override
     public long maxUserAddress() {

@@ -86,6 +86,62 @@ class PtracePlatformTest {
     }
 
     /**
+     * A stub kept for another process: reset removes every application mapping and hands back
+     * the same context, which runs the next program; a stub with a second live thread is not
+     * reused.
+     */
+    @Test
+    void aResetStubHasNoMappingLeftAndRunsTheNextProgram() throws Exception {
+        byte[] code = {
+            (byte) 0xB8, 39, 0, 0, 0, // mov eax, 39 (getpid)
+            0x0F, 0x05, // syscall
+        };
+        int fd = memfdWith(code);
+        try (AddressSpace as = PtracePlatform.create().newAddressSpace(fd)) {
+            as.map(CODE, 0x1000, 5, 0);
+            as.map(0x500000, 0x1000, 3, 0x1000);
+            Context ctx = as.mainContext();
+            assertEquals(Event.Kind.SYSCALL, ctx.run(Regs.initial(CODE, 0)).kind());
+            int pid = ((PtraceAddressSpace) as).pid();
+            assertTrue(maps(pid).contains("00500000-"), maps(pid));
+
+            Context again = as.reset();
+            assertTrue(again == ctx, "the same context, for the next process");
+            String left = maps(pid);
+            assertTrue(!left.contains("00400000-") && !left.contains("00500000-"), left);
+            as.map(CODE, 0x1000, 5, 0);
+            long[] regs = Regs.initial(CODE, 0);
+            Event e = again.run(regs);
+            assertEquals(Event.Kind.SYSCALL, e.kind());
+            assertEquals(39, regs[Regs.ORIG_RAX]);
+
+            long handle = as.cloneThread();
+            java.util.concurrent.CountDownLatch adopted = new java.util.concurrent.CountDownLatch(1),
+                    done = new java.util.concurrent.CountDownLatch(1);
+            Thread other = new Thread(() -> { // its tracer must live on: the stub dies with it
+                as.adoptThread(handle);
+                adopted.countDown();
+                try {
+                    done.await();
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            other.start();
+            adopted.await();
+            assertTrue(as.reset() == null, "two live threads: not reusable");
+            done.countDown();
+            other.join();
+        } finally {
+            Host.close(fd);
+        }
+    }
+
+    private static String maps(int pid) throws java.io.IOException {
+        return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/maps"));
+    }
+
+    /**
      * Two threads of one stub, each traced by its own Java thread: the second maps memory
      * through its own stub thread, and what it stores there the first one loads.
      */

@@ -53,6 +53,8 @@ public final class Kernel implements AfterLoad, dev.cryo.sentry.sync.SandboxCloc
 
     @Rebuilt("a new service in afterLoad; the armed timers are in the processes' signal state")
     private transient TimerService timers = new TimerService(this);
+    @Rebuilt("none until a process exits after the restore: kept stubs are host processes, not saved")
+    private transient StubPool stubPool;
     @Rebuilt("empty, in afterLoad: no task waits on a futex in a frozen kernel (the waits restart)")
     private transient Futexes futexes = new Futexes();
 
@@ -275,9 +277,28 @@ public final class Kernel implements AfterLoad, dev.cryo.sentry.sync.SandboxCloc
     void unregister(Task t) {
         synchronized (this) {
             tasks.remove(t.tid);
-            if (tasks.isEmpty()) timers.shutdown(); // the last task is gone: so is every timer's target
+            if (tasks.isEmpty()) {
+                timers.shutdown(); // the last task is gone: so is every timer's target
+                closeSpareStubs(); // and whoever would fork
+            }
             notifyAll();
         }
+    }
+
+    /** The stubs of exited processes kept for forks (see {@link StubPool}). */
+    synchronized StubPool stubPool() {
+        if (stubPool == null) stubPool = new StubPool();
+        return stubPool;
+    }
+
+    /** Closes the stubs kept for forks: the sandbox is closing or has no task left. */
+    public void closeSpareStubs() {
+        stubPool().close();
+    }
+
+    /** Starts a forked process's task (see {@link TaskStart#forked}). Kernel lock held. */
+    void startForked(Task t) {
+        TaskStart.forked(this, t);
     }
 
     /** Starts a new process's task on a new platform thread (see {@link TaskStart#process}). */

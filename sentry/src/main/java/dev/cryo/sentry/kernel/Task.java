@@ -1,5 +1,6 @@
 package dev.cryo.sentry.kernel;
 
+import dev.cryo.platform.AddressSpace;
 import dev.cryo.platform.Context;
 import dev.cryo.platform.Event;
 import dev.cryo.platform.Regs;
@@ -88,6 +89,14 @@ public final class Task {
     /** The platform context running this task. */
     @Rebuilt("a new stub's context, made by Kernel.resumeOnThisThread on the restoring thread")
     transient Context context;
+    /** Whether its thread takes another process once this one has exited (TaskStart's threads). */
+    @Rebuilt("set by the thread that runs the task")
+    transient boolean mayKeepStub;
+    /** Set at exit when the task's emptied stub is kept for another process (see StubPool). */
+    @Rebuilt("null: set only once the task has exited")
+    transient AddressSpace recycled;
+    @Rebuilt("null: set only once the task has exited")
+    transient Context recycledContext;
     /** The Java thread running the task, for interrupting its blocking waits. */
     @Rebuilt("set by run() on the thread that runs the task")
     transient volatile Thread thread;

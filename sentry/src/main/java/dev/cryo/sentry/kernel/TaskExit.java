@@ -1,6 +1,7 @@
 package dev.cryo.sentry.kernel;
 
 import dev.cryo.platform.AddressSpace;
+import dev.cryo.platform.Context;
 import dev.cryo.sentry.abi.Signals;
 
 /**
@@ -40,7 +41,7 @@ final class TaskExit {
         g.tasks.remove(t);
         t.fds.closeAll();
         t.mm.releaseAll();
-        if (as != null) as.close();
+        if (as != null) keepOrClose(t, as);
         g.cpuNanos = cpu;
         g.waitStatus = g.exiting ? g.exitStatus : t.waitStatus;
         g.zombie = true;
@@ -53,6 +54,23 @@ final class TaskExit {
             childExited(k, g);
         }
         k.lock().wake();
+    }
+
+    /**
+     * The stub of a process that has ended: emptied and kept for another process run by this
+     * thread (TaskStart, StubPool), or closed if it cannot be reused. The task lets go of its
+     * context and thread: a late signal or kick for it must not reach the next process.
+     */
+    private static void keepOrClose(Task t, AddressSpace as) {
+        Context c = t.mayKeepStub ? as.reset() : null;
+        if (c == null) {
+            as.close();
+            return;
+        }
+        t.recycled = as;
+        t.recycledContext = c;
+        t.context = null;
+        t.thread = null;
     }
 
     /** The stub thread of an ending task goes; with the last one, the whole stub process. */

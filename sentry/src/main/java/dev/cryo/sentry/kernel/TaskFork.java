@@ -71,7 +71,7 @@ final class TaskFork {
         }
         k.register(c);
         try {
-            k.startThread(c);
+            k.startForked(c);
         } catch (RuntimeException e) {
             // No stub for the child (the host is out of processes): undo, and fail as fork does.
             k.unregister(c);

@@ -44,6 +44,54 @@ final class TaskStart {
         });
     }
 
+    /**
+     * A forked process (one thread): on the thread of an exited process's stub waiting in the
+     * kernel's {@link StubPool}, if one waits; else as {@link #process}.
+     */
+    static void forked(Kernel k, Task t) {
+        CompletableFuture<Void> ready = new CompletableFuture<>();
+        if (!k.stubPool().take(t, ready)) {
+            process(k, t);
+            return;
+        }
+        await(k, ready);
+    }
+
+    /**
+     * On a stub's thread: gives {@code as} (emptied) and its context {@code c} to {@code t}.
+     * False, with {@code as} closed and {@code ready} failed, if {@code t}'s memory cannot be
+     * attached.
+     */
+    static boolean adopt(Task t, AddressSpace as, Context c, CompletableFuture<Void> ready) {
+        Thread.currentThread().setName("cryo-task-" + t.tid);
+        try {
+            t.mm.attach(as);
+            attach(t, c);
+        } catch (RuntimeException e) {
+            as.close();
+            ready.completeExceptionally(e);
+            return false;
+        }
+        ready.complete(null);
+        return true;
+    }
+
+    /**
+     * Runs {@code t}, then, while its stub is kept for another process ({@link TaskExit}), the
+     * processes the stub pool hands this thread.
+     */
+    private static void runThenRecycle(Kernel k, Task t) {
+        for (Task cur = t; cur != null; ) {
+            cur.mayKeepStub = true;
+            cur.run();
+            AddressSpace as = cur.recycled;
+            Context c = cur.recycledContext;
+            cur.recycled = null;
+            cur.recycledContext = null;
+            cur = as == null ? null : k.stubPool().park(as, c);
+        }
+    }
+
     private static void start(Kernel k, Task t, Supplier<Void> setUp) {
         CompletableFuture<Void> ready = new CompletableFuture<>();
         Thread th = new Thread(() -> {
@@ -54,10 +102,15 @@ final class TaskStart {
                 return;
             }
             ready.complete(null);
-            t.run();
+            runThenRecycle(k, t);
         }, "cryo-task-" + t.tid);
         th.setDaemon(true);
         th.start();
+        await(k, ready);
+    }
+
+    /** Waits, without the kernel lock, until the new task runs or could not be set up. */
+    private static void await(Kernel k, CompletableFuture<Void> ready) {
         try {
             k.lock().unlocked(() -> ready.join());
         } catch (CompletionException e) {
