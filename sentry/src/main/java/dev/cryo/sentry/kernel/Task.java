@@ -92,11 +92,9 @@ public final class Task {
     /** Whether its thread takes another process once this one has exited (TaskStart's threads). */
     @Rebuilt("set by the thread that runs the task")
     transient boolean mayKeepStub;
-    /** Set at exit when the task's emptied stub is kept for another process (see StubPool). */
+    /** Set at exit when the task's stub is kept for another process (see StubPool). */
     @Rebuilt("null: set only once the task has exited")
     transient AddressSpace recycled;
-    @Rebuilt("null: set only once the task has exited")
-    transient Context recycledContext;
     /** The Java thread running the task, for interrupting its blocking waits. */
     @Rebuilt("set by run() on the thread that runs the task")
     transient volatile Thread thread;

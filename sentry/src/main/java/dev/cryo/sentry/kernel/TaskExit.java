@@ -1,7 +1,6 @@
 package dev.cryo.sentry.kernel;
 
 import dev.cryo.platform.AddressSpace;
-import dev.cryo.platform.Context;
 import dev.cryo.sentry.abi.Signals;
 
 /**
@@ -57,18 +56,17 @@ final class TaskExit {
     }
 
     /**
-     * The stub of a process that has ended: emptied and kept for another process run by this
-     * thread (TaskStart, StubPool), or closed if it cannot be reused. The task lets go of its
-     * context and thread: a late signal or kick for it must not reach the next process.
+     * The stub of a process that has ended: kept for another process run by this thread
+     * (TaskStart empties it once the kernel lock is let go, off the parent's path to its wait),
+     * or closed. The task lets go of its context and thread: a late signal or kick for it must
+     * not reach the next process.
      */
     private static void keepOrClose(Task t, AddressSpace as) {
-        Context c = t.mayKeepStub ? as.reset() : null;
-        if (c == null) {
+        if (!t.mayKeepStub) {
             as.close();
             return;
         }
         t.recycled = as;
-        t.recycledContext = c;
         t.context = null;
         t.thread = null;
     }

@@ -85,10 +85,14 @@ final class TaskStart {
             cur.mayKeepStub = true;
             cur.run();
             AddressSpace as = cur.recycled;
-            Context c = cur.recycledContext;
             cur.recycled = null;
-            cur.recycledContext = null;
-            cur = as == null ? null : k.stubPool().park(as, c);
+            if (as == null) break;
+            Context c = as.reset(); // the application range unmapped: nothing of the last process left
+            if (c == null) {
+                as.close();
+                break;
+            }
+            cur = k.stubPool().park(as, c);
         }
     }
 
