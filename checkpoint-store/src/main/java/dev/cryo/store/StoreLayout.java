@@ -15,14 +15,16 @@ import java.nio.file.Path;
  * </pre>
  */
 record StoreLayout(Path root, Packs packs, Manifests manifests) {
+    private static final String[] DIRS = {"packs", "snapshots", "index", "tmp"};
+
     static StoreLayout create(Path root, int maxChunk) throws IOException {
-        for (String d : new String[] {"packs", "snapshots", "index", "tmp"}) Files.createDirectories(root.resolve(d));
+        for (String d : DIRS) Files.createDirectories(root.resolve(d));
         return new StoreLayout(root, new Packs(root.resolve("packs"), maxChunk),
                 new Manifests(root.resolve("snapshots"), root.resolve("tmp")));
     }
 
     static boolean exists(Path root) {
-        for (String d : new String[] {"packs", "snapshots", "index", "tmp"}) {
+        for (String d : DIRS) {
             if (!Files.isDirectory(root.resolve(d))) return false;
         }
         return true;

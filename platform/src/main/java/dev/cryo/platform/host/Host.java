@@ -132,20 +132,45 @@ public final class Host {
      * pinned: a thread created by a pinned thread inherits its one CPU, so the count cannot be
      * asked of the thread at hand later (the JDK's availableProcessors() does just that).
      */
-    private static final byte[] PROCESS_MASK = readMask();
+    private static final byte[] PROCESS_MASK = processMask();
 
-    private static byte[] readMask() {
+    private static byte[] processMask() {
+        try {
+            return threadMask();
+        } catch (HostException e) {
+            return null;
+        }
+    }
+
+    /** The calling thread's CPU mask (sched_getaffinity(2)): 1024 CPUs' bits. */
+    private static byte[] threadMask() {
         long mask = allocate(128);
         try {
             sys("sched_getaffinity", SYS_SCHED_GETAFFINITY, 0, 128, mask);
             byte[] b = new byte[128];
             IO.getByteArray(mask, b, 0, b.length);
             return b;
-        } catch (HostException e) {
-            return null;
         } finally {
             free(mask);
         }
+    }
+
+    /** The CPUs whose bits are set in {@code mask}, in order. */
+    private static int[] cpusOf(byte[] mask) {
+        int[] tmp = new int[mask.length * 8];
+        int n = 0;
+        for (int cpu = 0; cpu < tmp.length; cpu++) {
+            if ((mask[cpu / 8] & (1 << (cpu % 8))) != 0) tmp[n++] = cpu;
+        }
+        return java.util.Arrays.copyOf(tmp, n);
+    }
+
+    /**
+     * The CPUs the process may run on, whatever the calling thread's pin (the platform spreads
+     * its stubs over them: a platform made on a tracer thread would otherwise see one).
+     */
+    public static int[] processCpus() {
+        return PROCESS_MASK == null ? allowedCpus() : cpusOf(PROCESS_MASK);
     }
 
     /** How many CPUs the process may run on (at least 1), whatever the calling thread's pin. */
@@ -196,18 +221,7 @@ public final class Host {
 
     /** The CPUs the calling thread may run on (sched_getaffinity(2)). */
     public static int[] allowedCpus() {
-        long mask = allocate(128);
-        try {
-            sys("sched_getaffinity", SYS_SCHED_GETAFFINITY, 0, 128, mask);
-            int[] tmp = new int[1024];
-            int n = 0;
-            for (int cpu = 0; cpu < 1024; cpu++) {
-                if ((IO.getByte(mask + cpu / 8) & (1 << (cpu % 8))) != 0) tmp[n++] = cpu;
-            }
-            return java.util.Arrays.copyOf(tmp, n);
-        } finally {
-            free(mask);
-        }
+        return cpusOf(threadMask());
     }
 
     public static int currentCpu() {

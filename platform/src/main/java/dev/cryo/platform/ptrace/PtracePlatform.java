@@ -34,7 +34,7 @@ public final class PtracePlatform implements Platform {
     public static PtracePlatform create() {
         int[] cpus;
         try {
-            cpus = Host.allowedCpus();
+            cpus = Host.processCpus(); // not the calling thread's: a tracer thread has one
         } catch (HostException e) {
             throw new PlatformException("cannot read CPU affinity: " + e.getMessage(), e);
         }

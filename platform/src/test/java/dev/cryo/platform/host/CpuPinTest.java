@@ -16,11 +16,12 @@ class CpuPinTest {
         int cpus = Host.processCpuCount();
         assumeTrue(cpus >= 2, "needs two CPUs");
         AtomicInteger seenPinned = new AtomicInteger(), countPinned = new AtomicInteger(),
-                seenChild = new AtomicInteger(), seenUnpinned = new AtomicInteger();
+                seenChild = new AtomicInteger(), seenUnpinned = new AtomicInteger(), processCpus = new AtomicInteger();
         Thread pinned = new Thread(() -> {
             Host.pinCurrentThread(Host.allowedCpus()[0]);
             seenPinned.set(Host.allowedCpus().length);
             countPinned.set(Host.processCpuCount());
+            processCpus.set(Host.processCpus().length);
             Thread child = new Thread(() -> {
                 seenChild.set(Runtime.getRuntime().availableProcessors());
                 Host.unpinCurrentThread();
@@ -37,6 +38,7 @@ class CpuPinTest {
         pinned.join();
         assertEquals(1, seenPinned.get());
         assertEquals(cpus, countPinned.get(), "the process's count, not the pinned thread's");
+        assertEquals(cpus, processCpus.get(), "the process's CPUs, not the pinned thread's");
         assertEquals(1, seenChild.get(), "the pin is inherited");
         assertEquals(cpus, seenUnpinned.get());
     }
