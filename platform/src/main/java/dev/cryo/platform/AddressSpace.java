@@ -1,5 +1,7 @@
 package dev.cryo.platform;
 
+import java.util.List;
+
 /**
  * The application's address space as the host sees it: ranges of the memory file mapped at
  * application addresses. The Sentry's memory manager owns the truth (its VMAs); this only
@@ -8,6 +10,17 @@ package dev.cryo.platform;
 public interface AddressSpace extends AutoCloseable {
     /** Maps {@code len} bytes of the memory file at {@code fileOffset} to {@code addr}, shared, fixed. */
     void map(long addr, long len, int prot, long fileOffset);
+
+    /** One range for {@link #map(List)}. */
+    record Mapping(long addr, long len, int prot, long fileOffset) {}
+
+    /**
+     * Maps each range as {@link #map(long, long, int, long)} does, in order; a platform may do
+     * it in one trip (a forked child's memory, mapped ahead of its first touches).
+     */
+    default void map(List<Mapping> ranges) {
+        for (Mapping m : ranges) map(m.addr(), m.len(), m.prot(), m.fileOffset());
+    }
 
     /** Removes whatever is mapped in [addr, addr+len). */
     void unmap(long addr, long len);

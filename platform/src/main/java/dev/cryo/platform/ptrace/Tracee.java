@@ -108,6 +108,32 @@ final class Tracee {
         r[Regs.SS] = Regs.USER_DS;
         r[Regs.DS] = r[Regs.ES] = 0;
         r[Regs.EFLAGS] = 0x202;
+        return runToTrap(r, trapsAt)[Regs.RAX];
+    }
+
+    /**
+     * Makes the stub run the batch loop over {@code count} entries at {@link StubImage#TABLE}
+     * (written there by the caller). Returns -1 if every call returned what its entry expected,
+     * else the index of the first that did not, whose result is then in {@code result[0]}.
+     */
+    int batch(int count, long[] result) {
+        long[] r = saved;
+        java.util.Arrays.fill(r, 0);
+        r[Regs.RIP] = StubImage.BATCH;
+        r[Regs.RBX] = StubImage.TABLE;
+        r[Regs.R12] = count;
+        r[Regs.ORIG_RAX] = -1;
+        r[Regs.CS] = Regs.USER_CS;
+        r[Regs.SS] = Regs.USER_DS;
+        r[Regs.EFLAGS] = 0x202;
+        runToTrap(r, StubImage.AFTER_BATCH_INT3);
+        if (r[Regs.R12] == 0) return -1;
+        result[0] = r[Regs.RAX];
+        return (int) ((r[Regs.RBX] - StubImage.TABLE) / StubImage.ENTRY_SIZE);
+    }
+
+    /** Runs the stub from registers {@code r} until its {@code int3} at {@code trapsAt}; returns its registers then, in {@code r}. */
+    private long[] runToTrap(long[] r, long trapsAt) {
         setRegs(r);
         int status = resume(Ptrace.CONT, 0);
         while (Ptrace.stopSignal(status) != Ptrace.SIGTRAP || Ptrace.event(status) != 0) {
@@ -122,7 +148,7 @@ final class Tracee {
         if (r[Regs.RIP] != trapsAt) {
             throw new PlatformException("stub trapped at unexpected address 0x" + Long.toHexString(r[Regs.RIP]));
         }
-        return r[Regs.RAX];
+        return r;
     }
 
     /**

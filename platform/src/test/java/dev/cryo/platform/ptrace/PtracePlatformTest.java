@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.cryo.platform.AddressSpace;
 import dev.cryo.platform.Context;
 import dev.cryo.platform.Event;
+import dev.cryo.platform.PlatformException;
 import dev.cryo.platform.Regs;
 import dev.cryo.platform.host.Host;
 import org.junit.jupiter.api.Test;
@@ -132,6 +133,44 @@ class PtracePlatformTest {
             assertTrue(as.reset() == null, "two live threads: not reusable");
             done.countDown();
             other.join();
+        } finally {
+            Host.close(fd);
+        }
+    }
+
+    /**
+     * Several ranges mapped in one stop of the stub, each with its protection and file offset;
+     * the batch table is read-only to application code; a range the host refuses is named,
+     * with the ones before it mapped.
+     */
+    @Test
+    void aBatchMapsEveryRangeAndItsTableIsReadOnlyToTheApplication() throws Exception {
+        byte[] code = {
+            0x48, (byte) 0xA3, 0x00, 0x10, 0x00, 0x00, (byte) 0xF0, 0x7F, 0x00, 0x00, // mov [TABLE], rax
+        };
+        assertEquals(0x7ff000001000L, StubImage.TABLE);
+        int fd = memfdWith(code);
+        try (AddressSpace as = PtracePlatform.create().newAddressSpace(fd)) {
+            as.map(java.util.List.of(new AddressSpace.Mapping(CODE, 0x1000, 5, 0),
+                    new AddressSpace.Mapping(0x500000, 0x2000, 1, 0x1000),
+                    new AddressSpace.Mapping(0x600000, 0x1000, 3, 0x3000)));
+            int pid = ((PtraceAddressSpace) as).pid();
+            String maps = maps(pid);
+            assertTrue(maps.contains("00400000-00401000 r-xs 00000000"), maps);
+            assertTrue(maps.contains("00500000-00502000 r--s 00001000"), maps);
+            assertTrue(maps.contains("00600000-00601000 rw-s 00003000"), maps);
+            assertTrue(maps.contains("7ff000001000-7ff000002000 r--p"), maps);
+
+            Event e = as.mainContext().run(Regs.initial(CODE, 0));
+            assertEquals(Event.Kind.FAULT, e.kind());
+            assertEquals(11, e.signo());
+            assertEquals(StubImage.TABLE, e.addr());
+
+            PlatformException bad = org.junit.jupiter.api.Assertions.assertThrows(PlatformException.class,
+                    () -> as.map(java.util.List.of(new AddressSpace.Mapping(0x700000, 0x1000, 1, 0),
+                            new AddressSpace.Mapping(0x800000, 0x1000, 1, 0x123))));
+            assertTrue(bad.getMessage().contains("800000"), bad.getMessage());
+            assertTrue(maps(pid).contains("00700000-00701000 r--s"), "the range before the bad one is mapped");
         } finally {
             Host.close(fd);
         }

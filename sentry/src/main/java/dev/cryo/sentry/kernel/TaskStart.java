@@ -66,6 +66,7 @@ final class TaskStart {
         Thread.currentThread().setName("cryo-task-" + t.tid);
         try {
             t.mm.attach(as);
+            t.mm.mapInherited();
             attach(t, c);
         } catch (RuntimeException e) {
             as.close();
@@ -130,6 +131,7 @@ final class TaskStart {
         AddressSpace as = k.platform().newAddressSpace(k.memoryFile().fd());
         try {
             t.mm.attach(as);
+            t.mm.mapInherited();
             attach(t, as.mainContext());
             for (Task x : t.group.threads()) {
                 if (x != t && !x.exited) thread(k, x, as);

@@ -8,6 +8,13 @@ import java.util.List;
 /** Records what the memory manager asks of the platform, without a stub process. */
 final class FakeAddressSpace implements AddressSpace {
     final List<String> calls = new ArrayList<>();
+    int batches;
+
+    @Override
+    public void map(List<Mapping> ranges) {
+        batches++;
+        AddressSpace.super.map(ranges);
+    }
 
     @Override
     public void map(long addr, long len, int prot, long fileOffset) {

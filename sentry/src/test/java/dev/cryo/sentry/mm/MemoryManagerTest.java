@@ -238,4 +238,36 @@ class MemoryManagerTest {
         mem.write(text + 100, "edit".getBytes());
         assertArrayEquals("edit".getBytes(), mem.read(text + 100, 4));
     }
+
+    /**
+     * A forked child maps what its parent had mapped, in one request, with its own VMAs' file
+     * offsets (its copies of writable memory, the shared pages of the rest); nothing the parent
+     * never touched, and nothing a second time.
+     */
+    @Test
+    void aForkedChildMapsWhatItsParentHadMappedInOneGo() {
+        long text = anon(2 * PAGE, PROT_READ | PROT_EXEC);
+        long data = anon(3 * PAGE, PROT_READ | PROT_WRITE);
+        long untouched = anon(PAGE, PROT_READ | PROT_WRITE);
+        long guard = anon(PAGE, PROT_NONE);
+        assertTrue(mm.handleFault(text));
+        assertTrue(mm.handleFault(data));
+        assertFalse(mm.handleFault(guard));
+
+        MemoryManager child = mm.fork();
+        FakeAddressSpace cas = new FakeAddressSpace();
+        child.attach(cas);
+        child.mapInherited();
+        assertEquals(1, cas.batches, "one request");
+        assertEquals(java.util.List.of(
+                String.format("map %x+%x 3 @%x", data, 3 * PAGE, child.vmaAt(data).fileOffset),
+                String.format("map %x+%x 5 @%x", text, 2 * PAGE, mm.vmaAt(text).fileOffset)), cas.calls);
+        assertNotEquals(mm.vmaAt(data).fileOffset, child.vmaAt(data).fileOffset);
+        assertTrue(child.isMapped(text) && child.isMapped(data + 2 * PAGE));
+        assertFalse(child.isMapped(untouched), "the parent never touched it");
+        assertTrue(child.handleFault(untouched));
+        child.mapInherited();
+        assertEquals(3, cas.calls.size(), "inherited once: " + cas.calls);
+        child.releaseAll();
+    }
 }
