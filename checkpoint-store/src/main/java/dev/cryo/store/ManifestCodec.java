@@ -184,7 +184,7 @@ final class ManifestCodec {
         }
         Snapshot s;
         try {
-            s = parse(new DataInputStream(new java.io.ByteArrayInputStream(body)), bodyLen);
+            s = parse(body);
         } catch (EOFException e) {
             throw new StoreException(what + ": manifest body ends early", e);
         } catch (IOException | IllegalArgumentException e) {
@@ -197,7 +197,8 @@ final class ManifestCodec {
         return s;
     }
 
-    private static Snapshot parse(DataInputStream in, int bodyLen) throws IOException {
+    private static Snapshot parse(byte[] body) throws IOException {
+        DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(body));
         String id = in.readUTF(), name = in.readUTF(), tag = in.readUTF(), source = in.readUTF(), parent = in.readUTF();
         check(Snapshot.ID.matcher(id).matches(), "id '" + id + "'");
         Snapshot.checkName("name", name);
@@ -216,21 +217,29 @@ final class ManifestCodec {
         byte[] kernel = in.readNBytes(kLen);
         int n = in.readInt();
         check(n >= 0 && (long) n * ChunkRef.BYTES == in.available(), "chunk count " + n);
+        // The chunk table, the bulk of a manifest (69 bytes a chunk, 3,200 for 200 MiB), read
+        // with absolute gets: through the stream it took ~7 ms of a restore in a fresh JVM.
+        ByteBuffer t = ByteBuffer.wrap(body, body.length - in.available(), n * ChunkRef.BYTES).slice();
         List<ChunkRef> chunks = new ArrayList<>(n);
         long prevEnd = 0;
-        for (int i = 0; i < n; i++) {
-            long mem = in.readLong();
-            int rawLen = in.readInt();
-            byte[] hash = in.readNBytes(Hashes.SIZE);
-            long pack = in.readLong(), off = in.readLong();
-            int stored = in.readInt();
-            int raw = in.readByte();
-            int crc = in.readInt();
-            check(mem >= prevEnd && mem % Range.PAGE == 0 && rawLen > 0 && rawLen <= chunkSize
-                    && mem + rawLen <= fileSize, "chunk " + i + " memory range");
-            check(raw == 0 || raw == 1, "chunk " + i + " flags");
-            check(stored > 0 && stored <= Compression.bound(chunkSize) && (raw == 0 || stored == rawLen)
-                    && off >= PackRecord.FILE_HEADER, "chunk " + i + " stored length or location");
+        int bound = Compression.bound(chunkSize);
+        for (int i = 0, at = 0; i < n; i++, at += ChunkRef.BYTES) {
+            long mem = t.getLong(at);
+            int rawLen = t.getInt(at + 8);
+            byte[] hash = new byte[Hashes.SIZE];
+            t.get(at + 12, hash);
+            long pack = t.getLong(at + 12 + Hashes.SIZE), off = t.getLong(at + 20 + Hashes.SIZE);
+            int stored = t.getInt(at + 28 + Hashes.SIZE);
+            int raw = t.get(at + 32 + Hashes.SIZE);
+            int crc = t.getInt(at + 33 + Hashes.SIZE);
+            // Messages made only on failure: a string built per chunk was most of this loop.
+            if (!(mem >= prevEnd && mem % Range.PAGE == 0 && rawLen > 0 && rawLen <= chunkSize && mem + rawLen <= fileSize)) {
+                check(false, "chunk " + i + " memory range");
+            }
+            if (raw != 0 && raw != 1) check(false, "chunk " + i + " flags");
+            if (!(stored > 0 && stored <= bound && (raw == 0 || stored == rawLen) && off >= PackRecord.FILE_HEADER)) {
+                check(false, "chunk " + i + " stored length or location");
+            }
             chunks.add(new ChunkRef(mem, rawLen, hash, pack, off, stored, raw == 1, crc));
             prevEnd = mem + rawLen;
         }

@@ -40,6 +40,11 @@ final class Manifests {
         return ids;
     }
 
+    /** Whether manifest {@code id} (a valid id) is there. */
+    boolean exists(String id) {
+        return Files.isRegularFile(path(id));
+    }
+
     /** Manifest {@code id}, its body checked by its zstd checksum if it has one (else by SHA-256). */
     Snapshot read(String id) throws StoreException {
         return read(id, false);

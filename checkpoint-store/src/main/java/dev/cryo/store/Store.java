@@ -188,6 +188,8 @@ public final class Store implements AutoCloseable {
     }
 
     private String resolveLocked(String ref) throws StoreException {
+        // A whole id (what checkpoint printed) is its manifest's name: no listing, no reads.
+        if (Snapshot.ID.matcher(ref).matches() && layout.manifests().exists(ref)) return ref;
         List<String> ids;
         try {
             ids = layout.manifests().ids();
