@@ -49,6 +49,16 @@ public final class Futexes {
 
     /** In arrival order: a wake takes the oldest first, as Linux's priority list does among equals. */
     private final List<Waiter> waiters = new ArrayList<>();
+    private final PiFutexes pi = new PiFutexes();
+
+    /** The priority-inheritance locks (FUTEX_LOCK_PI and the rest). Kernel lock held. */
+    public int lockPi(Task t, long addr, boolean tryOnly, LongSupplier clock, long deadline) {
+        return pi.lock(t, addr, tryOnly, clock, deadline);
+    }
+
+    public int unlockPi(Task t, long addr) {
+        return pi.unlock(t, addr);
+    }
 
     static Key key(Task t, long addr) {
         if ((addr & 3) != 0) throw SyscallError.of(EINVAL);
@@ -94,7 +104,9 @@ public final class Futexes {
     /** FUTEX_WAKE[_BITSET]: wakes up to {@code n} waiters on the word; returns how many. Kernel lock held. */
     public int wake(Task t, long addr, int n, int bitset) {
         if (bitset == 0) throw SyscallError.of(EINVAL);
-        return wakeKey(t.kernel, key(t, addr), n, bitset);
+        Key key = key(t, addr);
+        if (pi.hasWaiters(key)) throw SyscallError.of(EINVAL); // a PI futex: only UNLOCK_PI wakes (futex_wake)
+        return wakeKey(t.kernel, key, n, bitset);
     }
 
     private int wakeKey(Kernel k, Key key, int n, int bitset) {
@@ -179,6 +191,11 @@ public final class Futexes {
      * end the walk quietly, as in Linux. Kernel lock held.
      */
     static void exitRobustList(Task t) {
+        exitList(t);
+        t.kernel.futexes().pi.exited(t); // after the list: what it marked OWNER_DIED goes over so
+    }
+
+    private static void exitList(Task t) {
         long head = t.robustListHead;
         if (head == 0) return;
         t.robustListHead = 0;

@@ -199,6 +199,11 @@ public final class Kernel implements AfterLoad, dev.cryo.sentry.sync.SandboxCloc
         return new TreeMap<>(tasks);
     }
 
+    /** The live task {@code tid}, or null. */
+    synchronized Task task(int tid) {
+        return tasks.get(tid);
+    }
+
     /** The futex wait queues. Kernel lock held. */
     public Futexes futexes() {
         return futexes;

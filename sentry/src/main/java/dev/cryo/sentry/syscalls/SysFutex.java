@@ -11,7 +11,7 @@ import dev.cryo.sentry.kernel.Futexes;
 import dev.cryo.sentry.kernel.Task;
 import java.util.function.LongSupplier;
 
-/** futex(2) (kernel/futex/syscalls.c): the wait, wake and requeue operations threads use. */
+/** futex(2) (kernel/futex/syscalls.c): the wait, wake, requeue and PI lock operations threads use. */
 final class SysFutex {
     private SysFutex() {}
 
@@ -21,9 +21,10 @@ final class SysFutex {
     static final int PRIVATE_FLAG = 128, CLOCK_REALTIME = 256;
 
     static void register(SyscallTable t) {
-        t.partial(Sysno.FUTEX, "no priority-inheritance operations (*_PI: ENOSYS); a MAP_SHARED word wakes "
-                + "waiters of the same process only; a freeze or a signal without a handler restarts a "
-                + "relative timeout whole", SysFutex::futex, PTR, INT, INT, PTR, PTR, HEX);
+        t.partial(Sysno.FUTEX, "PI locks without priorities (the Sentry schedules none); no requeue onto a PI "
+                + "futex (WAIT_REQUEUE_PI, CMP_REQUEUE_PI: ENOSYS); a MAP_SHARED word wakes waiters of the same "
+                + "process only; a freeze or a signal without a handler restarts a relative timeout whole",
+                SysFutex::futex, PTR, INT, INT, PTR, PTR, HEX);
     }
 
     /** Implements Linux futex(2): uaddr, op, val, timeout (or val2), uaddr2, val3. */
@@ -58,9 +59,23 @@ final class SysFutex {
             case REQUEUE -> f.requeue(t, addr, addr2, val, (int) timeout, false, 0);
             case CMP_REQUEUE -> f.requeue(t, addr, addr2, val, (int) timeout, true, val3);
             case WAKE_OP -> f.wakeOp(t, addr, addr2, val, (int) timeout, val3);
-            // The priority-inheritance operations are not offered (counted); FUTEX_FD is gone
-            // from Linux, and other numbers never were (Linux's own ENOSYS).
-            case LOCK_PI, UNLOCK_PI, TRYLOCK_PI, WAIT_REQUEUE_PI, CMP_REQUEUE_PI, LOCK_PI2 -> throw SyscallError.of(ENOSYS);
+            case LOCK_PI, LOCK_PI2 -> {
+                LongSupplier clock = null;
+                long deadline = 0;
+                if (timeout != 0) {
+                    // Absolute: LOCK_PI on the wall clock, LOCK_PI2 on the monotonic one unless asked.
+                    deadline = SysTime.readTimespec(t.mm().usermem(), timeout);
+                    boolean wall = cmd == LOCK_PI || realtime;
+                    clock = wall ? () -> SysTime.now(t, SysTime.CLOCK_REALTIME) : () -> t.kernel().uptimeNanos();
+                }
+                yield f.lockPi(t, addr, false, clock, deadline);
+            }
+            case TRYLOCK_PI -> f.lockPi(t, addr, true, null, 0);
+            case UNLOCK_PI -> f.unlockPi(t, addr);
+            // Requeueing condition-variable waiters onto a PI mutex is not offered (counted): glibc
+            // stopped using it in 2.25. FUTEX_FD is gone from Linux, and other numbers never were
+            // (Linux's own ENOSYS).
+            case WAIT_REQUEUE_PI, CMP_REQUEUE_PI -> throw SyscallError.of(ENOSYS);
             default -> throw SyscallError.LINUX_ENOSYS;
         };
     }
