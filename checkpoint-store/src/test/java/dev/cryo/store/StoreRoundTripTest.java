@@ -96,6 +96,31 @@ class StoreRoundTripTest {
         }
     }
 
+    /**
+     * An index entry is only a hint: one that names a record of other content (a damaged or
+     * stale index) is not trusted, the chunk is stored anew, and the snapshot restores its own
+     * bytes.
+     */
+    @Test
+    void anIndexEntryPointingAtAnotherRecordIsNotTrusted() throws Exception {
+        BufferMemory a = BufferMemory.whole(1 << 20);
+        a.fill(5);
+        BufferMemory b = BufferMemory.whole(1 << 20);
+        b.fill(6);
+        try (Store store = Store.open(dir)) {
+            CheckpointResult first = store.checkpoint(new byte[0], a, Labels.named("a"), Progress.NONE);
+            ChunkRef there = first.snapshot().chunks().get(0);
+            byte[] hashOfB = Hashes.sha256(b.readView(0, there.rawLength()));
+            store.heldIndex().putAll(List.of(new ChunkRef(0, there.rawLength(), hashOfB, there.packId(),
+                    there.packOffset(), there.storedLength(), there.raw(), there.crc())));
+            CheckpointResult second = store.checkpoint(new byte[0], b, Labels.named("b"), Progress.NONE);
+            assertEquals(second.snapshot().chunks().size(), second.newChunks(), "nothing deduplicated against a");
+            BufferMemory back = BufferMemory.whole(1 << 20);
+            store.restore("b", back, true, Progress.NONE);
+            assertTrue(b.sameAs(back));
+        }
+    }
+
     @Test
     void aSecondCheckpointOfTheSameMemoryWritesNoChunks() throws Exception {
         BufferMemory mem = BufferMemory.whole(8 << 20);
