@@ -71,12 +71,21 @@ final class RestoreCommand extends ControlCommand {
                 open = StoreSnapshots.open(store, snapshot);
                 openNanos = System.nanoTime() - t;
             }
-            if (Main.prewarm != null) Main.prewarm.fingerprint();
-            SyscallTable table = Main.prewarm != null ? Main.prewarm.table() : SyscallTable.standard();
-            Sandbox.RestoreOptions options = new Sandbox.RestoreOptions(acceptChangedFiles, strace ? System.err : null,
-                    table, Main.prewarm != null ? Main.prewarm.codec() : null, rootfs);
-            try (Sandbox sandbox = dir != null ? Sandbox.restore(platform, dir, options)
-                    : Sandbox.restore(platform, Sandbox.Source.opened(open, openNanos), options)) {
+            Sandbox restored;
+            try {
+                if (Main.prewarm != null) Main.prewarm.fingerprint();
+                SyscallTable table = Main.prewarm != null ? Main.prewarm.table() : SyscallTable.standard();
+                Sandbox.RestoreOptions options = new Sandbox.RestoreOptions(acceptChangedFiles, strace ? System.err : null,
+                        table, Main.prewarm != null ? Main.prewarm.codec() : null, rootfs);
+                restored = dir != null ? Sandbox.restore(platform, dir, options)
+                        : Sandbox.restore(platform, Sandbox.Source.opened(open, openNanos), options);
+            } catch (ImageException | RuntimeException e) {
+                // The restore takes the opened snapshot over once it reads it; whatever failed
+                // before (or after: closing twice is harmless) leaves its packs' descriptors here.
+                if (open != null) open.close();
+                throw e;
+            }
+            try (Sandbox sandbox = restored) {
                 status = sandbox.runToExit();
             }
         } catch (ImageException e) {

@@ -103,6 +103,10 @@ public final class Sandbox implements AutoCloseable {
         }
         if (restored) kernel.startRestoredTasks(init);
         int ws = init.run();
+        // This thread was init's task thread, which the kernel interrupts to kick it out of waits
+        // (a signal, a freeze): a kick left over must not cut the waits below short, nor reach
+        // the caller.
+        Thread.interrupted();
         // A main thread that ended alone (pthread_exit) leaves the process to its other threads.
         if (!init.checkpointed()) {
             ws = kernel.awaitProcessExit(init.group());

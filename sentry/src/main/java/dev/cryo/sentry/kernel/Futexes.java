@@ -192,7 +192,7 @@ public final class Futexes {
      */
     static void exitRobustList(Task t) {
         exitList(t);
-        t.kernel.futexes().pi.exited(t); // after the list: what it marked OWNER_DIED goes over so
+        t.kernel.futexes().pi.exited(t); // then its PI locks go to their waiters, with the list's OWNER_DIED marks
     }
 
     private static void exitList(Task t) {
