@@ -241,17 +241,22 @@ class MemoryManagerTest {
 
     /**
      * A forked child maps what its parent had mapped, in one request, with its own VMAs' file
-     * offsets (its copies of writable memory, the shared pages of the rest); nothing the parent
-     * never touched, and nothing a second time.
+     * offsets (its copies of writable memory, the shared pages of the rest), neighbours that
+     * continue each other in the file as one range; nothing the parent never touched, and
+     * nothing a second time.
      */
     @Test
     void aForkedChildMapsWhatItsParentHadMappedInOneGo() {
         long text = anon(2 * PAGE, PROT_READ | PROT_EXEC);
-        long data = anon(3 * PAGE, PROT_READ | PROT_WRITE);
+        long data = anon(2 * PAGE, PROT_READ | PROT_WRITE);
+        long bss = anon(PAGE, PROT_READ | PROT_WRITE); // just below data, its own VMA in the parent
         long untouched = anon(PAGE, PROT_READ | PROT_WRITE);
         long guard = anon(PAGE, PROT_NONE);
+        assertEquals(data - PAGE, bss);
+        assertNotEquals(mm.vmaAt(bss).start, mm.vmaAt(data).start, "two VMAs: not one in the file");
         assertTrue(mm.handleFault(text));
         assertTrue(mm.handleFault(data));
+        assertTrue(mm.handleFault(bss));
         assertFalse(mm.handleFault(guard));
 
         MemoryManager child = mm.fork();
@@ -259,11 +264,13 @@ class MemoryManagerTest {
         child.attach(cas);
         child.mapInherited();
         assertEquals(1, cas.batches, "one request");
+        // The child's copies of bss and data were made one after the other: one range.
+        assertEquals(child.vmaAt(bss).fileOffset + PAGE, child.vmaAt(data).fileOffset);
         assertEquals(java.util.List.of(
-                String.format("map %x+%x 3 @%x", data, 3 * PAGE, child.vmaAt(data).fileOffset),
+                String.format("map %x+%x 3 @%x", bss, 3 * PAGE, child.vmaAt(bss).fileOffset),
                 String.format("map %x+%x 5 @%x", text, 2 * PAGE, mm.vmaAt(text).fileOffset)), cas.calls);
         assertNotEquals(mm.vmaAt(data).fileOffset, child.vmaAt(data).fileOffset);
-        assertTrue(child.isMapped(text) && child.isMapped(data + 2 * PAGE));
+        assertTrue(child.isMapped(text) && child.isMapped(bss) && child.isMapped(data + PAGE));
         assertFalse(child.isMapped(untouched), "the parent never touched it");
         assertTrue(child.handleFault(untouched));
         child.mapInherited();
