@@ -186,8 +186,27 @@ public final class MemoryManager {
      * space, if any, is the caller's to clear or close.
      */
     public void releaseAll() {
-        for (Vma v : vmas.values()) VmaOps.release(file, v);
+        List<long[]> ranges = new ArrayList<>();
+        for (Vma v : vmas.values()) {
+            if (v.share == null) {
+                ranges.add(new long[] {v.fileOffset, MemoryFile.roundUp(v.end - v.start)});
+            } else if (--v.share.users == 0) {
+                ranges.add(new long[] {v.share.offset, MemoryFile.roundUp(v.share.length)});
+            }
+        }
         vmas.clear();
+        // One hole punched per run of neighbouring ranges: the copies fork made of a process's
+        // data, RELRO and bss lie one after the other (a static child's exit: 5 punches became 2).
+        ranges.sort((a, b) -> Long.compare(a[0], b[0]));
+        long start = -1, end = -1;
+        for (long[] r : ranges) {
+            if (r[0] != end) {
+                if (start >= 0) file.release(start, end - start);
+                start = r[0];
+            }
+            end = r[0] + r[1];
+        }
+        if (start >= 0) file.release(start, end - start);
     }
 
     /** Removes everything this manager mapped into its address space (before exec attaches another). */

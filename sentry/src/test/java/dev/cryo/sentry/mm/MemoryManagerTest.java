@@ -259,6 +259,7 @@ class MemoryManagerTest {
         assertTrue(mm.handleFault(bss));
         assertFalse(mm.handleFault(guard));
 
+        long usage = file.usage();
         MemoryManager child = mm.fork();
         FakeAddressSpace cas = new FakeAddressSpace();
         child.attach(cas);
@@ -275,6 +276,11 @@ class MemoryManagerTest {
         assertTrue(child.handleFault(untouched));
         child.mapInherited();
         assertEquals(3, cas.calls.size(), "inherited once: " + cas.calls);
+        child.usermem().write(bss, "child".getBytes());
         child.releaseAll();
+        assertEquals(usage, file.usage(), "the child's copies are given back, its neighbouring ones at once");
+        long again = anon(3 * PAGE, PROT_READ | PROT_WRITE);
+        assertArrayEquals(new byte[5], mm.usermem().read(again, 5), "given back as zero");
+        assertArrayEquals(new byte[5], mm.usermem().read(bss, 5), "the parent's own copy untouched");
     }
 }
