@@ -3,6 +3,9 @@
  * lowest free one), so they are printed. Writes go to /dev/null and to stdout only. */
 #include "case.h"
 #include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <linux/close_range.h>
 #include <sys/ioctl.h>
 #include <sys/resource.h>
@@ -285,6 +288,60 @@ static void offsets_are_per_open(void) {
     T(close(a));
     T(lseek(c, 0, SEEK_CUR));
 }
+/* clone(CLONE_FILES) without CLONE_VM: two processes, one descriptor table. What the child opens,
+ * closes or dups, the parent sees, until the child execs (the table is unshared then) or exits
+ * (the table lives on with the parent). close_range(CLOSE_RANGE_UNSHARE) takes a copy first. */
+static void clone_files_shared(void) {
+    int keep = open("/etc/hostname", O_RDONLY);
+    int gone = dup(keep);
+    int p[2];
+    T(pipe(p));
+    long pid = syscall(SYS_clone, CLONE_FILES | SIGCHLD, 0L, 0L, 0L, 0L);
+    if (pid == 0) {
+        int mine = open("/etc/passwd", O_RDONLY);
+        close(gone);
+        dup2(keep, 40);
+        if (write(p[1], &mine, sizeof mine) != sizeof mine) _exit(1);
+        _exit(0);
+    }
+    int st, theirs = -1;
+    T(waitpid((pid_t)pid, &st, 0) == pid);
+    printf("status %d\n", st);
+    T(read(p[0], &theirs, sizeof theirs));
+    Y("the child's open file is open here", fcntl(theirs, F_GETFD) >= 0);
+    T(fcntl(gone, F_GETFD));
+    Y("the child's dup2 is here", fcntl(40, F_GETFD) >= 0);
+    T(close(40));
+    T(close(theirs));
+
+    /* close_range with CLOSE_RANGE_UNSHARE in a sharing child closes its own copy only */
+    pid = syscall(SYS_clone, CLONE_FILES | SIGCHLD, 0L, 0L, 0L, 0L);
+    if (pid == 0) {
+        if (syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_UNSHARE) != 0) _exit(2);
+        _exit(fcntl(keep, F_GETFD) >= 0 ? 3 : 0);
+    }
+    T(waitpid((pid_t)pid, &st, 0) == pid);
+    printf("status %d\n", st);
+    Y("still open here", fcntl(keep, F_GETFD) >= 0);
+
+    /* exec unshares the table before closing what is close-on-exec: the parent keeps both */
+    int cloexec = open("/etc/hostname", O_RDONLY | O_CLOEXEC);
+    pid = syscall(SYS_clone, CLONE_FILES | SIGCHLD, 0L, 0L, 0L, 0L);
+    if (pid == 0) {
+        execl("/bin/busybox", "sh", "-c", "exec 9</etc/passwd", (char *)NULL);
+        _exit(127);
+    }
+    T(waitpid((pid_t)pid, &st, 0) == pid);
+    printf("status %d\n", st);
+    Y("the close-on-exec descriptor is still open here", fcntl(cloexec, F_GETFD) >= 0);
+    T(fcntl(9, F_GETFD));
+    T(close(cloexec));
+    T(close(keep));
+    T(close(p[0]));
+    T(close(p[1]));
+}
+
 MAIN(K(dup_cases), K(dup_shares_offset), K(dup2_cases), K(dup3_cases), K(close_cases), K(close_range_cases),
      K(fcntl_fd_flags), K(fcntl_status_flags), K(fcntl_dupfd), K(fcntl_bad), K(fcntl_locks), K(ioctl_cases),
-     K(ioctl_errors), K(write_cases), K(writev_cases), K(pwrite_cases), K(sync_cases), K(nofile_limit), K(fd_table_grows), K(cloexec_per_descriptor), K(offsets_are_per_open))
+     K(ioctl_errors), K(write_cases), K(writev_cases), K(pwrite_cases), K(sync_cases), K(nofile_limit), K(fd_table_grows), K(cloexec_per_descriptor), K(offsets_are_per_open),
+     K(clone_files_shared))

@@ -199,6 +199,12 @@ public final class Kernel implements AfterLoad, dev.cryo.sentry.sync.SandboxCloc
         return new TreeMap<>(tasks);
     }
 
+    /** Whether a live task other than {@code t} uses {@code t}'s descriptor table (CLONE_FILES). */
+    synchronized boolean sharedFds(Task t) {
+        for (Task x : tasks.values()) if (x != t && x.fds == t.fds && !x.exited) return true;
+        return false;
+    }
+
     /** The live task {@code tid}, or null. */
     synchronized Task task(int tid) {
         return tasks.get(tid);

@@ -167,6 +167,11 @@ public final class Task {
         return mm;
     }
 
+    /** Gives this task its own copy of its descriptor table if another live task uses it too. Kernel lock held. */
+    public void unshareFds() {
+        if (kernel.sharedFds(this)) fds = fds.fork();
+    }
+
     public FdTable fds() {
         return fds;
     }

@@ -76,6 +76,7 @@ final class TaskExec {
         mm.attach(old.addressSpace());
         t.mm = mm;
         System.arraycopy(Regs.initial(image.entry(), image.stackPointer()), 0, t.regs, 0, t.regs.length);
+        t.unshareFds(); // unshare_files: a table shared with another process is copied first
         t.fds.closeOnExec();
         t.signals.onExec(); // flush_signal_handlers, the alternate stack gone
         t.clearChildTid = 0;

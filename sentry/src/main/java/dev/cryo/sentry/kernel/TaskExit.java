@@ -29,7 +29,7 @@ final class TaskExit {
             // One thread of several: the process lives on (do_exit without group_dead).
             TaskThreads.release(t);
             g.tasks.remove(t);
-            if (!sharesFds(t)) t.fds.closeAll();
+            if (!t.kernel.sharedFds(t)) t.fds.closeAll();
             endContext(t, as, false);
             k.unregister(t);
             k.lock().wake();
@@ -38,7 +38,7 @@ final class TaskExit {
         long cpu = t.cpuTimeNanos();
         TaskThreads.release(t);
         g.tasks.remove(t);
-        t.fds.closeAll();
+        if (!t.kernel.sharedFds(t)) t.fds.closeAll(); // a CLONE_FILES process's table lives on with the other
         t.mm.releaseAll();
         if (as != null) keepOrClose(t, as);
         g.cpuNanos = cpu;
@@ -78,12 +78,6 @@ final class TaskExit {
         } else if (t.context != null) {
             t.context.release();
         }
-    }
-
-    /** Whether another live thread of the process uses {@code t}'s descriptor table (CLONE_FILES). */
-    private static boolean sharesFds(Task t) {
-        for (Task x : t.group.tasks) if (x != t && x.fds == t.fds) return true;
-        return false;
     }
 
     /**

@@ -10,8 +10,10 @@ import dev.cryo.sentry.sync.KernelLock;
 /**
  * New processes (Linux's kernel/fork.c copy_process for the process case). The child gets a
  * copy of everything per process: memory (private pages copied, shared ones shared), descriptor
- * table, filesystem context, credentials, limits, signal dispositions and mask. It then runs on
- * its own platform thread with its own stub, from the parent's registers with RAX = 0.
+ * table (or the same table, with CLONE_FILES: then closing, opening or dup'ing in either shows in
+ * both until one execs), filesystem context, credentials, limits, signal dispositions and mask.
+ * It then runs on its own platform thread with its own stub, from the parent's registers with
+ * RAX = 0.
  *
  * <p>vfork (CLONE_VM|CLONE_VFORK, also glibc's posix_spawn) is served as a copy plus the
  * parent waiting until the child execs or exits: what the child writes to memory before it
@@ -34,7 +36,7 @@ final class TaskFork {
         if (a.stack() != 0) c.regs[Regs.RSP] = a.stack();
         if (a.has(CloneArgs.CLONE_SETTLS)) c.regs[Regs.FS_BASE] = a.tls();
         c.mm = mm;
-        c.fds = parent.fds.fork();
+        c.fds = a.has(CloneArgs.CLONE_FILES) ? parent.fds : parent.fds.fork();
         c.fs = a.has(CloneArgs.CLONE_FS) ? parent.fs : parent.fs.copy();
         c.creds = parent.creds.copy();
         c.limits = parent.limits.copy();
@@ -77,7 +79,7 @@ final class TaskFork {
             k.unregister(c);
             k.groups.remove(tid);
             if (g.parent != null) g.parent.children.remove(g);
-            c.fds.closeAll();
+            if (c.fds != parent.fds) c.fds.closeAll();
             c.mm.releaseAll();
             throw SyscallError.of(EAGAIN);
         }

@@ -44,8 +44,7 @@ final class SysFile {
         t.supported(Sysno.OPENAT, SysFile::openat, DIRFD, PATH, OFLAGS, MODE);
         t.supported(Sysno.CREAT, SysFile::creat, PATH, MODE);
         t.supported(Sysno.CLOSE, SysFile::close, FD);
-        t.partial(Sysno.CLOSE_RANGE, "CLOSE_RANGE_UNSHARE is a no-op: tables are not shared yet",
-                SysFile::closeRange, FD, FD, HEX);
+        t.supported(Sysno.CLOSE_RANGE, SysFile::closeRange, FD, FD, HEX);
         t.supported(Sysno.DUP, SysFile::dup, FD);
         t.supported(Sysno.DUP2, SysFile::dup2, FD, FD);
         t.supported(Sysno.DUP3, SysFile::dup3, FD, FD, OFLAGS);
@@ -142,6 +141,7 @@ final class SysFile {
         if ((flags & ~(CLOSE_RANGE_UNSHARE | CLOSE_RANGE_CLOEXEC)) != 0 || first > last) {
             throw SyscallError.of(EINVAL);
         }
+        if ((flags & CLOSE_RANGE_UNSHARE) != 0) t.unshareFds();
         if (first >= Integer.MAX_VALUE) return 0;
         t.fds().closeRange((int) first, (int) Math.min(last, Integer.MAX_VALUE), (flags & CLOSE_RANGE_CLOEXEC) != 0);
         return 0;

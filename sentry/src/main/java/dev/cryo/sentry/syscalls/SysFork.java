@@ -31,9 +31,10 @@ final class SysFork {
         t.supported(Sysno.FORK, SysFork::fork);
         t.partial(Sysno.VFORK, "a copy of the memory, the parent waiting until the child execs or exits",
                 SysFork::vfork);
-        t.partial(Sysno.CLONE, "processes and threads (CLONE_THREAD); CLONE_VM, CLONE_FILES or CLONE_SIGHAND "
-                + "without CLONE_THREAD (memory or tables shared by two processes, but vfork) and CLONE_PIDFD "
-                + "are ENOSYS, namespaces EPERM; a thread that execs keeps its tid",
+        t.partial(Sysno.CLONE, "processes and threads (CLONE_THREAD), processes sharing a descriptor table "
+                + "(CLONE_FILES); CLONE_VM or CLONE_SIGHAND without CLONE_THREAD (memory or dispositions shared by "
+                + "two processes, but vfork) and CLONE_PIDFD are ENOSYS, namespaces EPERM; a thread that execs "
+                + "keeps its tid",
                 SysFork::clone, HEX, HEX, PTR, PTR, HEX);
         t.partial(Sysno.CLONE3, "as clone; set_tid EPERM, CLONE_INTO_CGROUP EPERM", SysFork::clone3, PTR, SIZE);
     }
@@ -124,9 +125,9 @@ final class SysFork {
         if (a.has(CLONE_PIDFD) && a.has(CLONE_THREAD)) throw SyscallError.of(EINVAL);
         if (a.has(NAMESPACES)) throw SyscallError.of(EPERM); // the sandbox makes no namespaces
         if (a.has(CLONE_THREAD)) return t.cloneThread(a);
-        // Memory, descriptors or dispositions shared with another process: not offered.
+        // Memory or dispositions shared with another process: not offered.
         if (a.has(CLONE_VM) && !a.has(CLONE_VFORK)) throw SyscallError.of(ENOSYS);
-        if (a.has(CLONE_FILES | CLONE_SIGHAND | CLONE_PIDFD)) throw SyscallError.of(ENOSYS);
+        if (a.has(CLONE_SIGHAND | CLONE_PIDFD)) throw SyscallError.of(ENOSYS);
         return t.fork(a);
     }
 }
