@@ -77,27 +77,35 @@ public final class Futexes {
         if (t.mm.usermem().readInt(addr) != val) throw SyscallError.of(EAGAIN);
         Waiter w = new Waiter(key, bitset);
         waiters.add(w);
-        KernelLock lock = t.kernel.lock();
         try {
-            while (!w.woken) {
-                // A timed wait restarts only without a handler: it cannot continue from its
-                // restart block here, so a relative timeout would start again (futex_wait_restart).
-                int onInterrupt = clock == null ? ERESTARTSYS : ERESTARTNOHAND;
-                if (t.freezePending()) throw SyscallError.of(onInterrupt);
-                if (clock == null) {
-                    lock.await();
-                } else {
-                    long left = deadline - clock.getAsLong();
-                    if (left <= 0) throw SyscallError.of(ETIMEDOUT);
-                    lock.awaitNanos(left, onInterrupt);
-                }
-            }
+            // A timed wait restarts only without a handler: it cannot continue from its restart
+            // block here, so a relative timeout would start again (futex_wait_restart).
+            sleep(t, () -> w.woken, clock, deadline, clock == null ? ERESTARTSYS : ERESTARTNOHAND);
             return 0;
         } catch (SyscallError e) {
             if (w.woken) return 0; // woken and interrupted at once: the wake counts
             throw e;
         } finally {
             waiters.remove(w);
+        }
+    }
+
+    /**
+     * Sleeps, the kernel lock given up, until {@code done}; or until {@code deadline} on
+     * {@code clock} (ETIMEDOUT; null clock: no deadline), a freeze or an interrupt
+     * ({@code onInterrupt}; ERESTARTSYS for an interrupt of an untimed sleep). Kernel lock held.
+     */
+    static void sleep(Task t, java.util.function.BooleanSupplier done, LongSupplier clock, long deadline, int onInterrupt) {
+        KernelLock lock = t.kernel.lock();
+        while (!done.getAsBoolean()) {
+            if (t.freezePending()) throw SyscallError.of(onInterrupt);
+            if (clock == null) {
+                lock.await();
+            } else {
+                long left = deadline - clock.getAsLong();
+                if (left <= 0) throw SyscallError.of(ETIMEDOUT);
+                lock.awaitNanos(left, onInterrupt);
+            }
         }
     }
 

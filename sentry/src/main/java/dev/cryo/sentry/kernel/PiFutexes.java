@@ -6,11 +6,9 @@ import static dev.cryo.sentry.abi.Errno.EPERM;
 import static dev.cryo.sentry.abi.Errno.ERESTARTNOINTR;
 import static dev.cryo.sentry.abi.Errno.ERESTARTSYS;
 import static dev.cryo.sentry.abi.Errno.ESRCH;
-import static dev.cryo.sentry.abi.Errno.ETIMEDOUT;
 
 import dev.cryo.sentry.abi.SyscallError;
 import dev.cryo.sentry.mm.Usermem;
-import dev.cryo.sentry.sync.KernelLock;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
@@ -88,18 +86,8 @@ final class PiFutexes {
         Waiter w = new Waiter(t);
         s.waiters.add(w);
         blockedOn.put(t, key);
-        KernelLock lock = t.kernel.lock();
         try {
-            while (!w.acquired) {
-                if (t.freezePending()) throw SyscallError.of(ERESTARTNOINTR);
-                if (clock == null) {
-                    lock.await();
-                } else {
-                    long left = deadline - clock.getAsLong();
-                    if (left <= 0) throw SyscallError.of(ETIMEDOUT);
-                    lock.awaitNanos(left, ERESTARTNOINTR);
-                }
-            }
+            Futexes.sleep(t, () -> w.acquired, clock, deadline, ERESTARTNOINTR);
             return 0;
         } catch (SyscallError e) {
             if (w.acquired) return 0; // handed over and interrupted at once: it owns the lock
