@@ -28,4 +28,17 @@ public interface MemorySource {
     default ByteBuffer readView(long offset, int length) {
         return null;
     }
+
+    /**
+     * What the chunk slot at {@code offset} ({@code length} bytes) was in a snapshot of this
+     * store made earlier, if the source knows it has not been written since: that chunk's
+     * record (the writer then checks its record header and reuses it without reading, hashing or
+     * looking up the bytes), {@link #ZERO} if the slot was all zero then, or null if unknown.
+     */
+    default ChunkRef unchanged(long offset, int length) {
+        return null;
+    }
+
+    /** {@link #unchanged}'s answer for a slot that was, and still is, all zero. */
+    ChunkRef ZERO = new ChunkRef(-1, 0, new byte[Hashes.SIZE], 0, 0, 0, true, 0);
 }

@@ -37,7 +37,7 @@ final class SnapshotWriter {
     private final List<Packs.Writer> made = Collections.synchronizedList(new ArrayList<>());
     private final Writeback writeback = new Writeback();
     private final AtomicLong zero = new AtomicLong(), dedup = new AtomicLong(), added = new AtomicLong(),
-            addedBytes = new AtomicLong(), done = new AtomicLong();
+            addedBytes = new AtomicLong(), done = new AtomicLong(), unchanged = new AtomicLong();
 
     SnapshotWriter(StoreLayout layout, ChunkIndex index, int chunkSize) throws IOException {
         this.layout = layout;
@@ -87,7 +87,8 @@ final class SnapshotWriter {
             List<ChunkRef> newOnes = new ArrayList<>();
             for (CompletableFuture<ChunkRef> f : fresh.values()) newOnes.add(f.join());
             index.putAll(newOnes);
-            return new CheckpointResult(s, zero.get(), dedup.get(), added.get(), addedBytes.get(), System.nanoTime() - t0, 0);
+            return new CheckpointResult(s, zero.get(), dedup.get(), added.get(), addedBytes.get(), System.nanoTime() - t0, 0,
+                    unchanged.get());
         } catch (IOException e) {
             throw StoreException.of("checkpoint into " + layout.root(), e);
         } finally {
@@ -136,6 +137,22 @@ final class SnapshotWriter {
         public void item(int i) throws IOException {
             long off = slots.get(i)[0];
             int len = (int) slots.get(i)[1];
+            ChunkRef same = mem.unchanged(off, len);
+            if (same == MemorySource.ZERO) {
+                zero.incrementAndGet();
+                unchanged.incrementAndGet();
+                progress.advance(done.addAndGet(len), total);
+                return;
+            }
+            // Unwritten since a snapshot stored it: reused if its pack is still there and holds it.
+            if (same != null && same.rawLength() == len && packsAtStart.contains(same.packId())
+                    && layout.packs().holds(same)) {
+                dedup.incrementAndGet();
+                unchanged.incrementAndGet();
+                out[i] = same.at(off);
+                progress.advance(done.addAndGet(len), total);
+                return;
+            }
             ByteBuffer b = mem.readView(off, len);
             if (b == null) {
                 in.clear().limit(len);

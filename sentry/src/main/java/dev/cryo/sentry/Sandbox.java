@@ -202,8 +202,9 @@ public final class Sandbox implements AutoCloseable {
                 var r = dev.cryo.sentry.checkpoint.StoreSnapshots.save(k, store, labels, codec, progress);
                 if (System.getenv("CRYO_TIMINGS") != null) {
                     System.err.printf("cryo: checkpoint timings: store %.1f ms, of which index %.1f ms (%d new chunks,"
-                            + " %d deduplicated, %d zero, %d bytes stored)%n", r.nanos() / 1e6, r.indexNanos() / 1e6,
-                            r.newChunks(), r.dedupChunks(), r.zeroChunks(), r.newStoredBytes());
+                            + " %d deduplicated, %d zero, %d of those unwritten since the last, %d bytes stored)%n",
+                            r.nanos() / 1e6, r.indexNanos() / 1e6, r.newChunks(), r.dedupChunks(), r.zeroChunks(),
+                            r.unchangedChunks(), r.newStoredBytes());
                 }
                 return r.snapshot().id();
             };

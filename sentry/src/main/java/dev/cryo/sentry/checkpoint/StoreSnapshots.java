@@ -38,6 +38,16 @@ public final class StoreSnapshots {
 
     private StoreSnapshots() {}
 
+    /**
+     * The last snapshot each memory file was checkpointed into the store as: its store, its
+     * chunks by offset, and the lengths of its zero slots by offset. With the file's write
+     * tracking, the next checkpoint into the same store reuses the chunks of the slots nobody
+     * wrote since, unread.
+     */
+    private record Previous(java.nio.file.Path store, Map<Long, ChunkRef> chunks, Map<Long, Long> zeros) {}
+
+    private static final Map<MemoryFile, Previous> PREVIOUS = new java.util.WeakHashMap<>();
+
     /** Saves a frozen {@code kernel} into {@code store}; returns what the store did. */
     public static CheckpointResult save(Kernel kernel, Store store, Labels labels, StateCodec codec, Progress progress)
             throws IOException {
@@ -48,7 +58,38 @@ public final class StoreSnapshots {
         meta.put(LAYOUT, codec.registry().fingerprint());
         meta.put(USAGE, Long.toString(mf.usage()));
         describe(kernel, meta);
-        return store.checkpoint(state, new Source(mf), labels.withMetadata(meta), progress);
+        // Frozen: what is written from here on is counted for the next checkpoint; what was
+        // written since the last one decides what this one may reuse.
+        java.util.BitSet written = mf.restartTracking();
+        Previous prev;
+        synchronized (PREVIOUS) {
+            prev = PREVIOUS.remove(mf);
+        }
+        if (written == null || prev == null || !prev.store().equals(store.root()) || MemoryFile.GRANULE != Store.CHUNK_SIZE) {
+            prev = null;
+        }
+        Source source = new Source(mf, prev, written);
+        CheckpointResult r;
+        try {
+            r = store.checkpoint(state, source, labels.withMetadata(meta), progress);
+        } catch (IOException | RuntimeException e) {
+            mf.stopTracking(); // nothing is known unwritten against a snapshot that is not there
+            throw e;
+        }
+        Map<Long, ChunkRef> chunks = new HashMap<>();
+        for (ChunkRef c : r.snapshot().chunks()) chunks.put(c.memOffset(), c);
+        Map<Long, Long> zeros = new HashMap<>();
+        for (Range range : source.ranges()) { // the writer's slots: cut at multiples of the chunk size
+            for (long p = range.offset(); p < range.end(); ) {
+                long next = Math.min(range.end(), (p / Store.CHUNK_SIZE + 1) * Store.CHUNK_SIZE);
+                if (!chunks.containsKey(p)) zeros.put(p, next - p);
+                p = next;
+            }
+        }
+        synchronized (PREVIOUS) {
+            PREVIOUS.put(mf, new Previous(store.root(), chunks, zeros));
+        }
+        return r;
     }
 
     /**
@@ -163,10 +204,24 @@ public final class StoreSnapshots {
     private static final class Source implements MemorySource {
         private final MemoryFile mf;
         private final List<Range> ranges = new ArrayList<>();
+        /** The previous snapshot's slots, and the granules written since it began; null: unknown. */
+        private final Previous prev;
+        private final java.util.BitSet written;
 
-        Source(MemoryFile mf) {
+        Source(MemoryFile mf, Previous prev, java.util.BitSet written) {
             this.mf = mf;
+            this.prev = prev;
+            this.written = written;
             for (long[] r : mf.allocatedRanges()) ranges.add(new Range(r[0], r[1]));
+        }
+
+        @Override
+        public ChunkRef unchanged(long offset, int length) {
+            if (prev == null || MemoryFile.anyWritten(written, offset, length)) return null;
+            ChunkRef c = prev.chunks().get(offset);
+            if (c != null) return c.rawLength() == length ? c : null;
+            Long zero = prev.zeros().get(offset);
+            return zero != null && zero == length ? MemorySource.ZERO : null;
         }
 
         @Override

@@ -89,6 +89,7 @@ final class TaskRunner {
                     break;
                 }
                 if (t.vforkChild != 0 && !TaskFork.vforkWait(t)) continue; // interrupted: park first
+                t.mm.armWriteTracking(); // a checkpoint into the store restarted it: re-protect first
             } finally {
                 lock.unlock();
             }

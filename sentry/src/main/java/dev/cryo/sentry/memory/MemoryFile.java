@@ -44,6 +44,24 @@ public final class MemoryFile implements AutoCloseable, AfterLoad {
     @Rebuilt("set by the restorer once the graph is loaded: startLoading")
     private transient volatile MemoryLoader loader;
 
+    /**
+     * Write tracking, for checkpoints into the snapshot store that hash only what changed: the
+     * granules ({@link #GRANULE}) written since tracking (re)started, by the Sentry (its writes
+     * into application memory, copies, zeroing, freeing) and by the application (the memory
+     * manager keeps the host mappings of unwritten granules read-only and reports the first
+     * write fault of each, {@link #markWritten}). Null while not tracking: every granule then
+     * counts as written. Changed under this; volatile, so that a task thread's unlocked check
+     * sees tracking begin.
+     */
+    @Rebuilt("null: nothing is known unwritten in a new process")
+    private transient volatile java.util.BitSet written;
+    /** Bumped at each restart of tracking: address spaces compare it to know they must re-protect. */
+    @Rebuilt("0, as tracking is off")
+    private transient volatile long trackingEpoch;
+
+    /** The tracking granule: the snapshot store's chunk, so that an unwritten granule is a stored chunk. */
+    public static final long GRANULE = 64 << 10;
+
     public MemoryFile(long capacity) {
         this.capacity = capacity;
         open();
@@ -108,6 +126,66 @@ public final class MemoryFile implements AutoCloseable, AfterLoad {
     public long address(long offset, long len) {
         ensureLoaded(offset, len);
         return base + offset;
+    }
+
+    /** As {@link #address}, for a write: the granules are recorded as written. */
+    public long addressForWrite(long offset, long len) {
+        markWritten(offset, len);
+        return address(offset, len);
+    }
+
+    /** Records [off, off+len) as written since tracking (re)started. */
+    public void markWritten(long off, long len) {
+        if (len <= 0 || written == null) return;
+        synchronized (this) {
+            if (written != null) written.set(granule(off), granule(off + len - 1) + 1);
+        }
+    }
+
+    /** Whether tracking is on and nothing of [off, off+len) was written since it (re)started. */
+    public synchronized boolean unwritten(long off, long len) {
+        if (written == null || len <= 0) return false;
+        int from = granule(off);
+        int next = written.nextSetBit(from);
+        return next < 0 || next > granule(off + len - 1);
+    }
+
+    /** Whether tracking is on (some granules may be unwritten). */
+    public boolean tracking() {
+        return written != null;
+    }
+
+    /** The current tracking epoch (0 while tracking was never on). */
+    public long trackingEpoch() {
+        return trackingEpoch;
+    }
+
+    /**
+     * (Re)starts tracking, with the sandbox frozen (a checkpoint begins): returns the granules
+     * written since the last start, or null if tracking was off (all of them), and counts from
+     * nothing again.
+     */
+    public synchronized java.util.BitSet restartTracking() {
+        java.util.BitSet before = written;
+        written = new java.util.BitSet();
+        trackingEpoch++;
+        return before;
+    }
+
+    /** Stops tracking (a checkpoint failed: what it would have known clean is not). */
+    public synchronized void stopTracking() {
+        written = null;
+        trackingEpoch++;
+    }
+
+    /** Whether {@code written} (from {@link #restartTracking}) has any granule of [off, off+len). */
+    public static boolean anyWritten(java.util.BitSet written, long off, long len) {
+        int next = written.nextSetBit(granule(off));
+        return next >= 0 && next <= granule(off + Math.max(len, 1) - 1);
+    }
+
+    private static int granule(long off) {
+        return (int) (off / GRANULE);
     }
 
     /** The address of {@code offset} whatever its state: for the loader that fills it. */
@@ -188,6 +266,7 @@ public final class MemoryFile implements AutoCloseable, AfterLoad {
         long size = roundUp(len);
         if (size == 0) return;
         ensureLoaded(off, size); // else the loader could fill it after it is handed out again
+        markWritten(off, size); // zero from now on, whatever it held
         Host.fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, off, size);
         used -= size;
         long start = off, end = off + size;
@@ -207,6 +286,7 @@ public final class MemoryFile implements AutoCloseable, AfterLoad {
     /** Zeroes [off, off+len) and gives its pages back to the host, keeping it allocated. */
     public void zero(long off, long len) {
         ensureLoaded(off, len);
+        markWritten(off, len);
         long start = roundUp(off), end = (off + len) & ~(PAGE - 1);
         if (start > off) Host.zero(base + off, Math.min(start, off + len) - off);
         if (end >= start) {
@@ -222,12 +302,14 @@ public final class MemoryFile implements AutoCloseable, AfterLoad {
 
     public void write(long off, byte[] src, int idx, int len) {
         ensureLoaded(off, len);
+        markWritten(off, len);
         Host.putBytes(base + off, src, idx, len);
     }
 
     public void copy(long fromOff, long toOff, long len) {
         ensureLoaded(fromOff, len);
         ensureLoaded(toOff, len);
+        markWritten(toOff, len);
         Host.copy(base + fromOff, base + toOff, len);
     }
 
@@ -239,6 +321,7 @@ public final class MemoryFile implements AutoCloseable, AfterLoad {
         // A restored file still loading has holes where saved data is yet to come: load first.
         ensureLoaded(fromOff, len);
         ensureLoaded(toOff, len);
+        markWritten(toOff, len);
         long pos = fromOff, end = fromOff + len;
         while (pos < end) {
             long data = Host.seekData(fd, pos, true);

@@ -52,6 +52,9 @@ public final class MemoryManager {
     @Rebuilt("null: a restored process maps what it touches")
     private transient TreeMap<Long, Long> inherited;
 
+    @Rebuilt("empty: a restored file tracks no writes until the next checkpoint into the store")
+    private transient WriteTracking tracking = new WriteTracking(0);
+
     /** Stateless helpers over this manager. */
     @Rebuilt("made again on first use (ops())")
     private transient VmaOps ops;
@@ -69,6 +72,7 @@ public final class MemoryManager {
     public void attach(AddressSpace as) {
         this.as = as;
         this.mapped = new TreeMap<>();
+        this.tracking = new WriteTracking(file.trackingEpoch()); // nothing mapped yet: nothing to re-protect
     }
 
     /**
@@ -103,6 +107,9 @@ public final class MemoryManager {
         }
         as.map(ranges);
         for (AddressSpace.Mapping r : ranges) markMapped(r.addr(), r.addr() + r.len());
+        for (AddressSpace.Mapping r : ranges) {
+            if ((r.prot() & Mman.PROT_WRITE) != 0) tracking.protectUnwritten(this, r.addr(), r.addr() + r.len());
+        }
     }
 
     public AddressSpace addressSpace() {
@@ -213,6 +220,7 @@ public final class MemoryManager {
     public void unmapAll() {
         if (as != null && !mapped.isEmpty()) as.unmap(minAddr, maxAddr - minAddr);
         mapped.clear();
+        tracking.clear();
     }
 
     // ---- the syscalls' operations (validation as Linux does it, then VmaOps)
@@ -304,6 +312,8 @@ public final class MemoryManager {
         if (e == null || addr >= e.getValue().end) return false;
         Vma v = e.getValue();
         if (v.prot == 0) return false;
+        // The first write to a granule held read-only while the file tracks writes.
+        if ((v.prot & Mman.PROT_WRITE) != 0 && tracking.writeFault(this, v, addr)) return true;
         if (isMapped(addr)) return unmappedOnHost;
         // Map the holes of the VMA in the mirror: all of them, or, while a restored memory file
         // is still being filled, only the window around the fault, so that touching a big VMA
@@ -326,6 +336,7 @@ public final class MemoryManager {
             file.ensureLoaded(v.fileOffset + (pos - v.start), holeEnd - pos);
             as.map(pos, holeEnd - pos, v.prot, v.fileOffset + (pos - v.start));
             markMapped(pos, holeEnd);
+            if ((v.prot & Mman.PROT_WRITE) != 0) tracking.protectUnwritten(this, pos, holeEnd);
             pos = holeEnd;
         }
         return true;
@@ -364,6 +375,7 @@ public final class MemoryManager {
         }
         if (!any) return;
         as.unmap(start, end - start);
+        tracking.cut(start, end);
         // Cut [start, end) out of the mirror.
         if (m != null && m.getValue() > start) {
             mapped.put(m.getKey(), start);
@@ -390,6 +402,18 @@ public final class MemoryManager {
             if (e > s) as.protect(s, e - s, prot);
             m = mapped.higherEntry(m.getKey());
         }
+        // What the tracking held read-only has this protection now; writable again, it is held anew.
+        tracking.cut(start, end);
+        if ((prot & Mman.PROT_WRITE) != 0) tracking.protectUnwritten(this, start, end);
+    }
+
+    /**
+     * At the task loop's boundary, before application code runs (on a thread that owns a
+     * context of the address space): re-protects for the write tracking after a checkpoint
+     * restarted it. Kernel lock held.
+     */
+    public void armWriteTracking() {
+        if (as != null) tracking.arm(this);
     }
 
     // ---- copy-in / copy-out

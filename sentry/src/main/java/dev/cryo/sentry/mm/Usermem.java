@@ -34,7 +34,8 @@ public final class Usermem {
         while (pos < end) {
             Vma v = mm.vmas.floorEntry(pos).getValue();
             long n = Math.min(end, v.end) - pos;
-            long host = mm.file.address(v.fileOffset + (pos - v.start), n);
+            long off = v.fileOffset + (pos - v.start);
+            long host = write ? mm.file.addressForWrite(off, n) : mm.file.address(off, n);
             long r = visitor.visit(host, n);
             done += r;
             if (r < n) break;
@@ -93,7 +94,7 @@ public final class Usermem {
             if (e == null || e.getValue().end <= pos) throw err(EFAULT);
             Vma v = e.getValue();
             int n = (int) (Math.min(end, v.end) - pos);
-            Host.putBytes(mm.file.address(v.fileOffset + (pos - v.start), n), src, off + (int) (pos - addr), n);
+            Host.putBytes(mm.file.addressForWrite(v.fileOffset + (pos - v.start), n), src, off + (int) (pos - addr), n);
             pos += n;
         }
     }

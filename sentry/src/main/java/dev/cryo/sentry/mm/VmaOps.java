@@ -77,7 +77,7 @@ final class VmaOps {
     private void fill(long off, long size, MappingSource source, long offset) {
         long done = 0;
         while (done < size) {
-            long n = source.readInto(mm.file.address(off + done, size - done), size - done, offset + done);
+            long n = source.readInto(mm.file.addressForWrite(off + done, size - done), size - done, offset + done);
             if (n <= 0) break;
             done += n;
         }

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.cryo.sentry.abi.Errno;
 import dev.cryo.sentry.abi.SyscallError;
 import dev.cryo.sentry.memory.MemoryFile;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -194,7 +195,7 @@ class MemoryManagerTest {
             if (file.loading()) {
                 assertTrue(mm.handleFault(fault));
                 long window = fault & -(2L << 20);
-                assertEquals(java.util.List.of(String.format("map %x+%x 3 @%x", window, 2L << 20, fileOff + (window - a))), as.calls);
+                assertEquals(List.of(String.format("map %x+%x 3 @%x", window, 2L << 20, fileOff + (window - a))), as.calls);
                 as.calls.clear();
             }
             file.awaitLoaded();
@@ -267,7 +268,7 @@ class MemoryManagerTest {
         assertEquals(1, cas.batches, "one request");
         // The child's copies of bss and data were made one after the other: one range.
         assertEquals(child.vmaAt(bss).fileOffset + PAGE, child.vmaAt(data).fileOffset);
-        assertEquals(java.util.List.of(
+        assertEquals(List.of(
                 String.format("map %x+%x 3 @%x", bss, 3 * PAGE, child.vmaAt(bss).fileOffset),
                 String.format("map %x+%x 5 @%x", text, 2 * PAGE, mm.vmaAt(text).fileOffset)), cas.calls);
         assertNotEquals(mm.vmaAt(data).fileOffset, child.vmaAt(data).fileOffset);
@@ -282,5 +283,59 @@ class MemoryManagerTest {
         long again = anon(3 * PAGE, PROT_READ | PROT_WRITE);
         assertArrayEquals(new byte[5], mm.usermem().read(again, 5), "given back as zero");
         assertArrayEquals(new byte[5], mm.usermem().read(bss, 5), "the parent's own copy untouched");
+    }
+
+    /**
+     * Write tracking: once a checkpoint restarts it, the task loop makes writable mappings
+     * read-only; the first write fault in a granule records it and makes that granule (only)
+     * writable; the Sentry's own writes are recorded; the next restart hands over what was
+     * written and protects everything again; stopping gives the mappings their protection back.
+     */
+    @Test
+    void writeTrackingHoldsUnwrittenGranulesReadOnlyUntilTheirFirstWrite() {
+        long g = MemoryFile.GRANULE;
+        long data = anon(4 * g, PROT_READ | PROT_WRITE);
+        long text = anon(g, PROT_READ | PROT_EXEC);
+        assertTrue(mm.handleFault(data));
+        assertTrue(mm.handleFault(text));
+        long off = mm.vmaAt(data).fileOffset;
+        assertEquals(0, off % g, "a fresh allocation starts on a granule");
+        mm.armWriteTracking();
+        as.calls.clear();
+        assertEquals(null, file.restartTracking(), "not tracking before: everything counts as written");
+        mm.armWriteTracking();
+        assertEquals(List.of(String.format("protect %x+%x 1", data, 4 * g)), as.calls, "writable memory only");
+        mm.armWriteTracking();
+        assertEquals(1, as.calls.size(), "once per restart");
+
+        as.calls.clear();
+        assertTrue(mm.handleFault(data + g + 100), "a write fault in a held granule is the tracking's");
+        assertEquals(List.of(String.format("protect %x+%x 3", data + g, g)), as.calls, "that granule made writable");
+        assertFalse(file.unwritten(off + g, 1));
+        assertTrue(file.unwritten(off, g) && file.unwritten(off + 2 * g, 2 * g));
+        assertFalse(mm.handleFault(data + g + 200), "writable already: a real protection fault");
+        mm.usermem().write(data + 3 * g + 8, "sentry".getBytes());
+        assertFalse(file.unwritten(off + 3 * g, 1), "the Sentry's writes count");
+
+        java.util.BitSet written = file.restartTracking();
+        assertTrue(MemoryFile.anyWritten(written, off + g, 1) && MemoryFile.anyWritten(written, off + 3 * g, 1));
+        assertFalse(MemoryFile.anyWritten(written, off, g) || MemoryFile.anyWritten(written, off + 2 * g, g));
+        as.calls.clear();
+        mm.armWriteTracking();
+        assertEquals(List.of(String.format("protect %x+%x 1", data, 4 * g)), as.calls, "all unwritten again");
+
+        // mprotect and munmap keep what is held in step.
+        as.calls.clear();
+        mm.mprotect(data, g, PROT_READ);
+        mm.mprotect(data, g, PROT_READ | PROT_WRITE);
+        assertEquals(List.of(String.format("protect %x+%x 1", data, g), String.format("protect %x+%x 3", data, g),
+                String.format("protect %x+%x 1", data, g)), as.calls, "made writable: held again");
+        mm.munmap(data + 3 * g, g);
+        as.calls.clear();
+        file.stopTracking();
+        mm.armWriteTracking();
+        assertEquals(List.of(String.format("protect %x+%x 3", data, g), String.format("protect %x+%x 3", data + g, 2 * g)),
+                as.calls, "given back (VMA by VMA: mprotect split them), the unmapped part not");
+        assertTrue(mm.handleFault(data + 4 * g - 1) == false, "unmapped now");
     }
 }

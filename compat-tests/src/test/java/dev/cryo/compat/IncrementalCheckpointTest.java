@@ -1,0 +1,116 @@
+package dev.cryo.compat;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cryo.platform.ptrace.PtracePlatform;
+import dev.cryo.sentry.Sandbox;
+import dev.cryo.sentry.SandboxConfig;
+import dev.cryo.sentry.checkpoint.StoreSnapshots;
+import dev.cryo.sentry.memory.MemoryFile;
+import dev.cryo.store.CheckpointResult;
+import dev.cryo.store.Labels;
+import dev.cryo.store.MemorySink;
+import dev.cryo.store.Progress;
+import dev.cryo.store.Store;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Checkpoints into the store that skip what nobody wrote (the memory file's write tracking):
+ * while a program keeps changing its memory the three ways it can change under the Sentry — its
+ * own writes, the kernel's (a pread into it), a forked child's writes to shared memory — each
+ * checkpoint, still frozen, restores its snapshot's memory from the store and compares it with
+ * the live memory file byte for byte. A chunk reused that was in fact written would show.
+ */
+class IncrementalCheckpointTest {
+    @TempDir
+    Path store;
+
+    @Test
+    void aCheckpointThatReusesUnwrittenChunksHoldsExactlyTheMemoryOfItsMoment() throws Exception {
+        CompatEnv.busybox(); // the program reads /bin/busybox
+        String prog = CompatEnv.compiled("mutate");
+        List<CheckpointResult> results = new ArrayList<>();
+        List<String> mismatches = new ArrayList<>();
+        // The sandbox is made and run on one thread (its tracer); checkpoints come from this one.
+        java.util.concurrent.CompletableFuture<Sandbox> made = new java.util.concurrent.CompletableFuture<>();
+        Thread runner = new Thread(() -> {
+            try (Sandbox sb = Sandbox.create(PtracePlatform.create(), new SandboxConfig("/", List.of(prog, "16", "100000"),
+                    SandboxConfig.environment(List.of()), "/", null))) {
+                made.complete(sb);
+                sb.runToExit();
+            } catch (RuntimeException e) {
+                made.completeExceptionally(e);
+            }
+        }, "incremental-runner");
+        runner.setDaemon(true);
+        runner.start();
+        try (Store st = Store.open(store)) {
+            Sandbox sb = made.get();
+            Thread.sleep(500); // filled, and changing
+            for (int k = 0; k < 4; k++) {
+                Thread.sleep(400); // a dozen steps or more: some chunks written, most not
+                int round = k;
+                sb.checkpoint((kernel, codec) -> {
+                    CheckpointResult r = StoreSnapshots.save(kernel, st, Labels.named("m:r" + round), codec, Progress.NONE);
+                    results.add(r);
+                    // Still frozen: the snapshot must hold exactly what the memory holds.
+                    mismatches.addAll(compare(kernel.memoryFile(), st, r.snapshot().id()));
+                    return r.snapshot().id();
+                }, true);
+            }
+            sb.kill(9);
+            runner.join(10_000);
+        }
+        assertEquals(List.of(), mismatches, "snapshot memory against the live memory file");
+        assertEquals(4, results.size());
+        assertEquals(0, results.get(0).unchangedChunks(), "the first checkpoint reads everything");
+        for (CheckpointResult r : results.subList(1, results.size())) {
+            long chunks = r.snapshot().chunks().size() + r.zeroChunks();
+            String counts = chunks + " slots, " + r.unchangedChunks() + " unwritten, " + r.newChunks() + " new";
+            // ~150 random pages are written between two checkpoints, of 256 granules of 16 MiB.
+            assertTrue(r.unchangedChunks() >= chunks / 4, "what was left alone is not read again: " + counts);
+            assertTrue(r.newChunks() > 0, "what changed is stored again: " + counts);
+        }
+    }
+
+    /** Where the live file and the snapshot restored from the store differ ("offset: what"), at most a few. */
+    private static List<String> compare(MemoryFile mf, Store st, String id) throws java.io.IOException {
+        TreeMap<Long, Long> written = new TreeMap<>();
+        List<String> bad = new ArrayList<>();
+        MemorySink sink = new MemorySink() {
+            @Override
+            public synchronized void write(long offset, ByteBuffer src) {
+                byte[] got = new byte[src.remaining()];
+                src.get(got);
+                byte[] live = new byte[got.length];
+                mf.read(offset, live, 0, live.length);
+                if (!java.util.Arrays.equals(got, live) && bad.size() < 5) bad.add(offset + ": chunk differs");
+                written.put(offset, offset + got.length);
+            }
+        };
+        st.restore(id, sink, true, Progress.NONE);
+        // What the snapshot holds no chunk for is zero in it: it must be zero in the memory too.
+        for (long[] r : mf.allocatedRanges()) {
+            for (long pos = r[0]; pos < r[0] + r[1]; pos += MemoryFile.PAGE) {
+                var w = written.floorEntry(pos);
+                if (w != null && w.getValue() > pos) continue;
+                byte[] page = new byte[(int) MemoryFile.PAGE];
+                mf.read(pos, page, 0, page.length);
+                for (byte b : page) {
+                    if (b != 0) {
+                        if (bad.size() < 5) bad.add(pos + ": not zero, the snapshot has it zero");
+                        break;
+                    }
+                }
+            }
+        }
+        return bad;
+    }
+}
