@@ -343,51 +343,19 @@ public final class MemoryManager {
     }
 
     boolean isMapped(long addr) {
-        Map.Entry<Long, Long> m = mapped.floorEntry(addr);
-        return m != null && m.getValue() > addr;
+        return Ranges.contains(mapped, addr);
     }
 
     void markMapped(long start, long end) {
-        Map.Entry<Long, Long> before = mapped.floorEntry(start);
-        if (before != null && before.getValue() >= start) {
-            start = before.getKey();
-            end = Math.max(end, before.getValue());
-        }
-        Long afterEnd;
-        while (true) {
-            Map.Entry<Long, Long> after = mapped.ceilingEntry(start);
-            if (after == null || after.getKey() > end) break;
-            afterEnd = after.getValue();
-            mapped.remove(after.getKey());
-            end = Math.max(end, afterEnd);
-        }
-        mapped.put(start, end);
+        Ranges.add(mapped, start, end);
     }
 
     /** Removes [start, end) from the address space and the mirror. */
     void unmapFromAddressSpace(long start, long end) {
-        boolean any = false;
-        Map.Entry<Long, Long> m = mapped.floorEntry(start);
-        if (m != null && m.getValue() > start) any = true;
-        if (!any) {
-            Map.Entry<Long, Long> n = mapped.ceilingEntry(start);
-            any = n != null && n.getKey() < end;
-        }
-        if (!any) return;
+        if (!Ranges.overlaps(mapped, start, end)) return;
         as.unmap(start, end - start);
         tracking.cut(start, end);
-        // Cut [start, end) out of the mirror.
-        if (m != null && m.getValue() > start) {
-            mapped.put(m.getKey(), start);
-            if (m.getKey() == start) mapped.remove(start);
-            if (m.getValue() > end) mapped.put(end, m.getValue());
-        }
-        while (true) {
-            Map.Entry<Long, Long> n = mapped.ceilingEntry(start);
-            if (n == null || n.getKey() >= end) break;
-            mapped.remove(n.getKey());
-            if (n.getValue() > end) mapped.put(end, n.getValue());
-        }
+        Ranges.cut(mapped, start, end);
     }
 
     /** Applies a protection change to the parts of [start, end) that are in the address space. */

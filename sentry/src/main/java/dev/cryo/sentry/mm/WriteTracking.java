@@ -85,7 +85,7 @@ final class WriteTracking {
             long s = Math.max(start, m.getKey()), e = Math.min(end, m.getValue());
             if (e > s) {
                 mm.as.protect(s, e - s, prot);
-                add(s, e);
+                Ranges.add(held, s, e);
             }
             m = mm.mapped.higherEntry(m.getKey());
         }
@@ -116,24 +116,12 @@ final class WriteTracking {
 
     /** Whether {@code addr} is mapped read-only for the tracking. */
     boolean holds(long addr) {
-        Map.Entry<Long, Long> h = held.floorEntry(addr);
-        return h != null && h.getValue() > addr;
+        return Ranges.contains(held, addr);
     }
 
     /** Forgets [start, end): unmapped, or given another protection by the caller. */
     void cut(long start, long end) {
-        Map.Entry<Long, Long> h = held.floorEntry(start);
-        if (h != null && h.getValue() > start) {
-            held.put(h.getKey(), start);
-            if (h.getKey() == start) held.remove(start);
-            if (h.getValue() > end) held.put(end, h.getValue());
-        }
-        while (true) {
-            Map.Entry<Long, Long> n = held.ceilingEntry(start);
-            if (n == null || n.getKey() >= end) break;
-            held.remove(n.getKey());
-            if (n.getValue() > end) held.put(end, n.getValue());
-        }
+        Ranges.cut(held, start, end);
     }
 
     void clear() {
@@ -149,19 +137,5 @@ final class WriteTracking {
             mm.as.protect(pos, e - pos, v.prot);
             pos = e;
         }
-    }
-
-    private void add(long start, long end) {
-        cut(start, end);
-        Map.Entry<Long, Long> before = held.floorEntry(start);
-        if (before != null && before.getValue() == start) {
-            start = before.getKey();
-        }
-        Long after = held.get(end);
-        if (after != null) {
-            held.remove(end);
-            end = after;
-        }
-        held.put(start, end);
     }
 }
