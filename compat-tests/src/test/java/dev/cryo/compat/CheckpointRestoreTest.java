@@ -26,9 +26,7 @@ class CheckpointRestoreTest {
 
     /** As {@link #driver(Path, String...)}, with stdin from {@code input}, or an idle pipe if null. */
     private static int driver(Path out, File input, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-                CheckpointDriver.class.getName()));
+        List<String> cmd = ChildJvm.command(CheckpointDriver.class.getName());
         cmd.addAll(List.of(args));
         Path err = out.resolveSibling(out.getFileName() + ".stderr");
         ProcessBuilder pb = new ProcessBuilder(cmd);

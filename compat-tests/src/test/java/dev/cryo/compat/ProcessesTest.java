@@ -164,9 +164,7 @@ class ProcessesTest {
     }
 
     private static int driver(Path out, java.util.List<String> args) throws Exception {
-        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), CheckpointDriver.class.getName()));
+        java.util.List<String> cmd = ChildJvm.command(CheckpointDriver.class.getName());
         cmd.addAll(args);
         Path err = out.resolveSibling("stderr");
         Process p = new ProcessBuilder(cmd).redirectInput(new java.io.File("/dev/null"))

@@ -32,10 +32,6 @@ final class Runner {
             "HOSTNAME=cryo",
             "HOME=/root");
 
-    /** The launcher's JVM flags (see ./cryo). */
-    private static final List<String> CRYO_JVM_FLAGS = List.of(
-            "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-XX:-UsePerfData");
-
     /** Runs {@code p} directly on the host. */
     static Outcome runNative(Program p) {
         return start("native", p, new ArrayList<>(p.argv()));
@@ -61,12 +57,7 @@ final class Runner {
             Outcome o = start("native-again", p, new ArrayList<>(p.argv()), p.argv());
             return new Outcome("cryo(native)", o.command(), o.status(), o.stdout(), o.stderr(), o.elapsed());
         }
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(CRYO_JVM_FLAGS);
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add("dev.cryo.cli.Main");
+        List<String> cmd = ChildJvm.command("dev.cryo.cli.Main");
         cmd.add("run");
         cmd.add("--no-enosys-report");
         cmd.add("--cwd");
@@ -164,13 +155,7 @@ final class Runner {
     }
 
     private static int driver(Program p, List<String> jvmFlags, List<String> args, Path out, Path err) throws IOException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(CRYO_JVM_FLAGS);
-        cmd.addAll(jvmFlags);
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(CheckpointDriver.class.getName());
+        List<String> cmd = ChildJvm.command(jvmFlags, CheckpointDriver.class.getName());
         cmd.addAll(args);
         Process proc = new ProcessBuilder(cmd).directory(CompatEnv.work().toFile())
                 .redirectInput(p.stdin())
