@@ -41,6 +41,19 @@ class PythonTest {
         assertTrue(p.nativeRun().stdoutText().contains("(1000, 500500, 'row 999')"));
     }
 
+    /**
+     * asyncio (its loop wakes through a socket pair), asyncio subprocesses, streams over a
+     * socket pair and multiprocessing's connection; checkpointed with a line in flight between
+     * the two ends of the pair (~3,675 calls in), and while the children run.
+     */
+    @Test
+    void asyncioOverSocketPairsAndSubprocesses() {
+        Program p = script("asyncio_sockets", CompatEnv.busybox());
+        var pair = Differential.same(p, STDOUT_AND_STDERR, NONE);
+        assertTrue(pair.nativeRun().stdoutText().contains("('child 3', 3)"));
+        Differential.sameAfterCheckpointsAt(p, 3675, 4300);
+    }
+
     /** Four threads passing a token through queues (locks, condition variables: futexes). */
     @Test
     void threadsCheckpointedWhileTheyRun() {

@@ -23,7 +23,9 @@ class CpuPinTest {
             countPinned.set(Host.processCpuCount());
             processCpus.set(Host.processCpus().length);
             Thread child = new Thread(() -> {
-                seenChild.set(Runtime.getRuntime().availableProcessors());
+                // The thread's own mask: the JVM's availableProcessors() may answer from a
+                // count it cached a few ms ago (container support), before the pin.
+                seenChild.set(Host.allowedCpus().length);
                 Host.unpinCurrentThread();
                 seenUnpinned.set(Host.allowedCpus().length);
             });

@@ -113,6 +113,8 @@ public final class Errno {
     public static final int ENOPROTOOPT = 92;
     /** Protocol not supported. */
     public static final int EPROTONOSUPPORT = 93;
+    /** Socket type not supported. */
+    public static final int ESOCKTNOSUPPORT = 94;
     /** Operation not supported. */
     public static final int EOPNOTSUPP = 95;
     /** Address family not supported by protocol. */
@@ -131,6 +133,8 @@ public final class Errno {
     public static final int EISCONN = 106;
     /** Transport endpoint is not connected. */
     public static final int ENOTCONN = 107;
+    /** Too many references: cannot splice. */
+    public static final int ETOOMANYREFS = 109;
     /** Connection timed out. */
     public static final int ETIMEDOUT = 110;
     /** Connection refused. */
@@ -270,6 +274,8 @@ public final class Errno {
         TEXTS[ENOPROTOOPT] = "Protocol not available";
         NAMES[EPROTONOSUPPORT] = "EPROTONOSUPPORT";
         TEXTS[EPROTONOSUPPORT] = "Protocol not supported";
+        NAMES[ESOCKTNOSUPPORT] = "ESOCKTNOSUPPORT";
+        TEXTS[ESOCKTNOSUPPORT] = "Socket type not supported";
         NAMES[EOPNOTSUPP] = "EOPNOTSUPP";
         TEXTS[EOPNOTSUPP] = "Operation not supported";
         NAMES[EAFNOSUPPORT] = "EAFNOSUPPORT";
@@ -288,6 +294,8 @@ public final class Errno {
         TEXTS[EISCONN] = "Transport endpoint is already connected";
         NAMES[ENOTCONN] = "ENOTCONN";
         TEXTS[ENOTCONN] = "Transport endpoint is not connected";
+        NAMES[ETOOMANYREFS] = "ETOOMANYREFS";
+        TEXTS[ETOOMANYREFS] = "Too many references: cannot splice";
         NAMES[ETIMEDOUT] = "ETIMEDOUT";
         TEXTS[ETIMEDOUT] = "Connection timed out";
         NAMES[ECONNREFUSED] = "ECONNREFUSED";

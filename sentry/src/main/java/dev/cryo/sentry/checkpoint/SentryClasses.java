@@ -44,7 +44,7 @@ import dev.cryo.serializer.ClassRegistry;
  * to grow: kernel 100-149, memory 150-159, mm 160-199, vfs 200-249, fs.host 250-279,
  * fs.dev 280-299, the rest (pipes, tmpfs, procfs, sockets...) from 300, where blocks are handed
  * out per piece of work and may hold classes of any package (issue #5: processes and pipes
- * 300-349, signals and timers 350-399). Ids below 100 are the
+ * 300-349, signals and timers 350-399, Unix socket pairs 400-409). Ids below 100 are the
  * JDK types of {@link ClassRegistry#withJdkTypes()} (the registers are a plain long[]).
  *
  * <p>Abstract types and interfaces (FileDescription, Filesystem, Devices) are not registered:
@@ -106,6 +106,9 @@ public final class SentryClasses {
                 .register(307, dev.cryo.sentry.fs.epoll.EpollFile.Interest.class)
                 .register(308, dev.cryo.sentry.fs.anon.EventFdFile.class)
                 .register(309, dev.cryo.sentry.fs.anon.TimerFdFile.class)
-                .register(358, dev.cryo.sentry.kernel.SignalFdFile.class);
+                .register(358, dev.cryo.sentry.kernel.SignalFdFile.class)
+                // Unix socket pairs (400-409)
+                .register(400, dev.cryo.sentry.fs.socket.UnixSocket.class)
+                .register(401, dev.cryo.sentry.fs.socket.Segment.class);
     }
 }

@@ -27,6 +27,7 @@ final class Families {
         SysPgrp.register(t);
         SysExec.register(t);
         SysPipe.register(t);
+        SysSocket.register(t);
         SysPoll.register(t);
         SysFutex.register(t);
         SysEpoll.register(t);

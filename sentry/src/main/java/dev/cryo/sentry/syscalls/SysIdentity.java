@@ -47,6 +47,48 @@ final class SysIdentity {
         t.supported(Sysno.SETFSUID, SysIdentity::setfsuid, INT);
         t.supported(Sysno.SETFSGID, SysIdentity::setfsgid, INT);
         t.supported(Sysno.UMASK, SysIdentity::umask, MODE);
+        t.partial(Sysno.CAPGET, "the sets follow the effective uid (all capabilities for root, none otherwise); "
+                + "capset is not implemented", SysIdentity::capget, PTR, PTR);
+    }
+
+    private static final int CAP_V1 = 0x19980330, CAP_V2 = 0x20071026, CAP_V3 = 0x20080522;
+    /** CAP_LAST_CAP (CAP_CHECKPOINT_RESTORE, 40): every capability bit, as a 64-bit set. */
+    private static final long CAP_ALL = (1L << 41) - 1;
+
+    /**
+     * Implements Linux capget(2) (kernel/capability.c). An unknown version is answered with
+     * the preferred one written back and EINVAL, or 0 when {@code datap} is NULL (the probe
+     * libcap makes). The sets are those of a process without file capabilities: root's are
+     * full, and a process that left uid 0 has none; inheritable is empty.
+     */
+    static long capget(Task t) {
+        var mem = t.mm().usermem();
+        long hdr = t.arg(0), data = t.arg(1);
+        int version = mem.readInt(hdr);
+        int words = switch (version) {
+            case CAP_V1 -> 1;
+            case CAP_V2, CAP_V3 -> 2;
+            default -> 0;
+        };
+        if (words == 0) {
+            mem.writeInt(hdr, CAP_V3);
+            if (data == 0) return 0;
+            throw SyscallError.of(dev.cryo.sentry.abi.Errno.EINVAL);
+        }
+        if (data == 0) return 0;
+        int pid = mem.readInt(hdr + 4);
+        if (pid < 0) throw SyscallError.of(dev.cryo.sentry.abi.Errno.EINVAL);
+        Task of = pid == 0 ? t : t.kernel().tasks().get(pid);
+        if (of == null) throw SyscallError.of(dev.cryo.sentry.abi.Errno.ESRCH);
+        long caps = of.creds().euid == 0 ? CAP_ALL : 0;
+        byte[] out = new byte[12 * words];
+        var b = java.nio.ByteBuffer.wrap(out).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < words; i++) {
+            int w = (int) (caps >>> (32 * i));
+            b.putInt(w).putInt(w).putInt(0); // effective, permitted, inheritable
+        }
+        mem.write(data, out);
+        return 0;
     }
 
     /** Whether the task holds CAP_SETUID/CAP_SETGID/CAP_SYS_ADMIN...: root of the sandbox. */

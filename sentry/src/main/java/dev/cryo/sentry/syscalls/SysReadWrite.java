@@ -15,6 +15,8 @@ import static dev.cryo.sentry.syscalls.Arg.WHENCE;
 
 import dev.cryo.sentry.abi.SyscallError;
 import dev.cryo.sentry.abi.Sysno;
+import dev.cryo.sentry.fs.socket.Iov;
+import dev.cryo.sentry.fs.socket.UnixSocket;
 import dev.cryo.sentry.kernel.Task;
 import dev.cryo.sentry.mm.Usermem;
 import dev.cryo.sentry.vfs.FileDescription;
@@ -80,6 +82,7 @@ final class SysReadWrite {
         FileDescription f = readable(t, t.intArg(0));
         long len = t.arg(2);
         accessOk(t, t.arg(1), len);
+        if (f instanceof UnixSocket s) return SysSocketIo.recv(t, s, Iov.of(t.arg(1), Math.min(len, MAX_RW_COUNT)));
         return f.read(t.mm().usermem(), t.arg(1), Math.min(len, MAX_RW_COUNT));
     }
 
@@ -88,6 +91,9 @@ final class SysReadWrite {
         FileDescription f = writable(t, t.intArg(0));
         long len = t.arg(2);
         accessOk(t, t.arg(1), len);
+        if (f instanceof UnixSocket s) {
+            return SysSocketIo.send(t, s, Iov.of(t.arg(1), Math.min(len, MAX_RW_COUNT)), 0, null, null, SysSocketIo.sender(t));
+        }
         try {
             return f.write(t.mm().usermem(), t.arg(1), Math.min(len, MAX_RW_COUNT));
         } catch (SyscallError e) {
@@ -125,8 +131,10 @@ final class SysReadWrite {
 
     /** Implements Linux writev(2). */
     static long writev(Task t) {
+        FileDescription f = writable(t, t.intArg(0));
+        if (f instanceof UnixSocket) return vectored(t, f, true, -1); // which raises SIGPIPE itself, for streams only
         try {
-            return vectored(t, writable(t, t.intArg(0)), true, -1);
+            return vectored(t, f, true, -1);
         } catch (SyscallError e) {
             throw sigpipeOn(t, e);
         }
@@ -193,6 +201,11 @@ final class SysReadWrite {
             total += len[i];
         }
         if (off >= 0) checkPos(off, total);
+        if (f instanceof UnixSocket s && off < 0) {
+            // One message across all the segments (sock_read_iter, sock_write_iter).
+            Iov v = new Iov(base, len);
+            return write ? SysSocketIo.send(t, s, v, 0, null, null, SysSocketIo.sender(t)) : SysSocketIo.recv(t, s, v);
+        }
         long done = 0;
         for (int i = 0; i < cnt; i++) {
             if (len[i] == 0) continue;
