@@ -5,6 +5,7 @@
 #include "case.h"
 #include <sys/resource.h>
 #include <sys/times.h>
+#include <sys/mman.h>
 
 static void rlimit_roundtrip(void) {
     int res[] = {RLIMIT_CPU, RLIMIT_FSIZE, RLIMIT_DATA, RLIMIT_STACK, RLIMIT_CORE, RLIMIT_NOFILE,
@@ -128,5 +129,28 @@ static void rlimit_raw_calls(void) {
     T(syscall(SYS_setrlimit, RLIMIT_CORE, &bad));
     T(syscall(SYS_setrlimit, RLIMIT_CORE, WILD));
 }
+/* RLIMIT_AS: mmap, mremap and brk past it fail (ENOMEM; brk by not moving); a fixed mapping
+ * over pages already mapped adds nothing. The limit is set well above what the program maps. */
+static long mapped(void *p) { return p == MAP_FAILED ? -1 : 0; }
+static void address_space_enforced(void) {
+    char *first = sbrk(0);
+    long big = 1L << 30; /* 1 GiB: more than the limit below leaves */
+    struct rlimit r;
+    getrlimit(RLIMIT_AS, &r);
+    r.rlim_cur = 256L << 20;
+    T(setrlimit(RLIMIT_AS, &r));
+    T(mapped(mmap(NULL, big, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)));
+    void *a = mmap(NULL, 16 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    T(mapped(a));
+    T(mmap(a, 16 << 20, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == a);
+    T(mapped(mremap(a, 16 << 20, big, MREMAP_MAYMOVE)));
+    T(mapped(mremap(a, 16 << 20, 32 << 20, MREMAP_MAYMOVE)));
+    T(syscall(SYS_brk, first + big) == (long)first);
+    T(syscall(SYS_brk, first + 4096) == (long)first + 4096);
+    r.rlim_cur = RLIM_INFINITY;
+    T(setrlimit(RLIMIT_AS, &r));
+    T(mapped(mmap(NULL, big, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)));
+}
+
 MAIN(K(rlimit_roundtrip), K(rlimit_infinity), K(rlimit_errors), K(rlimit_raise_hard), K(prlimit_cases),
-     K(nofile_enforced), K(getrusage_cases), K(times_cases), K(rlimit_raw_calls))
+     K(nofile_enforced), K(getrusage_cases), K(times_cases), K(rlimit_raw_calls), K(address_space_enforced))

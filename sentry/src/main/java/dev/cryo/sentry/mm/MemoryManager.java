@@ -227,7 +227,12 @@ public final class MemoryManager {
 
     /** Implements mmap(2)'s memory side; {@code source} is null for anonymous mappings. */
     public long mmap(long addr, long len, int prot, int flags, MappingSource source, long offset) {
-        return ops().mmap(addr, len, prot, flags, source, offset);
+        return ops().mmap(addr, len, prot, flags, source, offset, -1L);
+    }
+
+    /** As {@link #mmap(long, long, int, int, MappingSource, long)}, ENOMEM past {@code asLimit} bytes mapped (RLIMIT_AS; -1 for none). */
+    public long mmap(long addr, long len, int prot, int flags, MappingSource source, long offset, long asLimit) {
+        return ops().mmap(addr, len, prot, flags, source, offset, asLimit);
     }
 
     public void munmap(long addr, long len) {
@@ -239,7 +244,12 @@ public final class MemoryManager {
     }
 
     public long mremap(long oldAddr, long oldLen, long newLen, int flags, long newAddr) {
-        return ops().mremap(oldAddr, oldLen, newLen, flags, newAddr);
+        return mremap(oldAddr, oldLen, newLen, flags, newAddr, -1L);
+    }
+
+    /** As {@link #mremap(long, long, long, int, long)}, ENOMEM if growing passes {@code asLimit} (RLIMIT_AS). */
+    public long mremap(long oldAddr, long oldLen, long newLen, int flags, long newAddr, long asLimit) {
+        return ops().mremap(oldAddr, oldLen, newLen, flags, newAddr, asLimit);
     }
 
     public void madvise(long addr, long len, int advice) {
@@ -248,7 +258,12 @@ public final class MemoryManager {
 
     /** Implements brk(2): returns the new break, or the old one if it cannot move. */
     public long brk(long newBrk) {
-        return ops().brk(newBrk);
+        return brk(newBrk, -1L);
+    }
+
+    /** As {@link #brk(long)}; the break does not move past {@code asLimit} bytes mapped (RLIMIT_AS). */
+    public long brk(long newBrk, long asLimit) {
+        return ops().brk(newBrk, asLimit);
     }
 
     /** Names the VMA that starts at {@code start} ("[stack]", "[heap]"), as /proc/PID/maps shows it. */

@@ -35,7 +35,7 @@ final class VmaOps {
         this.mm = mm;
     }
 
-    long mmap(long addr, long len, int prot, int flags, MappingSource source, long offset) {
+    long mmap(long addr, long len, int prot, int flags, MappingSource source, long offset, long asLimit) {
         if (len == 0) throw err(EINVAL);
         if ((offset & (PAGE - 1)) != 0) throw err(EINVAL);
         long size = pageUp(len);
@@ -62,6 +62,7 @@ final class VmaOps {
         } else {
             start = findFree(addr, size, (flags & MAP_32BIT) != 0);
         }
+        mayExpand(size - mappedIn(start, start + size), asLimit); // a fixed mapping replaces what it covers
         prot &= PROT_READ | PROT_WRITE | PROT_EXEC;
         long off = mm.file.allocate(size);
         if (source != null) {
@@ -111,7 +112,7 @@ final class VmaOps {
         mm.protectInAddressSpace(addr, end, prot);
     }
 
-    long mremap(long oldAddr, long oldLen, long newLen, int flags, long newAddr) {
+    long mremap(long oldAddr, long oldLen, long newLen, int flags, long newAddr, long asLimit) {
         if ((flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP)) != 0) throw err(EINVAL);
         boolean mayMove = (flags & MREMAP_MAYMOVE) != 0;
         boolean fixed = (flags & MREMAP_FIXED) != 0;
@@ -139,6 +140,12 @@ final class VmaOps {
             if (newSize < oldSize) removeRange(oldAddr + newSize, oldAddr + oldSize);
             return oldAddr;
         }
+        // Growth counts against RLIMIT_AS (a fixed move also frees what it lands on, and the
+        // old range unless MREMAP_DONTUNMAP keeps it).
+        long grow = newSize - oldSize;
+        if (fixed) grow = newSize - mappedIn(newAddr, newAddr + newSize) - (dontUnmap ? 0 : oldSize);
+        if (dontUnmap) grow += oldSize;
+        mayExpand(grow, asLimit);
         if (!fixed && oldAddr + oldSize == vma.end && free(vma.end, oldAddr + newSize)
                 && oldAddr + newSize <= mm.maxAddr) {
             growVma(vma, oldAddr + newSize);
@@ -251,11 +258,12 @@ final class VmaOps {
         }
     }
 
-    long brk(long newBrk) {
+    long brk(long newBrk, long asLimit) {
         if (newBrk < mm.brkStart) return mm.brk;
         long oldTop = pageUp(mm.brk), newTop = pageUp(newBrk);
         if (newTop > oldTop) {
             if (newTop > mm.mmapBase || !free(oldTop, newTop)) return mm.brk;
+            if (!withinLimit(newTop - oldTop, asLimit)) return mm.brk;
             long off;
             try {
                 off = mm.file.allocate(newTop - oldTop);
@@ -268,6 +276,29 @@ final class VmaOps {
         }
         mm.brk = newBrk;
         return newBrk;
+    }
+
+    // ---- RLIMIT_AS (mm/mmap.c may_expand_vm)
+
+    /** ENOMEM if mapping {@code grow} more bytes would take the address space past {@code limit} (unsigned; RLIM_INFINITY is -1). */
+    private void mayExpand(long grow, long limit) {
+        if (!withinLimit(grow, limit)) throw err(ENOMEM);
+    }
+
+    private boolean withinLimit(long grow, long limit) {
+        if (limit == -1L || grow <= 0) return true;
+        return Long.compareUnsigned(mappedIn(0, Long.MAX_VALUE) + grow, limit) <= 0;
+    }
+
+    /** Bytes mapped in [start, end). */
+    long mappedIn(long start, long end) {
+        long n = 0;
+        Map.Entry<Long, Vma> first = mm.vmas.floorEntry(start);
+        for (Vma v : mm.vmas.subMap(first == null ? start : first.getKey(), true, end, false).values()) {
+            long s = Math.max(v.start, start), e = Math.min(v.end, end);
+            if (e > s) n += e - s;
+        }
+        return n;
     }
 
     // ---- VMA set primitives

@@ -14,8 +14,8 @@ import dev.cryo.sentry.mm.Usermem;
 
 /**
  * Resource limits (kernel/sys.c do_prlimit). Limits are compared as unsigned, so RLIM_INFINITY
- * (all ones) is above every value. Only RLIMIT_NOFILE is enforced so far (by the descriptor
- * table); the others are recorded and reported back.
+ * (all ones) is above every value. RLIMIT_NOFILE is enforced by the descriptor table and
+ * RLIMIT_AS by mmap, mremap and brk (mm.VmaOps); the others are recorded and reported back.
  */
 final class SysLimits {
     private SysLimits() {}
@@ -24,7 +24,7 @@ final class SysLimits {
     static final long NR_OPEN = 1 << 20;
 
     static void register(SyscallTable t) {
-        String note = "only RLIMIT_NOFILE is enforced; other limits are recorded";
+        String note = "RLIMIT_NOFILE and RLIMIT_AS are enforced; other limits are recorded";
         t.partial(Sysno.PRLIMIT64, note, SysLimits::prlimit64, INT, INT, PTR, PTR);
         t.supported(Sysno.GETRLIMIT, SysLimits::getrlimit, INT, PTR);
         t.partial(Sysno.SETRLIMIT, note, SysLimits::setrlimit, INT, PTR);

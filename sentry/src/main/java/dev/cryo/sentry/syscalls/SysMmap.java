@@ -54,7 +54,7 @@ final class SysMmap {
         int prot = t.intArg(2), flags = t.intArg(3), fd = t.intArg(4);
         if ((offset & 4095) != 0) throw SyscallError.of(EINVAL);
         if ((flags & MAP_ANONYMOUS) != 0) {
-            return t.mm().mmap(addr, len, prot, flags, null, 0);
+            return t.mm().mmap(addr, len, prot, flags, null, 0, asLimit(t));
         }
         FileDescription f = t.fds().getIo(fd); // EBADF, also for O_PATH descriptors
         if (len == 0) throw SyscallError.of(EINVAL);
@@ -72,7 +72,7 @@ final class SysMmap {
         if (type != MAP_PRIVATE && type != MAP_SHARED && type != MAP_SHARED_VALIDATE) throw SyscallError.of(EINVAL);
         if (!f.readable()) throw SyscallError.of(EACCES);
         if (type != MAP_PRIVATE && (prot & PROT_WRITE) != 0 && !f.writable()) throw SyscallError.of(EACCES);
-        return t.mm().mmap(addr, len, prot, flags, f.mappable(), offset);
+        return t.mm().mmap(addr, len, prot, flags, f.mappable(), offset, asLimit(t));
     }
 
     /** Implements Linux munmap(2). */
@@ -89,7 +89,7 @@ final class SysMmap {
 
     /** Implements Linux mremap(2). */
     static long mremap(Task t) {
-        return t.mm().mremap(t.arg(0), t.arg(1), t.arg(2), t.intArg(3), t.arg(4));
+        return t.mm().mremap(t.arg(0), t.arg(1), t.arg(2), t.intArg(3), t.arg(4), asLimit(t));
     }
 
     /** Implements Linux madvise(2). */
@@ -100,7 +100,12 @@ final class SysMmap {
 
     /** Implements Linux brk(2): never fails, returns the (possibly unchanged) break. */
     static long brk(Task t) {
-        return t.mm().brk(t.arg(0));
+        return t.mm().brk(t.arg(0), asLimit(t));
+    }
+
+    /** RLIMIT_AS's soft limit: how many bytes the process may have mapped. */
+    private static long asLimit(Task t) {
+        return t.limits().soft(dev.cryo.sentry.kernel.Limits.AS);
     }
 
     /** Implements Linux msync(2): memory is the file here, so there is nothing to write back. */
