@@ -26,7 +26,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "restore", description = "Restore a sandbox from a checkpoint image.", mixinStandardHelpOptions = true)
 final class RestoreCommand extends ControlCommand {
     @Parameters(index = "0", arity = "0..1", paramLabel = "SNAPSHOT",
-            description = "The snapshot to restore: id, id prefix, or NAME[:TAG].")
+            description = "The snapshot to restore: id, id prefix, or NAME[:TAG]; a path (with a /) is a directory image.")
     String snapshot;
 
     @Option(names = "--image", paramLabel = "DIR", description = "Restore a directory image instead.")
@@ -51,6 +51,12 @@ final class RestoreCommand extends ControlCommand {
 
     @Override
     public Integer call() throws IOException {
+        if (image == null && snapshot != null && snapshot.contains("/")) {
+            // No snapshot name or id holds a '/': this is the path of a directory image, as
+            // `cryo checkpoint --image DIR` wrote it (criu restore -D, runsc --image-path).
+            image = snapshot;
+            snapshot = null;
+        }
         if ((snapshot == null) == (image == null)) throw new CryoException("restore needs a SNAPSHOT or --image DIR (one of them)");
         Path dir = image == null ? null : Path.of(image).toAbsolutePath().normalize();
         if (dir != null && !Files.isDirectory(dir)) throw new CryoException("no image at " + image);

@@ -38,6 +38,14 @@ class CommandLineTest {
         assertEquals(125, new Cryo(root).run("ps", "--format", "yaml").status());
     }
 
+    /** A SNAPSHOT with a '/' is a directory image's path: no store is opened for it. */
+    @Test
+    void aPathToRestoreIsADirectoryImage() {
+        Cryo.Result r = new Cryo(root).run("restore", root.resolve("no-such-image").toString());
+        assertEquals(125, r.status(), r.toString());
+        assertTrue(r.err().contains("no image at " + root.resolve("no-such-image")), r.err());
+    }
+
     @Test
     void badIdsAreRefused() {
         Cryo.Result r = new Cryo(root).run("run", "-d", "--id", "../x", "--", "/bin/true");
