@@ -106,6 +106,7 @@ public final class SentryClasses {
                 .register(307, dev.cryo.sentry.fs.epoll.EpollFile.Interest.class)
                 .register(308, dev.cryo.sentry.fs.anon.EventFdFile.class)
                 .register(309, dev.cryo.sentry.fs.anon.TimerFdFile.class)
+                .register(310, dev.cryo.sentry.kernel.PidFdFile.class)
                 .register(358, dev.cryo.sentry.kernel.SignalFdFile.class)
                 // Unix socket pairs (400-409)
                 .register(400, dev.cryo.sentry.fs.socket.UnixSocket.class)

@@ -44,6 +44,7 @@ final class TaskFork {
         // the alternate stack kept unless the memory is shared without vfork (sas_ss_reset).
         c.signals = parent.signals.forClone(false, a.has(CloneArgs.CLONE_SIGHAND),
                 a.has(CloneArgs.CLONE_VM) && !a.has(CloneArgs.CLONE_VFORK));
+        if (a.has(CloneArgs.CLONE_CLEAR_SIGHAND)) clearHandlers(c);
         c.nice = parent.nice;
         c.personality = parent.personality;
         c.execPath = parent.execPath;
@@ -85,6 +86,22 @@ final class TaskFork {
         }
         if (g.vforkPending) parent.vforkChild = tid;
         return tid;
+    }
+
+    /**
+     * CLONE_CLEAR_SIGHAND: handled signals go back to SIG_DFL in the child, ignored ones stay
+     * ignored; done before the child is registered, so it never runs with its parent's handlers.
+     */
+    private static void clearHandlers(Task c) {
+        for (int i = 1; i <= dev.cryo.sentry.abi.Signals.NSIG; i++) {
+            SignalAction a = c.action(i);
+            if (a.handler != dev.cryo.sentry.abi.Signals.SIG_IGN) {
+                a.handler = dev.cryo.sentry.abi.Signals.SIG_DFL;
+                a.flags = 0;
+                a.mask = 0;
+                a.restorer = 0;
+            }
+        }
     }
 
     /** put_user for clone's tid words: a fault is ignored, as copy_process ignores it. */

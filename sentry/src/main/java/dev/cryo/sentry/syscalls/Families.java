@@ -28,6 +28,7 @@ final class Families {
         SysExec.register(t);
         SysPipe.register(t);
         SysSocket.register(t);
+        SysPidfd.register(t);
         SysPoll.register(t);
         SysFutex.register(t);
         SysEpoll.register(t);

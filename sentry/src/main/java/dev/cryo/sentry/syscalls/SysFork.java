@@ -14,6 +14,7 @@ import dev.cryo.sentry.abi.Signals;
 import dev.cryo.sentry.abi.SyscallError;
 import dev.cryo.sentry.abi.Sysno;
 import dev.cryo.sentry.kernel.CloneArgs;
+import dev.cryo.sentry.kernel.PidFdFile;
 import dev.cryo.sentry.kernel.Task;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -32,8 +33,8 @@ final class SysFork {
         t.partial(Sysno.VFORK, "a copy of the memory, the parent waiting until the child execs or exits",
                 SysFork::vfork);
         t.partial(Sysno.CLONE, "processes and threads (CLONE_THREAD), processes sharing a descriptor table "
-                + "(CLONE_FILES); CLONE_VM or CLONE_SIGHAND without CLONE_THREAD (memory or dispositions shared by "
-                + "two processes, but vfork) and CLONE_PIDFD are ENOSYS, namespaces EPERM; a thread that execs "
+                + "(CLONE_FILES), with a pidfd (CLONE_PIDFD); CLONE_VM or CLONE_SIGHAND without CLONE_THREAD "
+                + "(memory or dispositions shared by two processes, but vfork) are ENOSYS, namespaces EPERM; a thread that execs "
                 + "keeps its tid",
                 SysFork::clone, HEX, HEX, PTR, PTR, HEX);
         t.partial(Sysno.CLONE3, "as clone; set_tid EPERM, CLONE_INTO_CGROUP EPERM", SysFork::clone3, PTR, SIZE);
@@ -55,7 +56,10 @@ final class SysFork {
         // Legacy clone takes the low 32 bits; the exit signal is the low byte, unchecked.
         flags &= 0xffffffffL;
         int exitSignal = (int) (flags & CSIGNAL);
-        return clone(t, new CloneArgs(flags & ~CSIGNAL, exitSignal, t.arg(1), t.arg(2), t.arg(3), t.arg(4)));
+        // Legacy clone returns the pidfd through parent_tid, which CLONE_PARENT_SETTID would
+        // also write: the two together are EINVAL, as is CLONE_DETACHED with a pidfd.
+        if ((flags & CLONE_PIDFD) != 0 && (flags & (CLONE_PARENT_SETTID | CLONE_DETACHED)) != 0) throw SyscallError.of(EINVAL);
+        return clone(t, new CloneArgs(flags & ~CSIGNAL, exitSignal, t.arg(1), t.arg(2), t.arg(3), t.arg(4)), t.arg(2));
     }
 
     /** Implements Linux clone3(2): struct clone_args of at least 64 bytes; unknown trailing bytes must be zero. */
@@ -87,36 +91,16 @@ final class SysFork {
         if (setTidSize != 0) throw SyscallError.of(EPERM); // choosing pids is not offered
         if ((flags & CLONE_INTO_CGROUP) != 0) throw SyscallError.of(EPERM); // no cgroups in the sandbox
         long sp = stack == 0 ? 0 : stack + stackSize;
-        CloneArgs a = new CloneArgs(flags & ~CLONE_CLEAR_SIGHAND, (int) exitSignal, sp, parentTid, childTid, tls);
-        if ((flags & CLONE_PIDFD) != 0 && pidfd == 0) throw SyscallError.of(EINVAL);
-        long pid = clone(t, a);
-        if ((flags & CLONE_CLEAR_SIGHAND) != 0) {
-            // The child has not run yet: it waits for the kernel lock this call holds.
-            var c = t.kernel().tasks().get((int) pid);
-            if (c != null) resetHandlers(c);
-        }
-        return pid;
+        CloneArgs a = new CloneArgs(flags, (int) exitSignal, sp, parentTid, childTid, tls);
+        return clone(t, a, pidfd); // CLONE_CLEAR_SIGHAND is applied by TaskFork, before the child can run
     }
 
     private static boolean validSignal(long sig) {
         return sig >= 0 && sig <= Signals.NSIG;
     }
 
-    /** CLONE_CLEAR_SIGHAND: handled signals go back to SIG_DFL in the child; ignored ones stay ignored. */
-    private static void resetHandlers(Task c) {
-        for (int i = 1; i <= Signals.NSIG; i++) {
-            var a = c.action(i);
-            if (a.handler != Signals.SIG_IGN) {
-                a.handler = Signals.SIG_DFL;
-                a.flags = 0;
-                a.mask = 0;
-                a.restorer = 0;
-            }
-        }
-    }
-
-    /** The checks of copy_process, in its order, then what the Sentry does not offer. */
-    private static long clone(Task t, CloneArgs a) {
+    /** The checks of copy_process, in its order, then what the Sentry does not offer; CLONE_PIDFD's descriptor goes to {@code pidfdAddr}. */
+    private static long clone(Task t, CloneArgs a, long pidfdAddr) {
         if (a.has(CLONE_NEWNS | CLONE_NEWUSER) && a.has(CLONE_FS)) throw SyscallError.of(EINVAL);
         if (a.has(CLONE_THREAD) && !a.has(CLONE_SIGHAND)) throw SyscallError.of(EINVAL);
         if (a.has(CLONE_SIGHAND) && !a.has(CLONE_VM)) throw SyscallError.of(EINVAL);
@@ -127,7 +111,15 @@ final class SysFork {
         if (a.has(CLONE_THREAD)) return t.cloneThread(a);
         // Memory or dispositions shared with another process: not offered.
         if (a.has(CLONE_VM) && !a.has(CLONE_VFORK)) throw SyscallError.of(ENOSYS);
-        if (a.has(CLONE_SIGHAND | CLONE_PIDFD)) throw SyscallError.of(ENOSYS);
-        return t.fork(a);
+        if (a.has(CLONE_SIGHAND)) throw SyscallError.of(ENOSYS);
+        if (!a.has(CLONE_PIDFD)) return t.fork(a);
+        // The descriptor is reserved and its address checked before the child exists, so a
+        // failure leaves no child behind (copy_process: get_unused_fd, then put_user at the end).
+        if (!t.fds().hasFree()) throw SyscallError.of(dev.cryo.sentry.abi.Errno.EMFILE);
+        t.mm().usermem().check(pidfdAddr, 4, true);
+        long pid = t.fork(a);
+        int fd = SysPidfd.install(t, PidFdFile.ofChild(t.kernel(), (int) pid));
+        t.mm().usermem().writeInt(pidfdAddr, fd);
+        return pid;
     }
 }

@@ -122,7 +122,7 @@ final class SysKill {
     }
 
     /** check_kill_permission: a valid signal, and the sender may signal the target (same process, uid, or root). */
-    private static void check(Task sender, Task target, int sig) {
+    static void check(Task sender, Task target, int sig) {
         if (sig < 0 || sig > Signals.NSIG) throw SyscallError.of(EINVAL);
         if (sender.tgid() == target.tgid()) return;
         Credentials s = sender.creds(), r = target.creds();

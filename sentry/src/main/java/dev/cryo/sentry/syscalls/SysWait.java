@@ -32,7 +32,7 @@ final class SysWait {
     static void register(SyscallTable t) {
         t.partial(Sysno.WAIT4, "ptrace stops (a traced child) are never reported: the sandbox has no ptrace",
                 SysWait::wait4, INT, PTR, HEX, PTR);
-        t.partial(Sysno.WAITID, "as wait4; P_PIDFD is EBADF/EINVAL (no pidfds)", SysWait::waitid, INT, INT, PTR, HEX, PTR);
+        t.partial(Sysno.WAITID, "as wait4", SysWait::waitid, INT, INT, PTR, HEX, PTR);
     }
 
     /** Implements Linux wait4(2). */
@@ -87,13 +87,27 @@ final class SysWait {
                 if (id < 0) throw SyscallError.of(EINVAL);
             }
             case P_PIDFD -> {
-                // No pidfds exist in the sandbox: an open descriptor is not one, others are EBADF.
-                if (id < 0 || !t.fds().isOpen(id)) throw SyscallError.of(EBADF);
-                throw SyscallError.of(EINVAL);
+                // pidfd_get_pid: EBADF for no open file and for a file that is not a pidfd.
+                if (id < 0) throw SyscallError.of(EINVAL);
+                if (!(t.fds().getIo(id) instanceof dev.cryo.sentry.kernel.PidFdFile p)) throw SyscallError.of(EBADF);
+                idtype = P_PID;
+                // A non-blocking pidfd makes the wait WNOHANG, and finding nothing then EAGAIN.
+                boolean nonblock = (p.flags() & dev.cryo.sentry.vfs.OpenFlags.O_NONBLOCK) != 0;
+                if (nonblock && (options & WNOHANG) == 0) {
+                    TaskWait.Waited w = TaskWait.waitChild(t, idtype, p.pid(), options | WNOHANG);
+                    if (w == null) throw SyscallError.of(dev.cryo.sentry.abi.Errno.EAGAIN);
+                    return waitidResult(t, w, infop, rusageAddr);
+                }
+                id = p.pid();
             }
             default -> throw SyscallError.of(EINVAL);
         }
         TaskWait.Waited w = TaskWait.waitChild(t, idtype, id, options);
+        return waitidResult(t, w, infop, rusageAddr);
+    }
+
+    /** Copies out what waitid found (zeros for WNOHANG's nothing). */
+    private static long waitidResult(Task t, TaskWait.Waited w, long infop, long rusageAddr) {
         Usermem mem = t.mm().usermem();
         try {
             if (rusageAddr != 0) mem.write(rusageAddr, rusage(w == null ? 0 : w.cpuNanos()));

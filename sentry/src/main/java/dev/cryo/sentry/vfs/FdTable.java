@@ -83,6 +83,14 @@ public final class FdTable {
         cloexec[fd] = on;
     }
 
+    /** Whether {@link #install} would find a free descriptor (below the limit). */
+    public boolean hasFree() {
+        for (int fd = 0; fd < limit; fd++) {
+            if (fd >= files.length || files[fd] == null) return true;
+        }
+        return false;
+    }
+
     /** Installs {@code f} at the lowest free descriptor >= {@code min}; EMFILE past the limit. */
     public int install(FileDescription f, boolean closeOnExec, int min) {
         for (int fd = Math.max(min, 0); fd < limit; fd++) {

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * An eventfd keeps its count and mode across a save and load; a timerfd its clock, deadline and
- * interval, and counts on from them in the loaded kernel; a signalfd its mask.
+ * interval, and counts on from them in the loaded kernel; a signalfd its mask; a pidfd its process.
  */
 class AnonFilesRoundTripTest {
     @Test
@@ -33,6 +33,7 @@ class AnonFilesRoundTripTest {
             t.fds().installAt(10, e, false);
             t.fds().installAt(11, tf, false);
             int sfd = dev.cryo.sentry.kernel.SignalFdFile.signalfd(t, -1, (1L << 9) | (1L << 18), OpenFlags.O_NONBLOCK);
+            t.fds().installAt(12, dev.cryo.sentry.kernel.PidFdFile.open(k, t.tgid(), OpenFlags.O_NONBLOCK), true);
 
             k.freeze(1000); // as a checkpoint does: the monotonic clock is read for the save
             k.lock().lock();
@@ -49,6 +50,11 @@ class AnonFilesRoundTripTest {
             var sf2 = (dev.cryo.sentry.kernel.SignalFdFile) rt.fds().get(sfd);
             assertEquals(1L << 9, sf2.mask());
             assertTrue((sf2.flags() & OpenFlags.O_NONBLOCK) != 0);
+            // A pidfd names the same process in the loaded kernel, still running.
+            var pf = (dev.cryo.sentry.kernel.PidFdFile) rt.fds().get(12);
+            assertEquals(rt.tgid(), pf.pid());
+            assertEquals(0, pf.pollReady());
+            assertTrue(pf.liveThread() == rt && rt.fds().isCloexec(12));
             Usermem mem = rt.mm().usermem();
             long below = rt.regs()[dev.cryo.platform.Regs.RSP] - 64; // in the loaded task's stack
             r.lock().lock();
