@@ -24,6 +24,11 @@ final class ImageChecks {
             String bad = t.mm() == null ? "no memory" : t.mm().checkConsistent();
             if (bad != null) throw new ImageException("task " + t.tid() + ": " + bad);
             if (t.fds() == null || t.fs() == null) throw new ImageException("task " + t.tid() + ": incomplete");
+            for (int fd = 0; fd < t.fds().size(); fd++) {
+                if (!t.fds().isOpen(fd)) continue;
+                String f = t.fds().get(fd).checkLoaded();
+                if (f != null) throw new ImageException("task " + t.tid() + ", descriptor " + fd + ": " + f);
+            }
         }
         String tree = k.checkProcessTree();
         if (tree != null) throw new ImageException("process tree: " + tree);

@@ -75,4 +75,9 @@ public final class PidFdFile extends FileDescription {
     public String path() {
         return "anon_inode:[pidfd]";
     }
+
+    @Override
+    public String checkLoaded() {
+        return process == null ? "a pidfd naming no process" : super.checkLoaded();
+    }
 }

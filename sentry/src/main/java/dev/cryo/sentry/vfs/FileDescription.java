@@ -151,6 +151,14 @@ public abstract class FileDescription {
         throw SyscallError.of(ENODEV);
     }
 
+    /**
+     * After a restore, before anything runs: what is inconsistent in this description's loaded
+     * state (an image is untrusted input), or null. Each kind checks what its operations rely on.
+     */
+    public String checkLoaded() {
+        return refs <= 0 ? "a description with no reference" : null;
+    }
+
     /** The path this description was opened at, in the sandbox (for /proc/self/fd, strace). */
     public abstract String path();
 

@@ -171,6 +171,24 @@ public final class Pipe {
         return n * PipePage.SIZE;
     }
 
+    /** What a loaded pipe's reads and writes would trip on: null if nothing. */
+    String checkLoaded() {
+        if (lock == null || pages == null) return "a pipe without its lock or pages";
+        if (slots < 1 || slots > MAX_SIZE / PipePage.SIZE || Integer.bitCount(slots) != 1 || pages.size() > slots) {
+            return "a pipe of " + slots + " slots holding " + (pages == null ? 0 : pages.size());
+        }
+        long sum = 0;
+        for (PipePage p : pages) {
+            if (p == null || p.data == null || p.data.length != PipePage.SIZE || p.off < 0 || p.len < 0
+                    || p.off + p.len > PipePage.SIZE) {
+                return "a pipe's bad page";
+            }
+            sum += p.len;
+        }
+        if (sum != count || readers < 0 || writers < 0) return "a pipe whose counts disagree";
+        return null;
+    }
+
     int pollReady(boolean readEnd) {
         int mask = 0;
         if (readEnd) {

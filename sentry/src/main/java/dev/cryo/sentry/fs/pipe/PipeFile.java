@@ -87,6 +87,12 @@ public final class PipeFile extends FileDescription {
     }
 
     @Override
+    public String checkLoaded() {
+        String bad = pipe == null ? "a pipe end without its pipe" : pipe.checkLoaded();
+        return bad != null ? bad : super.checkLoaded();
+    }
+
+    @Override
     protected void release() {
         pipe.closeEnd(reader);
     }

@@ -475,6 +475,20 @@ public final class UnixSocket extends FileDescription {
         return "socket:[" + ino + "]";
     }
 
+    @Override
+    public String checkLoaded() {
+        if (lock == null || queue == null) return "a socket without its lock or queue";
+        if (type != SOCK_STREAM && type != SOCK_DGRAM && type != SOCK_SEQPACKET) return "a socket of type " + type;
+        if (sndbuf <= 0 || rcvbuf <= 0 || inFlight < 0 || rcvTimeout < 0 || sndTimeout < 0) return "a socket with bad buffer state";
+        if ((shutdown & ~(RCV_SHUTDOWN | SEND_SHUTDOWN)) != 0) return "a socket with bad shutdown bits";
+        for (Segment s : queue) {
+            if (s == null || s.data == null || s.off < 0 || s.off > s.data.length || s.charge < 0) return "a socket's bad queued message";
+            if (s.rights != null) for (FileDescription f : s.rights) if (f == null) return "a socket message passing no file";
+        }
+        if (peer != null && peer.lock != lock) return "a socket whose peer has another lock";
+        return super.checkLoaded();
+    }
+
     /**
      * The last descriptor closed (unix_release_sock): files in flight to this end are dropped;
      * a stream or seqpacket peer is shut both ways, and reset if this end left data unread.
