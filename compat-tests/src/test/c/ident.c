@@ -9,7 +9,9 @@
 #include <linux/futex.h>
 #include <signal.h>
 #include <sys/fsuid.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <sys/prctl.h>
 #include <sys/utsname.h>
 
@@ -292,6 +294,42 @@ static void umask_and_identity_survive(void) {
     printf("name %s\n", name);
     T(umask(0));
 }
+/* File permissions follow the caller's ids: after dropping root, /etc/shadow (0640 root:shadow
+ * on Debian) cannot be read, /etc/passwd can; the shadow group (supplementary) opens it; root
+ * executes nothing without an x bit. */
+static void file_permissions_follow_ids(void) {
+    fflush(stdout);
+    if (fork() == 0) {
+        int shadow = -1;
+        struct stat st;
+        if (stat("/etc/shadow", &st) == 0) shadow = (int)st.st_gid;
+        printf("shadow 0640: %s\n", (st.st_mode & 0777) == 0640 ? "yes" : "no");
+        T(setgroups(1, (gid_t[]){(gid_t)shadow}));
+        T(setgid(65534));
+        T(setuid(65534));
+        T(open("/etc/passwd", O_RDONLY) >= 0);
+        T(open("/etc/shadow", O_RDONLY) >= 0); /* through the supplementary group */
+        T(setgroups(0, NULL)); /* EPERM now: not root */
+        fflush(stdout);
+        _exit(0);
+    }
+    wait(NULL);
+    if (fork() == 0) {
+        T(setuid(65534));
+        T(open("/etc/shadow", O_RDONLY));
+        T(access("/etc/shadow", R_OK));
+        T(open("/etc/passwd", O_RDONLY) >= 0);
+        T(open("/dev/null", O_WRONLY) >= 0);
+        T(open("/", O_RDONLY | O_DIRECTORY) >= 0);
+        T(execve("/etc/passwd", (char *[]){"x", NULL}, NULL));
+        fflush(stdout);
+        _exit(0);
+    }
+    wait(NULL);
+    T(execve("/etc/passwd", (char *[]){"x", NULL}, NULL)); /* root too: no x bit */
+}
+
 MAIN(K(ids), K(setuid_drop), K(setreuid_cases), K(setgid_cases), K(groups), K(pids), K(prctl_name), K(prctl_flag_errors), K(prctl_flags_read_back),
      K(arch_prctl_cases), K(tid_address_and_robust_list), K(rseq_cases), K(hostname_refusals), K(uname_cases),
-     K(sigaction_state), K(sigprocmask_state), K(sigaltstack_state), K(exit_directly), K(exit_group_status), K(getpgrp_raw), K(umask_and_identity_survive))
+     K(sigaction_state), K(sigprocmask_state), K(sigaltstack_state), K(exit_directly), K(exit_group_status), K(getpgrp_raw), K(umask_and_identity_survive),
+     K(file_permissions_follow_ids))

@@ -58,11 +58,13 @@ final class QuickCommands {
                 return r;
             } else if (w.is("--rootfs")) {
                 if ((r.rootfs = w.value()) == null) return null;
-            } else if (w.is("--cwd")) {
+            } else if (w.is("--cwd") || w.is("--workdir") || w.is("-w")) {
                 if ((r.cwd = w.value()) == null) return null;
+            } else if (w.is("--user") || w.is("-u")) {
+                if ((r.user = w.value()) == null) return null;
             } else if (w.is("--id")) {
                 if ((r.id = w.value()) == null) return null;
-            } else if (w.is("--env")) {
+            } else if (w.is("--env") || w.is("-e")) {
                 String kv = w.value();
                 if (kv == null) return null;
                 r.env.add(kv);

@@ -31,11 +31,15 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--rootfs", paramLabel = "DIR", description = "Root filesystem (default: the host's /, read-only).")
     String rootfs = "/";
 
-    @Option(names = "--env", paramLabel = "K=V", description = "Set an environment variable (repeatable).")
+    @Option(names = {"-e", "--env"}, paramLabel = "K=V", description = "Set an environment variable (repeatable).")
     List<String> env = new ArrayList<>();
 
-    @Option(names = "--cwd", paramLabel = "DIR", description = "Working directory in the sandbox (default: /).")
+    @Option(names = {"-w", "--cwd", "--workdir"}, paramLabel = "DIR", description = "Working directory in the sandbox (default: /).")
     String cwd = "/";
+
+    @Option(names = {"-u", "--user"}, paramLabel = "USER[:GROUP]",
+            description = "Run as this user and group of the root filesystem's /etc/passwd and /etc/group, or by number (default: root).")
+    String user;
 
     @Option(names = "--strace", description = "Print each system call with its arguments and result on stderr.")
     boolean strace;
@@ -63,8 +67,9 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         if (detach) return detached();
         if (id != null) throw new CryoException("--id needs -d (a foreground sandbox has no id)");
-        SandboxConfig config = new SandboxConfig(rootfs, command, SandboxConfig.environment(env), cwd,
-                strace ? System.err : null);
+        UserSpec u = user == null ? UserSpec.ROOT : UserSpec.parse(user, rootfs);
+        SandboxConfig config = new SandboxConfig(rootfs, command, SandboxConfig.environment(environment(u)), cwd,
+                strace ? System.err : null, u.uid(), u.gid());
         int status;
         SyscallTable table = Main.prewarm != null ? Main.prewarm.table() : SyscallTable.standard();
         try (Sandbox sandbox = Sandbox.create(PtracePlatform.create(), config, table)) {
@@ -83,13 +88,26 @@ final class RunCommand implements Callable<Integer> {
         return status;
     }
 
+    /** The --env settings, after HOME from passwd for a --user that has one (docker's order: --env wins). */
+    private List<String> environment(UserSpec u) {
+        if (u.home() == null) return env;
+        List<String> all = new ArrayList<>();
+        all.add("HOME=" + u.home());
+        all.addAll(env);
+        return all;
+    }
+
     /** Starts the sandbox in a background JVM with the same settings. */
     private int detached() throws IOException {
+        UserSpec u = user == null ? UserSpec.ROOT : UserSpec.parse(user, rootfs);
+        List<String> env = environment(u);
         SandboxConfig.environment(env); // a bad --env is refused here, not in the log
         if (id != null) StateDir.checkId(id);
         List<String> args = new ArrayList<>();
         args.add("--rootfs");
         args.add(Path.of(rootfs).toAbsolutePath().normalize().toString()); // the JVM runs in "/"
+        args.add("--user");
+        args.add(u.uid() + ":" + u.gid()); // resolved here: the host reads no passwd
         for (String kv : env) {
             args.add("--env");
             args.add(kv);

@@ -54,6 +54,10 @@ final class SandboxHost implements Callable<Integer> {
     @Option(names = "--cwd")
     String cwd = "/";
 
+    /** UID:GID, numbers resolved by `cryo run`. */
+    @Option(names = "--user")
+    String user = "0:0";
+
     @Option(names = "--strace")
     boolean strace;
 
@@ -84,8 +88,9 @@ final class SandboxHost implements Callable<Integer> {
                         new Sandbox.RestoreOptions(acceptChangedFiles, strace ? System.err : null, table,
                         Main.prewarm != null ? Main.prewarm.codec() : null, rootfs));
             } else if (restore == null) {
+                String[] ids = user.split(":");
                 SandboxConfig config = new SandboxConfig(rootfs, command, SandboxConfig.environment(env), cwd,
-                        strace ? System.err : null);
+                        strace ? System.err : null, Integer.parseUnsignedInt(ids[0]), Integer.parseUnsignedInt(ids[1]));
                 sandbox = Sandbox.create(PtracePlatform.create(), config, table);
             } else {
                 sandbox = Sandbox.restore(PtracePlatform.create(), Path.of(restore),

@@ -103,6 +103,19 @@ class DetachedSandboxTest {
         }
     }
 
+    /** docker run's -u, -w and -e: the program runs as that user, there, with HOME from passwd. */
+    @Test
+    void userWorkdirAndEnvironment() throws Exception {
+        assumeTrue(Files.readString(Path.of("/etc/passwd")).contains("nobody:x:65534:65534"), "no nobody in /etc/passwd");
+        String id = start("-u", "nobody", "-w", "/tmp", "-e", "A=b", "--", "/bin/sh", "-c",
+                "id -u; id -g; pwd; echo $A $HOME; cat /etc/shadow >/dev/null 2>&1 || echo denied");
+        assertEquals("0", cryo.run("wait", id).out().strip());
+        assertEquals("65534\n65534\n/tmp\nb /nonexistent\ndenied\n", cryo.run("logs", id).out());
+        Cryo.Result bad = cryo.run("run", "-d", "-u", "no-such-user", "--", "/bin/true");
+        assertEquals(125, bad.status(), bad.toString());
+        assertTrue(bad.err().contains("no user 'no-such-user'"), bad.err());
+    }
+
     @Test
     void runDetachedThenPsLogsKillWaitDelete() throws Exception {
         String id = start("--", ticker.toString());

@@ -32,7 +32,9 @@ class QuickCommandsTest {
         "run -- /bin/true",
         "run --env A=1 --env=B=2 --cwd /tmp --strace -- /bin/sh -c exit",
         "--root /r run -d --id web --rootfs=/srv --no-enosys-report -- prog --env -d --",
-        "run --detach -- prog"})
+        "run --detach -- prog",
+        "run -e A=1 -w /tmp -u 1000:1000 -- /bin/id",
+        "run --workdir=/tmp --user=nobody --env=X=y -- /bin/id"})
     void readsPlainFormsAsPicocliDoes(String line) throws Exception {
         String[] args = line.split(" ");
         Main quickMain = new Main();

@@ -77,7 +77,8 @@ public final class Sandbox implements AutoCloseable {
         String path = ProgramLookup.resolve(vfs, cwd, program, config.getenv("PATH"));
         Task init;
         try {
-            init = kernel.startInit(path, config.argv(), config.envp(), cwd, fds -> HostStdio.install(fds, kernel.lock()));
+            init = kernel.startInit(path, config.argv(), config.envp(), cwd, fds -> HostStdio.install(fds, kernel.lock()),
+                    dev.cryo.sentry.kernel.Credentials.of(config.uid(), config.gid()));
         } catch (SyscallError e) {
             vfs.close();
             int status = e.errno() == Errno.ENOENT ? 127 : 126;

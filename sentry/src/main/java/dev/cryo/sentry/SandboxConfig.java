@@ -14,8 +14,16 @@ import java.util.Map;
  * @param envp the environment, "K=V" strings
  * @param cwd working directory inside the sandbox
  * @param strace where to print syscalls, or null
+ * @param uid the first process's user id (real, effective, saved and filesystem): 0 is root
+ * @param gid its group id, likewise
  */
-public record SandboxConfig(String rootfs, List<String> argv, List<String> envp, String cwd, PrintStream strace) {
+public record SandboxConfig(String rootfs, List<String> argv, List<String> envp, String cwd, PrintStream strace,
+        int uid, int gid) {
+    /** A sandbox whose first process runs as root (uid 0, gid 0), as docker's does by default. */
+    public SandboxConfig(String rootfs, List<String> argv, List<String> envp, String cwd, PrintStream strace) {
+        this(rootfs, argv, envp, cwd, strace, 0, 0);
+    }
+
     /** docker run's default PATH. */
     public static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 

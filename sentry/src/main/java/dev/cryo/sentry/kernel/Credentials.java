@@ -17,6 +17,14 @@ public final class Credentials {
         return new Credentials();
     }
 
+    /** A user's: every uid {@code uid}, every gid {@code gid}, no supplementary groups. */
+    public static Credentials of(int uid, int gid) {
+        Credentials c = new Credentials();
+        c.ruid = c.euid = c.suid = c.fsuid = uid;
+        c.rgid = c.egid = c.sgid = c.fsgid = gid;
+        return c;
+    }
+
     /** A copy for a child process: credentials are per task and copied at fork (copy_creds). */
     public Credentials copy() {
         Credentials c = new Credentials();

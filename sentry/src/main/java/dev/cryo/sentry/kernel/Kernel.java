@@ -402,7 +402,13 @@ public final class Kernel implements AfterLoad, dev.cryo.sentry.sync.SandboxCloc
      */
     public Task startInit(String path, List<String> argv, List<String> envp, String cwd,
             java.util.function.Consumer<FdTable> stdio) {
-        return TaskStart.init(this, path, argv, envp, cwd, stdio);
+        return TaskStart.init(this, path, argv, envp, cwd, stdio, Credentials.root());
+    }
+
+    /** As {@link #startInit(String, List, List, String, java.util.function.Consumer)}, running as {@code creds}. */
+    public Task startInit(String path, List<String> argv, List<String> envp, String cwd,
+            java.util.function.Consumer<FdTable> stdio, Credentials creds) {
+        return TaskStart.init(this, path, argv, envp, cwd, stdio, creds);
     }
 
     // ---- freezing: every task parks at its next boundary (DESIGN.md rule 4)

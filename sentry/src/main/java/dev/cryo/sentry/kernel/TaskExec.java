@@ -37,7 +37,7 @@ final class TaskExec {
         List<String> args = new ArrayList<>(argv);
         // An empty argv gets "" as argv[0], so that argc is never 0 (do_execveat_common).
         if (args.isEmpty()) args.add("");
-        MappingSource file = k.vfs().openExecutable(from, path);
+        MappingSource file = k.vfs().openExecutable(from, path, t.creds.fsuid, t.creds.fsgid, t.creds.groups);
         String comm = filename.substring(filename.lastIndexOf('/') + 1);
         for (int depth = 0;; depth++) {
             if (depth > MAX_DEPTH) throw SyscallError.of(ELOOP);
@@ -50,7 +50,7 @@ final class TaskExec {
             if (interp[1] != null) args.add(0, interp[1]);
             args.add(0, interp[0]);
             path = interp[0];
-            file = k.vfs().openExecutable(from, path);
+            file = k.vfs().openExecutable(from, path, t.creds.fsuid, t.creds.fsgid, t.creds.groups);
         }
         MemoryManager mm = new MemoryManager(k.memoryFile(), t.mm.minAddress(), t.mm.maxAddress());
         LoadedImage image;
@@ -58,7 +58,7 @@ final class TaskExec {
             FsContext fs = from;
             image = ElfLoader.load(mm, file, filename, args, envp,
                     ElfLoader.Identity.of(t.creds.ruid, t.creds.euid, t.creds.rgid, t.creds.egid),
-                    interp -> k.vfs().openExecutable(fs, interp));
+                    interp -> k.vfs().openExecutable(fs, interp, t.creds.fsuid, t.creds.fsgid, t.creds.groups));
         } catch (RuntimeException e) {
             mm.releaseAll();
             throw e;

@@ -151,7 +151,7 @@ final class TaskStart {
 
     /** The sandbox's first process: see {@link Kernel#startInit}. */
     static Task init(Kernel k, String path, java.util.List<String> argv, java.util.List<String> envp, String cwd,
-            java.util.function.Consumer<FdTable> stdio) {
+            java.util.function.Consumer<FdTable> stdio, Credentials creds) {
         int tid = k.allocatePid();
         MemoryManager mm = new MemoryManager(k.memoryFile(), k.platform().minUserAddress(), k.platform().maxUserAddress());
         AddressSpace as = k.platform().newAddressSpace(k.memoryFile().fd());
@@ -159,15 +159,17 @@ final class TaskStart {
         try {
             mm.attach(as);
             t = new Task(k, tid, tid, Regs.initial(0, 0));
+            t.creds = creds.copy();
             t.mm = mm;
             t.fs = new FsContext();
             t.fs.setCwd(k.vfs().canonicalDirectory(cwd));
             t.fds = new FdTable((int) t.limits.soft(Limits.NOFILE));
             stdio.accept(t.fds);
             FsContext fs = t.fs;
-            LoadedImage image = ElfLoader.load(mm, k.vfs().openExecutable(fs, path), path, argv, envp,
+            Credentials c = t.creds;
+            LoadedImage image = ElfLoader.load(mm, k.vfs().openExecutable(fs, path, c.fsuid, c.fsgid, c.groups), path, argv, envp,
                     ElfLoader.Identity.of(t.creds.ruid, t.creds.euid, t.creds.rgid, t.creds.egid),
-                    interp -> k.vfs().openExecutable(fs, interp));
+                    interp -> k.vfs().openExecutable(fs, interp, c.fsuid, c.fsgid, c.groups));
             t.regs[Regs.RIP] = image.entry();
             t.regs[Regs.RSP] = image.stackPointer();
             t.execPath = path;

@@ -40,8 +40,10 @@ final class SysFile {
     private static final String READ_ONLY = "the root filesystem is read-only: EROFS after Linux's checks";
 
     static void register(SyscallTable t) {
-        t.supported(Sysno.OPEN, SysFile::open, PATH, OFLAGS, MODE);
-        t.supported(Sysno.OPENAT, SysFile::openat, DIRFD, PATH, OFLAGS, MODE);
+        String dac = "the file's permission bits are checked against the caller's ids; the directories on the way "
+                + "are not checked for search permission";
+        t.partial(Sysno.OPEN, dac, SysFile::open, PATH, OFLAGS, MODE);
+        t.partial(Sysno.OPENAT, dac, SysFile::openat, DIRFD, PATH, OFLAGS, MODE);
         t.supported(Sysno.CREAT, SysFile::creat, PATH, MODE);
         t.supported(Sysno.CLOSE, SysFile::close, FD);
         t.supported(Sysno.CLOSE_RANGE, SysFile::closeRange, FD, FD, HEX);
@@ -118,7 +120,8 @@ final class SysFile {
 
     private static long doOpen(Task t, int dirfd, long pathAddr, int flags) {
         String path = path(t, pathAddr);
-        FileDescription f = vfs(t).open(base(t, dirfd, path), path, flags);
+        var c = t.creds();
+        FileDescription f = vfs(t).open(base(t, dirfd, path), path, flags, c.fsuid, c.fsgid, c.groups);
         f.incRef(); // held while installing, so a failed install releases it
         try {
             return t.fds().install(f, (flags & OpenFlags.O_CLOEXEC) != 0, 0);

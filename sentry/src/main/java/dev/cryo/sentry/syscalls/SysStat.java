@@ -174,10 +174,10 @@ final class SysStat {
         int gid = (flags & AT_EACCESS) != 0 ? t.creds().egid : t.creds().rgid;
         if (path.isEmpty() && (flags & AT_EMPTY_PATH) != 0) {
             String at = dirfd == AT_FDCWD ? t.fs().cwd() : t.fds().get(dirfd).path();
-            vfs(t).access("/", at, mode, false, uid, gid);
+            vfs(t).access("/", at, mode, false, uid, gid, t.creds().groups);
             return 0;
         }
-        vfs(t).access(base(t, dirfd, path), path, mode, (flags & AT_SYMLINK_NOFOLLOW) == 0, uid, gid);
+        vfs(t).access(base(t, dirfd, path), path, mode, (flags & AT_SYMLINK_NOFOLLOW) == 0, uid, gid, t.creds().groups);
         return 0;
     }
 }

@@ -130,25 +130,42 @@ public final class VirtualFilesystem implements HostBacked {
      * passes read and write checks and needs one x bit to execute a non-directory
      * (generic_permission with CAP_DAC_OVERRIDE); W_OK on this read-only tree is EROFS.
      */
-    public void access(String base, String path, int mode, boolean follow, int uid, int gid) {
+    public void access(String base, String path, int mode, boolean follow, int uid, int gid, int[] groups) {
         try (Node n = lookup(base, path, follow)) {
-            checkAccess(n.stat(), mode, uid, gid);
+            checkAccess(n.stat(), mode, uid, gid, groups);
         }
     }
 
-    static void checkAccess(byte[] st, int mode, int uid, int gid) {
-        final int R = 4, W = 2, X = 1;
+    static void checkAccess(byte[] st, int mode, int uid, int gid, int[] groups) {
+        final int W = 2;
         int type = Stat.type(st);
         if ((mode & W) != 0 && (type == Stat.S_IFREG || type == Stat.S_IFDIR || type == Stat.S_IFLNK)) {
             throw SyscallError.of(EROFS);
         }
+        permission(st, mode, uid, gid, groups);
+    }
+
+    /**
+     * generic_permission: {@code mode}'s R (4), W (2) and X (1) against the owner's, the
+     * group's (the file's group among the caller's) or the others' bits; root passes read and
+     * write and needs one x bit to execute a non-directory (CAP_DAC_OVERRIDE). EACCES if denied.
+     */
+    static void permission(byte[] st, int mode, int uid, int gid, int[] groups) {
+        final int R = 4, W = 2, X = 1;
+        int type = Stat.type(st);
         int perm = Stat.mode(st) & 0777;
         if (uid == 0) {
             if ((mode & X) != 0 && type != Stat.S_IFDIR && (perm & 0111) == 0) throw SyscallError.of(EACCES);
             return;
         }
-        int bits = uid == Stat.uid(st) ? perm >> 6 : gid == Stat.gid(st) ? perm >> 3 : perm;
+        int bits = uid == Stat.uid(st) ? perm >> 6 : inGroup(Stat.gid(st), gid, groups) ? perm >> 3 : perm;
         if ((mode & ~bits & (R | W | X)) != 0) throw SyscallError.of(EACCES);
+    }
+
+    private static boolean inGroup(int fileGid, int gid, int[] groups) {
+        if (fileGid == gid) return true;
+        for (int g : groups) if (g == fileGid) return true;
+        return false;
     }
 
     // ---- open
@@ -159,6 +176,15 @@ public final class VirtualFilesystem implements HostBacked {
      * creating, truncating, O_TMPFILE, is EROFS.
      */
     public FileDescription open(String base, String path, int flags) {
+        return open(base, path, flags, 0, 0, new int[0]);
+    }
+
+    /**
+     * As {@link #open(String, String, int)}, for a task with filesystem ids {@code uid} and
+     * {@code gid} and supplementary {@code groups}: the file must grant the access asked
+     * (EACCES); search permission on the directories on the way is not checked.
+     */
+    public FileDescription open(String base, String path, int flags, int uid, int gid, int[] groups) {
         // fs/open.c build_open_flags: __O_TMPFILE only ever comes with O_DIRECTORY.
         final int tmpfileBit = OpenFlags.O_TMPFILE & ~OpenFlags.O_DIRECTORY;
         if ((flags & tmpfileBit) != 0 && (flags & OpenFlags.O_TMPFILE) != OpenFlags.O_TMPFILE) {
@@ -215,6 +241,9 @@ public final class VirtualFilesystem implements HostBacked {
             if ((type == Stat.S_IFREG && (write || (flags & OpenFlags.O_TRUNC) != 0)) || (dir && write)) {
                 throw SyscallError.of(EROFS);
             }
+            // may_open: MAY_READ for O_RDONLY/O_RDWR, MAY_WRITE for O_WRONLY/O_RDWR (or O_TRUNC).
+            int want = (acc != OpenFlags.O_WRONLY ? 4 : 0) | (write || (flags & OpenFlags.O_TRUNC) != 0 ? 2 : 0);
+            permission(st, want, uid, gid, groups);
             int kept = flags & ~(OpenFlags.O_CREAT | OpenFlags.O_EXCL | OpenFlags.O_NOCTTY
                     | OpenFlags.O_TRUNC | OpenFlags.O_CLOEXEC);
             return n.open(kept | OpenFlags.O_LARGEFILE);
@@ -309,11 +338,17 @@ public final class VirtualFilesystem implements HostBacked {
      * the file for each read, so it holds no host descriptor between them.
      */
     public MappingSource openExecutable(FsContext fs, String path) {
+        return openExecutable(fs, path, 0, 0, new int[0]);
+    }
+
+    /** As {@link #openExecutable(FsContext, String)}, for a task with these filesystem ids: MAY_EXEC for its class of the file's bits. */
+    public MappingSource openExecutable(FsContext fs, String path, int uid, int gid, int[] groups) {
         String p = utf8(path);
         String canonical;
         try (Node n = lookup(fs.cwd(), p, true)) {
             byte[] st = n.stat();
             if (!Stat.isRegular(st) || (Stat.mode(st) & 0111) == 0) throw SyscallError.of(EACCES);
+            permission(st, 1, uid, gid, groups);
             canonical = n.path();
         }
         return new MappingSource() {
