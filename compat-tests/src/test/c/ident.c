@@ -321,6 +321,10 @@ static void file_permissions_follow_ids(void) {
         T(open("/etc/passwd", O_RDONLY) >= 0);
         T(open("/dev/null", O_WRONLY) >= 0);
         T(open("/", O_RDONLY | O_DIRECTORY) >= 0);
+        T(open("/root/.bashrc", O_RDONLY)); /* in a 0700 directory: no search permission */
+        struct stat sb;
+        T(stat("/root/.bashrc", &sb));
+        T(stat("/root/no-such-file", &sb)); /* EACCES before ENOENT */
         T(execve("/etc/passwd", (char *[]){"x", NULL}, NULL));
         fflush(stdout);
         _exit(0);

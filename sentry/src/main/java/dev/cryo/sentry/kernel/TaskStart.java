@@ -167,6 +167,7 @@ final class TaskStart {
             stdio.accept(t.fds);
             FsContext fs = t.fs;
             Credentials c = t.creds;
+            dev.cryo.sentry.vfs.Caller.set(c.fsuid, c.fsgid, c.groups); // the program is looked up as its user
             LoadedImage image = ElfLoader.load(mm, k.vfs().openExecutable(fs, path, c.fsuid, c.fsgid, c.groups), path, argv, envp,
                     ElfLoader.Identity.of(t.creds.ruid, t.creds.euid, t.creds.rgid, t.creds.egid),
                     interp -> k.vfs().openExecutable(fs, interp, c.fsuid, c.fsgid, c.groups));

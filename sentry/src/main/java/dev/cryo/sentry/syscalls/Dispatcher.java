@@ -35,6 +35,8 @@ public final class Dispatcher implements SyscallDispatcher {
         if (e == null) {
             r = -Errno.ENOSYS;
         } else {
+            var c = t.creds();
+            dev.cryo.sentry.vfs.Caller.set(c.fsuid, c.fsgid, c.groups);
             try {
                 r = e.handler().call(t);
             } catch (SyscallError err) {

@@ -40,8 +40,8 @@ final class SysFile {
     private static final String READ_ONLY = "the root filesystem is read-only: EROFS after Linux's checks";
 
     static void register(SyscallTable t) {
-        String dac = "the file's permission bits are checked against the caller's ids; the directories on the way "
-                + "are not checked for search permission";
+        String dac = "the file's permission bits and the search bits of the directories above it are checked "
+                + "against the caller's ids; directories a symbolic link was found in are not";
         t.partial(Sysno.OPEN, dac, SysFile::open, PATH, OFLAGS, MODE);
         t.partial(Sysno.OPENAT, dac, SysFile::openat, DIRFD, PATH, OFLAGS, MODE);
         t.supported(Sysno.CREAT, SysFile::creat, PATH, MODE);

@@ -96,7 +96,55 @@ public final class VirtualFilesystem implements HostBacked {
                 return d;
             }
         }
-        return root.lookup(abs, follow);
+        Caller c = Caller.current();
+        Node n;
+        try {
+            n = root.lookup(abs, follow);
+        } catch (SyscallError e) {
+            // A name missing in a directory the caller may not search is EACCES, not ENOENT:
+            // Linux checks the search permission before it looks the name up.
+            if (c != null) searchableAsFarAsItExists(clean, c);
+            throw e;
+        }
+        if (c != null) {
+            try {
+                searchable(n.path(), c);
+            } catch (SyscallError e) {
+                n.close();
+                throw e;
+            }
+        }
+        return n;
+    }
+
+    /** {@link #searchable} for the directories of {@code clean} that exist, from the root down. */
+    private void searchableAsFarAsItExists(String clean, Caller c) {
+        int end = clean.lastIndexOf('/');
+        for (int i = clean.indexOf('/'); i >= 0 && i <= end; i = clean.indexOf('/', i + 1)) {
+            byte[] st;
+            try (Node d = root.lookup(i == 0 ? "/" : clean.substring(0, i), true)) {
+                st = d.stat();
+            } catch (SyscallError e) {
+                return; // the rest does not exist: the first error stands
+            }
+            if (!Stat.isDir(st)) return;
+            permission(st, 1, c.uid(), c.gid(), c.groups());
+        }
+    }
+
+    /**
+     * may_lookup for a caller that is not root: every directory above {@code canonical} must
+     * grant it search (x) permission, else EACCES. Checked on the canonical path, after the host
+     * resolved it in one step: the directories a symbolic link was found in are not looked at.
+     */
+    private void searchable(String canonical, Caller c) {
+        int end = canonical.lastIndexOf('/');
+        for (int i = canonical.indexOf('/'); i >= 0 && i <= end; i = canonical.indexOf('/', i + 1)) {
+            try (Node d = root.lookup(i == 0 ? "/" : canonical.substring(0, i), true)) {
+                byte[] st = d.stat();
+                if (Stat.isDir(st)) permission(st, 1, c.uid(), c.gid(), c.groups());
+            }
+        }
     }
 
     public byte[] stat(String base, String path, boolean follow) {
