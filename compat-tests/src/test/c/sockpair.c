@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <sys/un.h>
+#include <stddef.h>
 #include <sys/wait.h>
 #include <linux/capability.h>
 #include <netinet/in.h>
@@ -334,6 +335,46 @@ static void capabilities(void) {
     wait(NULL);
 }
 
+/* socket(AF_UNIX): an end connected to nothing; connect finds no listener (paths that do not
+ * exist or are not sockets, an abstract name nobody bound). */
+static void unconnected_sockets(void) {
+    signal(SIGPIPE, SIG_IGN);
+    int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    T(s);
+    struct sockaddr_un a = {.sun_family = AF_UNIX, .sun_path = "/no/such/dir/sock"};
+    T(connect(s, (struct sockaddr *)&a, sizeof a));
+    strcpy(a.sun_path, "/etc/passwd");
+    T(connect(s, (struct sockaddr *)&a, sizeof a));
+    T(connect(s, (struct sockaddr *)&a, 1));
+    struct sockaddr_un ab = {.sun_family = AF_UNIX, .sun_path = "\0cryo-nobody-listens"};
+    T(connect(s, (struct sockaddr *)&ab, offsetof(struct sockaddr_un, sun_path) + 1 + 20));
+    a.sun_family = AF_INET;
+    T(connect(s, (struct sockaddr *)&a, sizeof a));
+    T(write(s, "x", 1));
+    T(read(s, buf, 1));
+    struct sockaddr_un got;
+    socklen_t len = sizeof got;
+    T(getpeername(s, (struct sockaddr *)&got, &len));
+    T(getsockname(s, (struct sockaddr *)&got, &len));
+    T(len);
+    struct pollfd p = {s, POLLIN | POLLOUT, 0};
+    T(poll(&p, 1, 0));
+    T(p.revents);
+    int d = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+    T(send(d, "x", 1, 0));
+    T(recv(d, buf, 1, 0));
+    struct sockaddr unspec = {.sa_family = AF_UNSPEC};
+    T(connect(d, &unspec, sizeof unspec));
+    int q = socket(AF_UNIX, SOCK_SEQPACKET, 0);
+    T(send(q, "x", 1, 0));
+    T(recv(q, buf, 1, 0));
+    T(socket(AF_UNIX, 99, 0));
+    T(socket(AF_UNIX, SOCK_STREAM, 7));
+    T(socket(-1, SOCK_STREAM, 0));
+    T(socket(AF_UNIX, SOCK_STREAM | 0x100, 0));
+    T(socket(AF_UNIX, 4, 0));
+}
+
 MAIN(K(args), K(stream_basics), K(stream_shutdown_and_close), K(sigpipe_on_stream_only), K(datagrams),
      K(seqpackets), K(nonblocking_fill), K(pass_files), K(credentials_and_names), K(between_processes),
-     K(capabilities))
+     K(capabilities), K(unconnected_sockets))

@@ -43,6 +43,11 @@ final class SysSocket {
             SO_DOMAIN = 39;
 
     static void register(SyscallTable t) {
+        t.partial(Sysno.SOCKET, "AF_UNIX only (other families, the network, are ENOSYS); such a socket connects to "
+                + "nothing: bind and listen are not implemented, so connect finds no listener (ECONNREFUSED, or the "
+                + "path's lookup error)", SysSocket::socketCall, INT, HEX, INT);
+        t.partial(Sysno.CONNECT, "Unix sockets: no listener exists in a sandbox (ECONNREFUSED; ENOENT and the other "
+                + "lookup errors for a path); AF_UNSPEC disconnects a datagram socket", SysSocket::connect, FD, PTR, INT);
         t.partial(Sysno.SOCKETPAIR, "AF_UNIX only (stream, datagram, seqpacket); other families EOPNOTSUPP or EAFNOSUPPORT",
                 SysSocket::socketpair, INT, HEX, INT, PTR);
         t.supported(Sysno.SHUTDOWN, SysSocket::shutdown, FD, INT);
@@ -61,6 +66,58 @@ final class SysSocket {
         FileDescription f = t.fds().getIo(fd);
         if (f instanceof UnixSocket s) return s;
         throw SyscallError.of(ENOTSOCK);
+    }
+
+    /** Implements Linux socket(2) for AF_UNIX; other families are not implemented (no network). */
+    static long socketCall(Task t) {
+        int family = t.intArg(0), typeArg = t.intArg(1), protocol = t.intArg(2);
+        int flags = typeArg & ~SOCK_TYPE_MASK;
+        if ((flags & ~(SOCK_CLOEXEC | SOCK_NONBLOCK)) != 0) throw SyscallError.of(EINVAL);
+        int type = typeArg & SOCK_TYPE_MASK;
+        if (family < 0 || family >= 46) throw SyscallError.of(EAFNOSUPPORT);
+        if (type >= SOCK_MAX) throw SyscallError.of(EINVAL);
+        if (family != AF_UNIX) throw SyscallError.of(dev.cryo.sentry.abi.Errno.ENOSYS); // counted: no network yet
+        if (protocol != 0 && protocol != AF_UNIX) throw SyscallError.of(EPROTONOSUPPORT);
+        if (type == SOCK_RAW) type = UnixSocket.SOCK_DGRAM;
+        if (type != UnixSocket.SOCK_STREAM && type != UnixSocket.SOCK_DGRAM && type != UnixSocket.SOCK_SEQPACKET) {
+            throw SyscallError.of(ESOCKTNOSUPPORT);
+        }
+        UnixSocket s = UnixSocket.unconnected(t.kernel().lock(), type, protocol, t.kernel().nextAnonInode(),
+                flags & SOCK_NONBLOCK, t.tgid(), t.creds().euid, t.creds().egid);
+        try {
+            return t.fds().install(s, (flags & SOCK_CLOEXEC) != 0, 0);
+        } catch (SyscallError e) {
+            s.incRef();
+            s.decRef(); // never installed
+            throw e;
+        }
+    }
+
+    /**
+     * Implements Linux connect(2) for Unix sockets. Nothing in a sandbox listens (bind and
+     * listen are not implemented), and a socket file of the host is never reached: a path is
+     * looked up in the sandbox's tree (its errors are the answer) and then refused.
+     */
+    static long connect(Task t) {
+        UnixSocket s = socket(t, t.intArg(0));
+        long addr = t.arg(1);
+        int len = t.intArg(2);
+        if (len < 0 || len > 128) throw SyscallError.of(EINVAL); // move_addr_to_kernel
+        byte[] a = t.mm().usermem().read(addr, len);
+        if (len >= 2 && (a[0] | a[1] << 8) == 0 && !s.connectionOriented()) { // AF_UNSPEC
+            s.disconnect();
+            return 0;
+        }
+        if (len <= 2 || len > 110 || (a[0] | a[1] << 8) != AF_UNIX) throw SyscallError.of(EINVAL); // unix_validate_addr
+        if (s.connectionOriented() && s.connected()) throw SyscallError.of(dev.cryo.sentry.abi.Errno.EISCONN);
+        if (a[2] == 0) throw SyscallError.of(dev.cryo.sentry.abi.Errno.ECONNREFUSED); // an abstract name: none bound
+        int end = 2;
+        while (end < len && a[end] != 0) end++;
+        String path = dev.cryo.sentry.vfs.VirtualFilesystem.pathString(java.util.Arrays.copyOfRange(a, 2, end));
+        try (var n = SysFile.vfs(t).lookup(SysFile.base(t, SysFile.AT_FDCWD, path), path, true)) {
+            n.stat(); // it exists (and may be searched): but no socket of the sandbox listens there
+        }
+        throw SyscallError.of(dev.cryo.sentry.abi.Errno.ECONNREFUSED);
     }
 
     /** Implements Linux socketpair(2). */

@@ -57,6 +57,8 @@ public final class UnixSocket extends FileDescription {
     /** A pending error for the next receive or SO_ERROR (ECONNRESET), or 0. */
     private int error;
     private boolean closed;
+    /** Made connected (socketpair): a stream end whose peer is gone reads EOF, not EINVAL. */
+    private boolean everConnected;
     private int sndbuf = DEFAULT_BUFFER, rcvbuf = DEFAULT_BUFFER;
     private boolean passcred;
     /** SO_RCVTIMEO and SO_SNDTIMEO in nanoseconds; 0 waits forever. */
@@ -76,6 +78,16 @@ public final class UnixSocket extends FileDescription {
     /** For Kryo. */
     private UnixSocket() {}
 
+    /** An end that is connected to nothing (socket(2)): it sends nothing, a stream one reads nothing. */
+    public static UnixSocket unconnected(KernelLock lock, int type, int protocol, long ino, int statusFlags, int pid, int uid, int gid) {
+        UnixSocket s = new UnixSocket(lock, type, ino, statusFlags);
+        s.protocol = protocol;
+        s.credPid = pid;
+        s.credUid = uid;
+        s.credGid = gid;
+        return s;
+    }
+
     /** Two connected ends of {@code type}, made by process {@code pid} with credentials uid, gid. */
     public static UnixSocket[] pair(KernelLock lock, int type, int protocol, long[] inos, int statusFlags, int pid, int uid, int gid) {
         UnixSocket a = new UnixSocket(lock, type, inos[0], statusFlags);
@@ -83,6 +95,7 @@ public final class UnixSocket extends FileDescription {
         a.peer = b;
         b.peer = a;
         for (UnixSocket s : new UnixSocket[] {a, b}) {
+            s.everConnected = true;
             s.protocol = protocol;
             s.credPid = pid;
             s.credUid = uid;
@@ -147,6 +160,7 @@ public final class UnixSocket extends FileDescription {
         long len = iov.total();
         long sent = 0;
         long deadline = deadline(sndTimeout);
+        if (peer == null) throw SyscallError.of(ENOTCONN); // never connected
         if (sendingClosed()) throw SyscallError.of(EPIPE);
         while (sent < len) {
             if (sendingClosed()) {
@@ -192,8 +206,9 @@ public final class UnixSocket extends FileDescription {
 
     private long sendMessage(Usermem mem, Iov iov, int msgFlags, Segment carrier, int[] sender) {
         long len = iov.total();
+        if (type == SOCK_SEQPACKET && peer == null) throw SyscallError.of(ENOTCONN);
         if ((shutdown & SEND_SHUTDOWN) != 0) throw SyscallError.of(EPIPE);
-        if (peer == null) throw SyscallError.of(type == SOCK_SEQPACKET ? EPIPE : ENOTCONN);
+        if (peer == null) throw SyscallError.of(ENOTCONN);
         if (peer.closed) {
             if (type == SOCK_SEQPACKET) throw SyscallError.of(EPIPE);
             peer = null; // unix_dgram_disconnected: this once ECONNREFUSED, then ENOTCONN
@@ -228,6 +243,10 @@ public final class UnixSocket extends FileDescription {
 
     /** recvmsg: into {@code iov}; files that came are returned, referenced, for the caller to install. */
     public Received recv(Usermem mem, Iov iov, int msgFlags) {
+        // Never connected: a stream is EINVAL, a seqpacket ENOTCONN; a datagram socket waits.
+        if (peer == null && !everConnected && type != SOCK_DGRAM) {
+            throw SyscallError.of(stream() ? dev.cryo.sentry.abi.Errno.EINVAL : ENOTCONN);
+        }
         return stream() ? recvStream(mem, iov, msgFlags) : recvMessage(mem, iov, msgFlags);
     }
 
@@ -375,6 +394,16 @@ public final class UnixSocket extends FileDescription {
         return peer != null;
     }
 
+    /** connect(2) on a stream or seqpacket end that has a peer: EISCONN. */
+    public boolean connectionOriented() {
+        return type != SOCK_DGRAM;
+    }
+
+    /** connect(2) with AF_UNSPEC on a datagram socket: it forgets its peer. */
+    public void disconnect() {
+        if (type == SOCK_DGRAM) peer = null;
+    }
+
     /** SIOCINQ: a stream's unread bytes; a datagram socket's next message size. */
     public int unread() {
         if (queue.isEmpty()) return 0;
@@ -459,6 +488,7 @@ public final class UnixSocket extends FileDescription {
         if (shutdown == (RCV_SHUTDOWN | SEND_SHUTDOWN)) mask |= POLLHUP;
         if ((shutdown & RCV_SHUTDOWN) != 0) mask |= POLLRDHUP | POLLIN | POLLRDNORM;
         if (!queue.isEmpty()) mask |= POLLIN | POLLRDNORM;
+        if (type != SOCK_DGRAM && peer == null && !everConnected) mask |= POLLHUP; // TCP_CLOSE
         boolean writable = (inFlight << 2) <= sndbuf;
         if (type == SOCK_DGRAM && peer != null && peer.closed) writable = true; // the send fails at once
         if (writable) mask |= POLLOUT | POLLWRNORM | POLLWRBAND;
