@@ -341,7 +341,27 @@ static void clone_files_shared(void) {
     T(close(p[1]));
 }
 
+/* copy_file_range's checks (the copy between two regular files is not reached here: nothing on
+ * the read-only root can be written). */
+static void copy_file_range_checks(void) {
+    int in = ro("/etc/passwd");
+    int p[2];
+    pipe(p);
+    int dir = open("/etc", O_RDONLY | O_DIRECTORY);
+    int null = open("/dev/null", O_WRONLY);
+    T(copy_file_range(in, NULL, p[1], NULL, 10, 0));
+    T(copy_file_range(in, NULL, null, NULL, 10, 0));
+    T(copy_file_range(dir, NULL, null, NULL, 10, 0));
+    T(copy_file_range(p[0], NULL, null, NULL, 10, 0));
+    T(copy_file_range(in, NULL, in, NULL, 10, 0));
+    T(copy_file_range(in, NULL, p[1], NULL, 10, 1));
+    T(copy_file_range(99, NULL, p[1], NULL, 10, 0));
+    T(copy_file_range(in, NULL, 99, NULL, 10, 0));
+    T(copy_file_range(in, WILD, p[1], NULL, 10, 0));
+    T(copy_file_range(open("/etc", O_PATH), NULL, p[1], NULL, 10, 0));
+}
+
 MAIN(K(dup_cases), K(dup_shares_offset), K(dup2_cases), K(dup3_cases), K(close_cases), K(close_range_cases),
      K(fcntl_fd_flags), K(fcntl_status_flags), K(fcntl_dupfd), K(fcntl_bad), K(fcntl_locks), K(ioctl_cases),
      K(ioctl_errors), K(write_cases), K(writev_cases), K(pwrite_cases), K(sync_cases), K(nofile_limit), K(fd_table_grows), K(cloexec_per_descriptor), K(offsets_are_per_open),
-     K(clone_files_shared))
+     K(clone_files_shared), K(copy_file_range_checks))

@@ -51,6 +51,32 @@ final class SysReadWrite {
         t.partial(Sysno.PWRITEV2, "flags: RWF_HIPRI/DSYNC/SYNC/NOWAIT/APPEND/NOAPPEND ignored, others EOPNOTSUPP",
                 SysReadWrite::pwritev2, FD, PTR, INT, LONG, LONG, HEX);
         t.supported(Sysno.LSEEK, SysReadWrite::lseek, FD, LONG, WHENCE);
+        t.partial(Sysno.COPY_FILE_RANGE, "Linux's checks; between two regular files (a sandbox file and a stdout "
+                + "redirected to a host file: the root is read-only) EXDEV, as across filesystems without copy offload",
+                SysReadWrite::copyFileRange, FD, PTR, FD, PTR, SIZE, HEX);
+    }
+
+    /**
+     * Implements Linux copy_file_range(2)'s checks (generic_file_rw_checks): both descriptors
+     * open, the offsets readable, no flags, two regular files, the first readable and the
+     * second writable without O_APPEND. Two such files here are a file of the read-only root
+     * and one of the cryo process's stdio redirected to a host file: different filesystems,
+     * and neither offers copy offload, so EXDEV (callers fall back to read and write).
+     */
+    static long copyFileRange(Task t) {
+        FileDescription in = t.fds().getIo(t.intArg(0));
+        FileDescription out = t.fds().getIo(t.intArg(2));
+        Usermem mem = t.mm().usermem();
+        if (t.arg(1) != 0) mem.readLong(t.arg(1));
+        if (t.arg(3) != 0) mem.readLong(t.arg(3));
+        if (t.intArg(5) != 0) throw SyscallError.of(EINVAL);
+        byte[] si = in.stat(), so = out.stat();
+        if (dev.cryo.sentry.vfs.Stat.isDir(si) || dev.cryo.sentry.vfs.Stat.isDir(so)) throw SyscallError.of(dev.cryo.sentry.abi.Errno.EISDIR);
+        if (!dev.cryo.sentry.vfs.Stat.isRegular(si) || !dev.cryo.sentry.vfs.Stat.isRegular(so)) throw SyscallError.of(EINVAL);
+        if (!in.readable() || !out.writable() || (out.flags() & dev.cryo.sentry.vfs.OpenFlags.O_APPEND) != 0) {
+            throw SyscallError.of(EBADF);
+        }
+        throw SyscallError.of(dev.cryo.sentry.abi.Errno.EXDEV);
     }
 
     /** A write that failed with EPIPE also raises SIGPIPE (pipe_write, and the host's pipes alike). */
