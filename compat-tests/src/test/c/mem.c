@@ -312,7 +312,33 @@ static void mremap_grow_in_place(void) {
     Y("shrunk in place", q == p);
     T(munmap(p, 2 * PG));
 }
+/* One NUMA node, the default policy; protection keys' argument checks. */
+static void numa_and_pkeys(void) {
+    int mode = -1;
+    unsigned long mask[2] = {~0UL, ~0UL};
+    T(syscall(SYS_get_mempolicy, &mode, mask, 128UL, NULL, 0UL));
+    printf("mode %d mask %lx %lx\n", mode, mask[0], mask[1]);
+    mask[0] = mask[1] = ~0UL;
+    T(syscall(SYS_get_mempolicy, &mode, mask, 65UL, NULL, 4UL));
+    printf("allowed %lx %lx\n", mask[0], mask[1]);
+    T(syscall(SYS_get_mempolicy, &mode, NULL, 0UL, &mode, 3UL));
+    printf("node of a stack page %d\n", mode);
+    T(syscall(SYS_get_mempolicy, &mode, mask, 0UL, NULL, 0UL));
+    T(syscall(SYS_get_mempolicy, &mode, NULL, 0UL, NULL, 8UL));
+    T(syscall(SYS_get_mempolicy, &mode, NULL, 0UL, &mode, 0UL));
+    T(syscall(SYS_get_mempolicy, &mode, NULL, 0UL, NULL, 1UL));
+    T(syscall(SYS_get_mempolicy, &mode, NULL, 0UL, WILD, 2UL));
+    T(syscall(SYS_get_mempolicy, &mode, mask, 40000UL, NULL, 0UL));
+    T(syscall(SYS_get_mempolicy, WILD, NULL, 0UL, NULL, 0UL));
+    T(syscall(SYS_pkey_alloc, 1UL, 0UL)); /* (valid arguments succeed on a CPU with pkeys) */
+    T(syscall(SYS_pkey_alloc, 0UL, 4UL));
+    T(syscall(SYS_pkey_free, 1));
+    void *p = mmap(NULL, PG, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    T(syscall(SYS_pkey_mprotect, p, PG, PROT_READ | PROT_WRITE, -1));
+    T(syscall(SYS_pkey_mprotect, p, PG, PROT_READ, 1));
+}
+
 MAIN(K(mmap_anon_rw), K(mmap_einval), K(mmap_ebadf_enomem), K(mmap_eacces), K(mmap_dir_and_devices), K(mmap_file_private), K(mmap_fixed),
      K(mmap_hint), K(mmap_prot_none_fault), K(mmap_past_eof_sigbus), K(munmap_cases), K(mprotect_cases),
      K(mprotect_shared_readonly_file), K(mprotect_then_write_faults), K(mremap_cases), K(brk_cases), K(madvise_cases), K(madvise_dontneed_private_file), K(mincore_cases),
-     K(msync_cases), K(mlock_cases), K(many_mappings), K(mmap_shared_anon), K(mmap_exec_code), K(mremap_grow_in_place))
+     K(msync_cases), K(mlock_cases), K(many_mappings), K(mmap_shared_anon), K(mmap_exec_code), K(mremap_grow_in_place), K(numa_and_pkeys))

@@ -29,6 +29,7 @@ final class Families {
         SysPipe.register(t);
         SysSocket.register(t);
         SysPidfd.register(t);
+        SysNuma.register(t);
         SysPoll.register(t);
         SysFutex.register(t);
         SysEpoll.register(t);
