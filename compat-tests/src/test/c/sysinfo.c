@@ -7,6 +7,7 @@
 #include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/sysinfo.h>
+#include <sys/wait.h>
 
 static void sysinfo_fields(void) {
     struct sysinfo s;
@@ -61,6 +62,44 @@ static void affinity_cases(void) {
     T(syscall(SYS_sched_getaffinity, 999999, sizeof s, &s));
     T(syscall(SYS_sched_getaffinity, -1, sizeof s, &s));
 }
+/* sched_setaffinity: read back by the task and by its children; masks with no CPU of the system
+ * are EINVAL. */
+static void setaffinity_cases(void) {
+    cpu_set_t all, one, got;
+    sched_getaffinity(0, sizeof all, &all);
+    CPU_ZERO(&one);
+    CPU_SET(0, &one);
+    T(sched_setaffinity(0, sizeof one, &one));
+    CPU_ZERO(&got);
+    T(syscall(SYS_sched_getaffinity, 0, sizeof got, &got) > 0);
+    T(CPU_COUNT(&got));
+    T(CPU_ISSET(0, &got));
+    fflush(stdout);
+    pid_t p = fork();
+    if (p == 0) {
+        CPU_ZERO(&got);
+        sched_getaffinity(0, sizeof got, &got);
+        _exit(CPU_COUNT(&got));
+    }
+    int st;
+    waitpid(p, &st, 0);
+    T(WEXITSTATUS(st));
+    CPU_ZERO(&got);
+    T(syscall(SYS_sched_getaffinity, getpid(), sizeof got, &got) > 0);
+    T(CPU_COUNT(&got));
+    cpu_set_t none;
+    CPU_ZERO(&none);
+    T(sched_setaffinity(0, sizeof none, &none));
+    CPU_SET(1000, &none);
+    T(sched_setaffinity(0, sizeof none, &none));
+    T(syscall(SYS_sched_setaffinity, 0, 0L, &one));
+    T(syscall(SYS_sched_setaffinity, 0, 8L, NULL));
+    T(syscall(SYS_sched_setaffinity, 999999, sizeof one, &one));
+    T(sched_setaffinity(0, sizeof all, &all));
+    CPU_ZERO(&got);
+    sched_getaffinity(0, sizeof got, &got);
+    Y("all CPUs back", CPU_EQUAL(&got, &all));
+}
 static void sched_yield_and_params(void) {
     T(sched_yield());
     struct sched_param p = {42};
@@ -101,5 +140,5 @@ static void personality_cases(void) {
     T(personality(0xffffffff));
 }
 
-MAIN(K(sysinfo_fields), K(getrandom_cases), K(getrandom_errors), K(getcpu_cases), K(affinity_cases),
+MAIN(K(sysinfo_fields), K(getrandom_cases), K(getrandom_errors), K(getcpu_cases), K(affinity_cases), K(setaffinity_cases),
      K(sched_yield_and_params), K(priority_cases), K(personality_cases))

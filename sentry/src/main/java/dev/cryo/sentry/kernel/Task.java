@@ -43,6 +43,11 @@ public final class Task {
     int rseqSig;
     /** The nice value, -20..19 (setpriority(2)). */
     int nice;
+    /**
+     * The sandbox CPUs (bit i: CPU i) the task may run on, as sched_setaffinity(2) set it; -1
+     * for all. Recorded and read back: the host places the stubs as the platform decides.
+     */
+    long affinity = -1L;
     /** The execution domain and its flags (personality(2)); recorded, PER_LINUX's behaviour either way. */
     int personality;
 
@@ -281,6 +286,14 @@ public final class Task {
 
     public int rseqSig() {
         return rseqSig;
+    }
+
+    public long affinity() {
+        return affinity;
+    }
+
+    public void setAffinity(long mask) {
+        affinity = mask;
     }
 
     public int nice() {

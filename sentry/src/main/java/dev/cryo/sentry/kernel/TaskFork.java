@@ -46,6 +46,7 @@ final class TaskFork {
                 a.has(CloneArgs.CLONE_VM) && !a.has(CloneArgs.CLONE_VFORK));
         if (a.has(CloneArgs.CLONE_CLEAR_SIGHAND)) clearHandlers(c);
         c.nice = parent.nice;
+        c.affinity = parent.affinity;
         c.personality = parent.personality;
         c.execPath = parent.execPath;
         c.comm = parent.comm;

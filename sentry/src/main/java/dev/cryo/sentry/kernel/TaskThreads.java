@@ -35,6 +35,7 @@ final class TaskThreads {
         c.limits = parent.limits;
         c.signals = parent.signals.forClone(true, true, true);
         c.nice = parent.nice;
+        c.affinity = parent.affinity;
         c.personality = parent.personality;
         c.execPath = parent.execPath;
         c.comm = parent.comm;

@@ -40,6 +40,8 @@ final class SysProcess {
                 SysProcess::prctl, INT, HEX, HEX, HEX, HEX);
         t.supported(Sysno.SCHED_YIELD, task -> 0);
         t.supported(Sysno.SCHED_GETAFFINITY, SysProcess::schedGetaffinity, INT, SIZE, PTR);
+        t.partial(Sysno.SCHED_SETAFFINITY, "recorded and read back (sched_getaffinity, children inherit it); "
+                + "the host places the task as the platform decides", SysProcess::schedSetaffinity, INT, SIZE, PTR);
         t.supported(Sysno.GETCPU, SysProcess::getcpu, PTR, PTR, PTR);
     }
 
@@ -196,16 +198,51 @@ final class SysProcess {
         }
     }
 
-    /** Implements Linux sched_getaffinity(2) for the calling thread: the CPUs the sandbox has. */
+    /** The sandbox's CPUs as a mask: the process's, not the calling tracer thread's (that one is pinned to one). */
+    private static long sandboxCpus() {
+        int cpus = Math.min(64, dev.cryo.platform.host.Host.processCpuCount());
+        return cpus == 64 ? -1L : (1L << cpus) - 1;
+    }
+
+    /** The task {@code pid} names for the affinity calls: 0 is the caller; ESRCH if none. */
+    private static Task affinityTarget(Task t, int pid) {
+        Task target = pid == 0 ? t : t.kernel().tasks().get(pid);
+        if (target == null || target.exited()) throw SyscallError.of(ESRCH);
+        return target;
+    }
+
+    /** Implements Linux sched_getaffinity(2): the task's recorded mask within the sandbox's CPUs. */
     static long schedGetaffinity(Task t) {
         int pid = t.intArg(0);
         long len = t.arg(1), mask = t.arg(2);
-        if (pid != 0 && pid != t.tid()) throw SyscallError.of(ESRCH);
         if (len < 8 || (len & 7) != 0) throw SyscallError.of(EINVAL);
-        // The process's CPUs, not the calling tracer thread's: that one is pinned to one.
-        int cpus = Math.min(64, dev.cryo.platform.host.Host.processCpuCount());
-        t.mm().usermem().writeLong(mask, cpus == 64 ? -1L : (1L << cpus) - 1);
+        Task target = affinityTarget(t, pid);
+        long cpus = sandboxCpus() & target.affinity();
+        t.mm().usermem().writeLong(mask, cpus == 0 ? sandboxCpus() : cpus); // a mask restored on fewer CPUs
         return 8;
+    }
+
+    /**
+     * Implements Linux sched_setaffinity(2): the mask (a shorter one padded with zeros) is read
+     * first (EFAULT), then the task found (ESRCH), the caller's right checked (EPERM: root or the
+     * same user), and a mask with none of the sandbox's CPUs refused (EINVAL).
+     */
+    static long schedSetaffinity(Task t) {
+        int pid = t.intArg(0);
+        long len = t.arg(1) & 0xffffffffL, addr = t.arg(2); // an unsigned int
+        long mask = 0;
+        if (len > 0) {
+            byte[] b = t.mm().usermem().read(addr, (int) Math.min(len, 8));
+            for (int i = b.length - 1; i >= 0; i--) mask = (mask << 8) | (b[i] & 0xff);
+        }
+        Task target = affinityTarget(t, pid);
+        var c = t.creds();
+        var r = target.creds();
+        if (c.euid != 0 && c.euid != r.euid && c.euid != r.ruid) throw SyscallError.of(dev.cryo.sentry.abi.Errno.EPERM);
+        long allowed = mask & sandboxCpus();
+        if (allowed == 0) throw SyscallError.of(EINVAL);
+        target.setAffinity(allowed);
+        return 0;
     }
 
     /** Implements Linux getcpu(2). */

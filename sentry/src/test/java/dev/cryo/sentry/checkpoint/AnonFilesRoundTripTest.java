@@ -34,6 +34,7 @@ class AnonFilesRoundTripTest {
             t.fds().installAt(11, tf, false);
             int sfd = dev.cryo.sentry.kernel.SignalFdFile.signalfd(t, -1, (1L << 9) | (1L << 18), OpenFlags.O_NONBLOCK);
             t.fds().installAt(12, dev.cryo.sentry.kernel.PidFdFile.open(k, t.tgid(), OpenFlags.O_NONBLOCK), true);
+            t.setAffinity(1L); // sched_setaffinity's record
 
             k.freeze(1000); // as a checkpoint does: the monotonic clock is read for the save
             k.lock().lock();
@@ -55,6 +56,7 @@ class AnonFilesRoundTripTest {
             assertEquals(rt.tgid(), pf.pid());
             assertEquals(0, pf.pollReady());
             assertTrue(pf.liveThread() == rt && rt.fds().isCloexec(12));
+            assertEquals(1L, rt.affinity());
             Usermem mem = rt.mm().usermem();
             long below = rt.regs()[dev.cryo.platform.Regs.RSP] - 64; // in the loaded task's stack
             r.lock().lock();
