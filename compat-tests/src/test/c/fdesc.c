@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <sys/wait.h>
 #include <linux/close_range.h>
+#include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -361,7 +362,47 @@ static void copy_file_range_checks(void) {
     T(copy_file_range(open("/etc", O_PATH), NULL, p[1], NULL, 10, 0));
 }
 
+/* flock(2): shared locks together, an exclusive one alone; a lock belongs to the open file
+ * description (dup'ed and inherited descriptors share it, another open() of the file does not);
+ * a blocked LOCK_EX waits for the holder's last close. */
+static void flock_cases(void) {
+    int a = ro("/etc/passwd"), b = ro("/etc/passwd");
+    T(flock(a, LOCK_SH));
+    T(flock(b, LOCK_SH | LOCK_NB));
+    T(flock(b, LOCK_EX | LOCK_NB)); /* a holds a shared lock: EWOULDBLOCK */
+    T(flock(a, LOCK_UN));
+    T(flock(b, LOCK_EX | LOCK_NB)); /* b converts: alone now */
+    T(flock(a, LOCK_SH | LOCK_NB));
+    int c = dup(b);
+    T(flock(c, LOCK_EX | LOCK_NB)); /* the same description: already its lock */
+    T(flock(a, 0));
+    T(flock(a, LOCK_SH | LOCK_EX));
+    T(flock(99, LOCK_SH));
+    T(flock(open("/etc", O_PATH), LOCK_SH));
+    T(flock(1, LOCK_UN)); /* nothing held: fine */
+    int go[2];
+    pipe(go);
+    fflush(stdout);
+    pid_t p = fork();
+    if (p == 0) {
+        /* the child holds b's description too: the lock stays until both close */
+        char x;
+        read(go[0], &x, 1);
+        close(b);
+        close(c);
+        _exit(0);
+    }
+    close(b);
+    close(c);
+    T(flock(a, LOCK_SH | LOCK_NB)); /* the child's copy still holds it */
+    write(go[1], "x", 1);
+    T(flock(a, LOCK_SH)); /* blocks until the child's close */
+    int st;
+    waitpid(p, &st, 0);
+    T(flock(a, LOCK_EX | LOCK_NB));
+}
+
 MAIN(K(dup_cases), K(dup_shares_offset), K(dup2_cases), K(dup3_cases), K(close_cases), K(close_range_cases),
      K(fcntl_fd_flags), K(fcntl_status_flags), K(fcntl_dupfd), K(fcntl_bad), K(fcntl_locks), K(ioctl_cases),
      K(ioctl_errors), K(write_cases), K(writev_cases), K(pwrite_cases), K(sync_cases), K(nofile_limit), K(fd_table_grows), K(cloexec_per_descriptor), K(offsets_are_per_open),
-     K(clone_files_shared), K(copy_file_range_checks))
+     K(clone_files_shared), K(copy_file_range_checks), K(flock_cases))

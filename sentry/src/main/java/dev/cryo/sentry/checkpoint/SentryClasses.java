@@ -83,6 +83,7 @@ public final class SentryClasses {
                 .register(201, FdTable.class)
                 .register(202, FileDescription[].class)
                 .register(203, FsContext.class)
+                .register(204, dev.cryo.sentry.vfs.Flock.class)
                 // fs.host
                 .register(250, HostFilesystem.class)
                 .register(251, HostIdentity.class)

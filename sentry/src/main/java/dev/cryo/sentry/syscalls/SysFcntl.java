@@ -27,6 +27,7 @@ final class SysFcntl {
     private static final long FIONCLEX = 0x5450, FIOCLEX = 0x5451, FIONBIO = 0x5421;
 
     static void register(SyscallTable t) {
+        t.supported(Sysno.FLOCK, SysFcntl::flock, FD, INT);
         t.partial(Sysno.FCNTL, "F_DUPFD[_CLOEXEC], F_GETFD/SETFD, F_GETFL/SETFL, F_GETPIPE_SZ/SETPIPE_SZ; record locks always granted "
                 + "(one process); others EINVAL", SysFcntl::fcntl, FD, INT, HEX);
         t.partial(Sysno.IOCTL, "FIOCLEX, FIONCLEX, FIONBIO, FIONREAD; TCGETS and TIOCGWINSZ on a terminal; "
@@ -76,6 +77,13 @@ final class SysFcntl {
             default:
                 throw SyscallError.of(EINVAL);
         }
+    }
+
+    /** Implements Linux flock(2): whole-file locks held by open file descriptions. */
+    static long flock(Task t) {
+        FileDescription f = t.fds().getIo(t.intArg(0));
+        t.kernel().vfs().flock(f, t.intArg(1), t.kernel().lock());
+        return 0;
     }
 
     /** struct flock: l_type (short) at 0, l_whence at 2, l_start at 8, l_len at 16, l_pid at 24. */

@@ -29,6 +29,8 @@ public abstract class FileDescription {
     /** O_ACCMODE bits and status flags (O_APPEND, O_NONBLOCK, ...), as open(2) took them. */
     protected int flags;
     private int refs;
+    /** The flock(2) lock this description holds, or null. */
+    Flock flock;
 
     protected FileDescription(int flags) {
         this.flags = flags;
@@ -156,6 +158,10 @@ public abstract class FileDescription {
      * state (an image is untrusted input), or null. Each kind checks what its operations rely on.
      */
     public String checkLoaded() {
+        if (flock != null) {
+            String bad = flock.checkLoaded();
+            if (bad != null) return bad;
+        }
         return refs <= 0 ? "a description with no reference" : null;
     }
 
@@ -167,7 +173,10 @@ public abstract class FileDescription {
     }
 
     public final void decRef() {
-        if (--refs == 0) release();
+        if (--refs == 0) {
+            if (flock != null) flock.drop(this); // the last close lets a flock go
+            release();
+        }
     }
 
     /** Releases host resources once no descriptor refers to this description. */

@@ -13,8 +13,10 @@ import static dev.cryo.sentry.abi.Errno.EROFS;
 
 import dev.cryo.sentry.abi.SyscallError;
 import dev.cryo.sentry.mm.MappingSource;
+import dev.cryo.sentry.sync.KernelLock;
 import dev.cryo.serializer.Savable;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 
 /**
  * The sandbox's filesystem tree (Linux's fs/namei.c and fs/open.c, gVisor's vfs): a read-only
@@ -37,6 +39,8 @@ import java.nio.charset.StandardCharsets;
 public final class VirtualFilesystem implements HostBacked {
     private final Filesystem root;
     private final Devices devices;
+    /** flock(2) locks by file ("dev:ino"): only files someone holds a lock on. */
+    private HashMap<String, Flock> flocks = new HashMap<>();
 
     public VirtualFilesystem(Filesystem root, Devices devices) {
         this.root = root;
@@ -72,6 +76,28 @@ public final class VirtualFilesystem implements HostBacked {
             }
         }
         return "/" + String.join("/", parts);
+    }
+
+    // ---- flock(2)
+
+    /**
+     * flock(2) on {@code f} with {@code op} (LOCK_SH, LOCK_EX or LOCK_UN, with LOCK_NB): EINVAL
+     * for another operation; the lock is on the file, by its device and inode, whatever path or
+     * descriptor reached it. {@code lock} is the kernel lock, held by the caller.
+     */
+    public void flock(FileDescription f, int op, KernelLock lock) {
+        int cmd = op & ~Flock.LOCK_NB;
+        if (cmd != Flock.LOCK_SH && cmd != Flock.LOCK_EX && cmd != Flock.LOCK_UN) throw SyscallError.of(EINVAL);
+        if (cmd == Flock.LOCK_UN) {
+            if (f.flock != null) f.flock.drop(f);
+            return;
+        }
+        if (flocks == null) flocks = new HashMap<>();
+        byte[] st = f.stat();
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(st).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        String key = Long.toUnsignedString(b.getLong(0)) + ":" + Long.toUnsignedString(b.getLong(8));
+        Flock l = flocks.computeIfAbsent(key, k -> new Flock(k, lock, flocks));
+        l.acquire(f, cmd == Flock.LOCK_EX, (op & Flock.LOCK_NB) != 0);
     }
 
     // ---- lookups

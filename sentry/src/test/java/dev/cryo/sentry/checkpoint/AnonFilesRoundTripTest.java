@@ -35,6 +35,16 @@ class AnonFilesRoundTripTest {
             int sfd = dev.cryo.sentry.kernel.SignalFdFile.signalfd(t, -1, (1L << 9) | (1L << 18), OpenFlags.O_NONBLOCK);
             t.fds().installAt(12, dev.cryo.sentry.kernel.PidFdFile.open(k, t.tgid(), OpenFlags.O_NONBLOCK), true);
             t.setAffinity(1L); // sched_setaffinity's record
+            var f13 = k.vfs().open("/", "/etc/passwd", OpenFlags.O_RDONLY);
+            var f14 = k.vfs().open("/", "/etc/passwd", OpenFlags.O_RDONLY);
+            t.fds().installAt(13, f13, false);
+            t.fds().installAt(14, f14, false);
+            k.lock().lock();
+            try {
+                k.vfs().flock(f13, dev.cryo.sentry.vfs.Flock.LOCK_SH, k.lock());
+            } finally {
+                k.lock().unlock();
+            }
 
             k.freeze(1000); // as a checkpoint does: the monotonic clock is read for the save
             k.lock().lock();
@@ -57,6 +67,23 @@ class AnonFilesRoundTripTest {
             assertEquals(0, pf.pollReady());
             assertTrue(pf.liveThread() == rt && rt.fds().isCloexec(12));
             assertEquals(1L, rt.affinity());
+            // The shared flock is still held by the loaded description: another one cannot lock
+            // the file exclusively until it is let go.
+            r.lock().lock();
+            try {
+                var g13 = rt.fds().get(13);
+                var g14 = rt.fds().get(14);
+                assertEquals(null, g13.checkLoaded());
+                int lockEx = dev.cryo.sentry.vfs.Flock.LOCK_EX | dev.cryo.sentry.vfs.Flock.LOCK_NB;
+                Kernel loaded = r;
+                var busy = org.junit.jupiter.api.Assertions.assertThrows(dev.cryo.sentry.abi.SyscallError.class,
+                        () -> loaded.vfs().flock(g14, lockEx, loaded.lock()));
+                assertEquals(dev.cryo.sentry.abi.Errno.EAGAIN, busy.errno());
+                r.vfs().flock(g13, dev.cryo.sentry.vfs.Flock.LOCK_UN, r.lock());
+                r.vfs().flock(g14, lockEx, r.lock());
+            } finally {
+                r.lock().unlock();
+            }
             Usermem mem = rt.mm().usermem();
             long below = rt.regs()[dev.cryo.platform.Regs.RSP] - 64; // in the loaded task's stack
             r.lock().lock();
