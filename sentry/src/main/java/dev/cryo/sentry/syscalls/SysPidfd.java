@@ -60,8 +60,7 @@ final class SysPidfd {
         try {
             return t.fds().install(f, true, 0);
         } catch (SyscallError e) {
-            f.incRef();
-            f.decRef(); // never installed
+            SysPipe.release(f);
             throw e;
         }
     }

@@ -10,6 +10,7 @@ import dev.cryo.sentry.abi.Sysno;
 import dev.cryo.sentry.fs.pipe.Pipe;
 import dev.cryo.sentry.fs.pipe.PipeFile;
 import dev.cryo.sentry.kernel.Task;
+import dev.cryo.sentry.vfs.FileDescription;
 import dev.cryo.sentry.vfs.OpenFlags;
 
 /** pipe and pipe2 (fs/pipe.c do_pipe2). */
@@ -37,27 +38,46 @@ final class SysPipe {
 
     private static long make(Task t, long addr, int flags) {
         PipeFile[] ends = Pipe.create(t.kernel().lock(), t.kernel().nextAnonInode(), flags);
-        boolean cloexec = (flags & OpenFlags.O_CLOEXEC) != 0;
-        int r = t.fds().install(ends[0], cloexec, 0);
-        int w;
+        return installPair(t, ends[0], ends[1], (flags & OpenFlags.O_CLOEXEC) != 0, addr);
+    }
+
+    /**
+     * Installs the two ends of a pipe or a socket pair at the lowest free descriptors and writes
+     * their numbers at {@code addr} (do_pipe2, __sys_socketpair). On EMFILE or EFAULT nothing
+     * stays installed, and an end no table took is released.
+     */
+    static long installPair(Task t, FileDescription first, FileDescription second, boolean cloexec, long addr) {
+        int a;
         try {
-            w = t.fds().install(ends[1], cloexec, 0);
+            a = t.fds().install(first, cloexec, 0);
         } catch (SyscallError e) {
-            t.fds().close(r);
-            ends[1].incRef();
-            ends[1].decRef(); // the write end was never installed: release it
+            release(first);
+            release(second);
+            throw e;
+        }
+        int b;
+        try {
+            b = t.fds().install(second, cloexec, 0);
+        } catch (SyscallError e) {
+            t.fds().close(a);
+            release(second);
             throw e;
         }
         try {
             var mem = t.mm().usermem();
-            mem.writeInt(addr, r);
-            mem.writeInt(addr + 4, w);
+            mem.writeInt(addr, a);
+            mem.writeInt(addr + 4, b);
         } catch (SyscallError e) {
-            t.fds().close(r);
-            t.fds().close(w);
+            t.fds().close(a);
+            t.fds().close(b);
             throw SyscallError.of(EFAULT);
         }
         return 0;
     }
 
+    /** Releases a description that no descriptor table ever held (its last reference). */
+    static void release(FileDescription f) {
+        f.incRef();
+        f.decRef();
+    }
 }

@@ -87,8 +87,7 @@ final class SysSocket {
         try {
             return t.fds().install(s, (flags & SOCK_CLOEXEC) != 0, 0);
         } catch (SyscallError e) {
-            s.incRef();
-            s.decRef(); // never installed
+            SysPipe.release(s);
             throw e;
         }
     }
@@ -144,26 +143,7 @@ final class SysSocket {
         var k = t.kernel();
         UnixSocket[] ends = UnixSocket.pair(k.lock(), type, protocol, new long[] {k.nextAnonInode(), k.nextAnonInode()},
                 flags & SOCK_NONBLOCK, t.tgid(), t.creds().euid, t.creds().egid);
-        boolean cloexec = (flags & SOCK_CLOEXEC) != 0;
-        int a = t.fds().install(ends[0], cloexec, 0);
-        int b;
-        try {
-            b = t.fds().install(ends[1], cloexec, 0);
-        } catch (SyscallError e) {
-            t.fds().close(a);
-            ends[1].incRef();
-            ends[1].decRef(); // never installed: release it
-            throw e;
-        }
-        try {
-            mem.writeInt(sv, a);
-            mem.writeInt(sv + 4, b);
-        } catch (SyscallError e) {
-            t.fds().close(a);
-            t.fds().close(b);
-            throw SyscallError.of(EFAULT);
-        }
-        return 0;
+        return SysPipe.installPair(t, ends[0], ends[1], (flags & SOCK_CLOEXEC) != 0, sv);
     }
 
     /** Implements Linux shutdown(2). */
