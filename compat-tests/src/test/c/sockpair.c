@@ -226,6 +226,8 @@ static void pass_files(void) {
     c->cmsg_type = SCM_RIGHTS;
     c->cmsg_len = 4;
     T(sendmsg(sv[0], &m, 0));
+    m.msg_controllen = 1 << 20; /* past net.core.optmem_max */
+    T(sendmsg(sv[0], &m, 0));
     T(recv(sv[1], buf, sizeof buf, MSG_DONTWAIT));
 }
 

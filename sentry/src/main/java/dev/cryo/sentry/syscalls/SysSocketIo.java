@@ -41,6 +41,8 @@ final class SysSocketIo {
     /** SCM_MAX_FD: the most files one message carries. */
     private static final int SCM_MAX_FD = 253;
     private static final int CMSG_HDR = 16, MSGHDR = 56;
+    /** net.core.optmem_max's default: the most control data one sendmsg takes. */
+    private static final int OPTMEM_MAX = 131072;
     /** sizeof(struct sockaddr_storage) and sizeof(struct sockaddr_un). */
     private static final int SOCKADDR_STORAGE = 128, SOCKADDR_UN = 110;
 
@@ -98,7 +100,8 @@ final class SysSocketIo {
         if (nameAddr != 0 && nameLen > 0) name = mem.read(nameAddr, Math.min(nameLen, SOCKADDR_STORAGE));
         Iov iov = iovec(mem, h.getLong(16), h.getLong(24));
         long control = h.getLong(32), controlLen = h.getLong(40);
-        if (controlLen > Integer.MAX_VALUE || controlLen < 0) throw SyscallError.of(ENOBUFS);
+        // sock_kmalloc: a control buffer past net.core.optmem_max is ENOBUFS (never a huge copy).
+        if (controlLen > OPTMEM_MAX || controlLen < 0) throw SyscallError.of(ENOBUFS);
         int[] creds = sender(t);
         FileDescription[] rights = controlLen == 0 ? null : parseControl(t, mem.read(control, (int) controlLen), creds);
         return send(t, s, iov, flags, name, rights, creds);
