@@ -62,7 +62,7 @@ final class VmaOps {
         } else {
             start = findFree(addr, size, (flags & MAP_32BIT) != 0);
         }
-        mayExpand(size - mappedIn(start, start + size), asLimit); // a fixed mapping replaces what it covers
+        if (asLimit != -1L) mayExpand(size - mappedIn(start, start + size), asLimit); // a fixed mapping replaces what it covers
         prot &= PROT_READ | PROT_WRITE | PROT_EXEC;
         long off = mm.file.allocate(size);
         if (source != null) {
@@ -142,10 +142,11 @@ final class VmaOps {
         }
         // Growth counts against RLIMIT_AS (a fixed move also frees what it lands on, and the
         // old range unless MREMAP_DONTUNMAP keeps it).
-        long grow = newSize - oldSize;
-        if (fixed) grow = newSize - mappedIn(newAddr, newAddr + newSize) - (dontUnmap ? 0 : oldSize);
-        if (dontUnmap) grow += oldSize;
-        mayExpand(grow, asLimit);
+        if (asLimit != -1L) {
+            long grow = fixed ? newSize - mappedIn(newAddr, newAddr + newSize) - (dontUnmap ? 0 : oldSize)
+                    : newSize - (dontUnmap ? 0 : oldSize);
+            mayExpand(grow, asLimit);
+        }
         if (!fixed && oldAddr + oldSize == vma.end && free(vma.end, oldAddr + newSize)
                 && oldAddr + newSize <= mm.maxAddr) {
             growVma(vma, oldAddr + newSize);

@@ -108,7 +108,6 @@ final class SysReadWrite {
         FileDescription f = readable(t, t.intArg(0));
         long len = t.arg(2);
         accessOk(t, t.arg(1), len);
-        if (f instanceof UnixSocket s) return SysSocketIo.recv(t, s, Iov.of(t.arg(1), Math.min(len, MAX_RW_COUNT)));
         return f.read(t.mm().usermem(), t.arg(1), Math.min(len, MAX_RW_COUNT));
     }
 
@@ -208,50 +207,60 @@ final class SysReadWrite {
      * transferred in turn until one comes up short. {@code off} -1 means the file offset.
      */
     private static long vectored(Task t, FileDescription f, boolean write, long off) {
-        long iov = t.arg(1);
         int cnt = t.intArg(2);
-        if (cnt < 0 || cnt > IOV_MAX) throw SyscallError.of(EINVAL);
         if (cnt == 0) return 0;
         Usermem mem = t.mm().usermem();
-        byte[] raw = mem.read(iov, cnt * 16);
-        java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(raw).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        long[] base = new long[cnt], len = new long[cnt];
-        long total = 0;
-        for (int i = 0; i < cnt; i++) {
-            base[i] = bb.getLong(16 * i);
-            len[i] = bb.getLong(16 * i + 8);
-            if (len[i] < 0) throw SyscallError.of(EINVAL);
-            accessOk(t, base[i], len[i]);
-            // rw_copy_check_uvector: the total is clamped to MAX_RW_COUNT.
-            len[i] = Math.min(len[i], MAX_RW_COUNT - total);
-            total += len[i];
-        }
-        if (off >= 0) checkPos(off, total);
+        Iov v = iovec(mem, t.arg(1), cnt, EINVAL);
+        if (off >= 0) checkPos(off, v.total());
         if (f instanceof UnixSocket s && off < 0) {
             // One message across all the segments (sock_read_iter, sock_write_iter).
-            Iov v = new Iov(base, len);
             return write ? SysSocketIo.send(t, s, v, 0, null, null, SysSocketIo.sender(t)) : SysSocketIo.recv(t, s, v);
         }
         long done = 0;
         for (int i = 0; i < cnt; i++) {
-            if (len[i] == 0) continue;
+            long base = v.base(i), len = v.length(i);
+            if (len == 0) continue;
             // A pipe read returns what is there: once some came, an empty pipe ends the call.
             if (!write && done > 0 && f instanceof dev.cryo.sentry.fs.pipe.PipeFile p && p.available() == 0) break;
             long n;
             try {
                 if (off < 0) {
-                    n = write ? f.write(mem, base[i], len[i]) : f.read(mem, base[i], len[i]);
+                    n = write ? f.write(mem, base, len) : f.read(mem, base, len);
                 } else {
-                    n = write ? f.pwrite(mem, base[i], len[i], off + done) : f.pread(mem, base[i], len[i], off + done);
+                    n = write ? f.pwrite(mem, base, len, off + done) : f.pread(mem, base, len, off + done);
                 }
             } catch (SyscallError e) {
                 if (done > 0) return done; // a partial transfer is reported, its error dropped
                 throw e;
             }
             done += n;
-            if (n < len[i]) break;
+            if (n < len) break;
         }
         return done;
+    }
+
+    /**
+     * An iovec array (rw_copy_check_uvector, import_iovec), read and checked whole before
+     * anything moves: {@code tooMany} (EINVAL for readv/writev, EMSGSIZE for a msghdr) for a
+     * count outside 0..IOV_MAX, EFAULT for an unreadable array or a segment that wraps, EINVAL
+     * for a negative length; the total is clamped to MAX_RW_COUNT.
+     */
+    static Iov iovec(Usermem mem, long addr, long count, int tooMany) {
+        if (count < 0 || count > IOV_MAX) throw SyscallError.of(tooMany);
+        int n = (int) count;
+        long[] base = new long[n], len = new long[n];
+        if (n == 0) return new Iov(base, len);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(mem.read(addr, n * 16)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        long total = 0;
+        for (int i = 0; i < n; i++) {
+            base[i] = b.getLong(16 * i);
+            len[i] = b.getLong(16 * i + 8);
+            if (len[i] < 0) throw SyscallError.of(EINVAL);
+            if (base[i] + len[i] < base[i]) throw SyscallError.of(dev.cryo.sentry.abi.Errno.EFAULT);
+            len[i] = Math.min(len[i], MAX_RW_COUNT - total);
+            total += len[i];
+        }
+        return new Iov(base, len);
     }
 
     /** Implements Linux lseek(2). */

@@ -191,23 +191,9 @@ final class SysSocketIo {
         return ByteBuffer.wrap(mem.read(addr, MSGHDR)).order(ByteOrder.LITTLE_ENDIAN);
     }
 
-    /** A msghdr's iovec array: EMSGSIZE past UIO_MAXIOV, EINVAL for a negative length; the total clamped to MAX_RW_COUNT. */
+    /** A msghdr's iovec array: as readv's, but EMSGSIZE past UIO_MAXIOV (copy_msghdr_from_user). */
     static Iov iovec(Usermem mem, long addr, long count) {
-        if (count < 0 || count > SysReadWrite.IOV_MAX) throw SyscallError.of(EMSGSIZE);
-        int n = (int) count;
-        long[] base = new long[n], len = new long[n];
-        if (n == 0) return new Iov(base, len);
-        ByteBuffer b = ByteBuffer.wrap(mem.read(addr, n * 16)).order(ByteOrder.LITTLE_ENDIAN);
-        long total = 0;
-        for (int i = 0; i < n; i++) {
-            base[i] = b.getLong(16 * i);
-            len[i] = b.getLong(16 * i + 8);
-            if (len[i] < 0) throw SyscallError.of(EINVAL);
-            if (base[i] + len[i] < base[i]) throw SyscallError.of(dev.cryo.sentry.abi.Errno.EFAULT);
-            len[i] = Math.min(len[i], SysReadWrite.MAX_RW_COUNT - total);
-            total += len[i];
-        }
-        return new Iov(base, len);
+        return SysReadWrite.iovec(mem, addr, count, EMSGSIZE);
     }
 
     /**

@@ -29,6 +29,18 @@ public final class Iov {
         return total;
     }
 
+    public int segments() {
+        return base.length;
+    }
+
+    public long base(int i) {
+        return base[i];
+    }
+
+    public long length(int i) {
+        return len[i];
+    }
+
     /** Copies {@code n} bytes from the segments, starting {@code from} bytes into them. */
     byte[] gather(Usermem mem, long from, int n) {
         byte[] out = new byte[n];

@@ -2,7 +2,6 @@ package dev.cryo.sentry.fs.socket;
 
 import static dev.cryo.sentry.abi.Errno.EAGAIN;
 import static dev.cryo.sentry.abi.Errno.ECONNREFUSED;
-import static dev.cryo.sentry.abi.Errno.EINTR;
 import static dev.cryo.sentry.abi.Errno.EMSGSIZE;
 import static dev.cryo.sentry.abi.Errno.ENOTCONN;
 import static dev.cryo.sentry.abi.Errno.EPIPE;
@@ -361,8 +360,9 @@ public final class UnixSocket extends FileDescription {
     }
 
     /**
-     * Waits for a change; with a timeout (deadline not 0), EAGAIN once it passes and EINTR if a
-     * signal comes (sock_intr_errno: only an unlimited wait restarts).
+     * Waits for a change; with a timeout (deadline not 0), EAGAIN once it passes. A signal with
+     * a handler ends a timed wait with EINTR (sock_intr_errno: only an unlimited wait restarts);
+     * ERESTARTNOHAND gives that, and restarts a wait that a freeze, not a signal, ended.
      */
     private void waitUntil(long deadline) {
         if (deadline == 0) {
@@ -371,7 +371,7 @@ public final class UnixSocket extends FileDescription {
         }
         long left = deadline - System.nanoTime();
         if (left <= 0) throw SyscallError.of(EAGAIN);
-        lock.awaitNanos(left, EINTR);
+        lock.awaitNanos(left, dev.cryo.sentry.abi.Errno.ERESTARTNOHAND);
     }
 
     /** shutdown(2): {@code how} is SHUT_RD (0), SHUT_WR (1) or SHUT_RDWR (2), checked by the caller. */
