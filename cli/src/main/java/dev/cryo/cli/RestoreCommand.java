@@ -1,7 +1,7 @@
 package dev.cryo.cli;
 
+import dev.cryo.platform.Platform;
 import dev.cryo.platform.PlatformException;
-import dev.cryo.platform.ptrace.PtracePlatform;
 import dev.cryo.sentry.Sandbox;
 import dev.cryo.sentry.checkpoint.StoreSnapshots;
 import dev.cryo.sentry.syscalls.SyscallTable;
@@ -66,7 +66,7 @@ final class RestoreCommand extends ControlCommand {
         dev.cryo.store.Store store = null;
         try {
             // The platform first: the table and the codec are being built meanwhile (Prewarm).
-            PtracePlatform platform = PtracePlatform.create();
+            Platform platform = Platforms.create();
             // A snapshot's manifest and packs are read meanwhile too: restoring from the store
             // should cost no more than from a directory.
             OpenSnapshot open = null;

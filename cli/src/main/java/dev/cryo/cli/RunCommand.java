@@ -1,7 +1,6 @@
 package dev.cryo.cli;
 
 import dev.cryo.platform.PlatformException;
-import dev.cryo.platform.ptrace.PtracePlatform;
 import dev.cryo.sentry.Sandbox;
 import dev.cryo.sentry.SandboxConfig;
 import dev.cryo.sentry.syscalls.SyscallTable;
@@ -72,7 +71,7 @@ final class RunCommand implements Callable<Integer> {
                 strace ? System.err : null, u.uid(), u.gid());
         int status;
         SyscallTable table = Main.prewarm != null ? Main.prewarm.table() : SyscallTable.standard();
-        try (Sandbox sandbox = Sandbox.create(PtracePlatform.create(), config, table)) {
+        try (Sandbox sandbox = Sandbox.create(Platforms.create(), config, table)) {
             status = sandbox.runToExit();
             if (!noEnosysReport) {
                 sandbox.reportEnosys(System.err);

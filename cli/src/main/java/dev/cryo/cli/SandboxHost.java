@@ -2,7 +2,6 @@ package dev.cryo.cli;
 
 import dev.cryo.platform.PlatformException;
 import dev.cryo.platform.host.Host;
-import dev.cryo.platform.ptrace.PtracePlatform;
 import dev.cryo.sentry.Sandbox;
 import dev.cryo.sentry.SandboxConfig;
 import dev.cryo.sentry.syscalls.SyscallTable;
@@ -84,16 +83,16 @@ final class SandboxHost implements Callable<Integer> {
             if (restoreSnapshot != null) {
                 dev.cryo.store.Store st = storeAt(SnapshotStore.dir(storeDir));
                 lastSnapshot = st.resolve(restoreSnapshot);
-                sandbox = Sandbox.restore(PtracePlatform.create(), Sandbox.Source.store(st, lastSnapshot),
+                sandbox = Sandbox.restore(Platforms.create(), Sandbox.Source.store(st, lastSnapshot),
                         new Sandbox.RestoreOptions(acceptChangedFiles, strace ? System.err : null, table,
                         Main.prewarm != null ? Main.prewarm.codec() : null, rootfs));
             } else if (restore == null) {
                 String[] ids = user.split(":");
                 SandboxConfig config = new SandboxConfig(rootfs, command, SandboxConfig.environment(env), cwd,
                         strace ? System.err : null, Integer.parseUnsignedInt(ids[0]), Integer.parseUnsignedInt(ids[1]));
-                sandbox = Sandbox.create(PtracePlatform.create(), config, table);
+                sandbox = Sandbox.create(Platforms.create(), config, table);
             } else {
-                sandbox = Sandbox.restore(PtracePlatform.create(), Path.of(restore),
+                sandbox = Sandbox.restore(Platforms.create(), Path.of(restore),
                         new Sandbox.RestoreOptions(acceptChangedFiles, strace ? System.err : null, table,
                         Main.prewarm != null ? Main.prewarm.codec() : null, rootfs));
             }

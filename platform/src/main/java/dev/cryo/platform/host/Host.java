@@ -71,6 +71,14 @@ public final class Host {
      * child gets a process group of its own, so the terminal's signals (^C) reach cryo, not it.
      */
     public static int spawn(String path, int fd, int targetFd) {
+        return fd >= 0 ? spawn(path, new int[] {fd}, new int[] {targetFd}) : spawn(path, new int[0], new int[0]);
+    }
+
+    /**
+     * As {@link #spawn(String, int, int)}, with each {@code fds[i]} mapped to {@code targets[i]}
+     * (targets in increasing order); every descriptor above the last target is closed.
+     */
+    public static int spawn(String path, int[] fds, int[] targets) {
         long fa = allocate(256);
         long attr = allocate(512);
         long pidp = allocate(8);
@@ -81,11 +89,11 @@ public final class Host {
             check0("posix_spawn_file_actions_init", LibC.FA_INIT.call(fa));
             check0("posix_spawnattr_init", LibC.ATTR_INIT.call(attr));
             try {
-                if (fd >= 0) {
-                    check0("posix_spawn_file_actions_adddup2", LibC.FA_ADDDUP2.call(fa, fd, targetFd));
+                for (int i = 0; i < fds.length; i++) {
+                    check0("posix_spawn_file_actions_adddup2", LibC.FA_ADDDUP2.call(fa, fds[i], targets[i]));
                 }
                 check0("posix_spawn_file_actions_addclosefrom_np",
-                        LibC.FA_ADDCLOSEFROM.call(fa, fd >= 0 ? targetFd + 1 : 0));
+                        LibC.FA_ADDCLOSEFROM.call(fa, targets.length > 0 ? targets[targets.length - 1] + 1 : 0));
                 check0("posix_spawnattr_setflags", LibC.ATTR_SETFLAGS.call(attr, 0x02 /* POSIX_SPAWN_SETPGROUP */));
                 check0("posix_spawn", LibC.POSIX_SPAWN.call(pidp, arg0, fa, attr, argv, argv + 8));
                 return IO.getInt(pidp);
@@ -463,6 +471,17 @@ public final class Host {
     public static long syscall(String name, long nr, long a0, long a1, long a2, long a3, long a4, long a5) {
         if (a5 != 0) throw new IllegalArgumentException(name + ": six-argument syscalls need their own binding");
         return sys(name, (int) nr, a0, a1, a2, a3, a4);
+    }
+
+    /**
+     * futex(2) on a word another process shares (no FUTEX_PRIVATE_FLAG): {@code op} FUTEX_WAIT
+     * (0) with an optional relative timeout (a struct timespec's address, or 0), or FUTEX_WAKE
+     * (1). Returns the call's result or a negative errno (EAGAIN, ETIMEDOUT, EINTR are answers
+     * here, not failures); never throws.
+     */
+    public static long futex(long addr, int op, int val, long timeout) {
+        long r = LibC.SYSCALL.call(202, addr, op, val, timeout, 0);
+        return r == -1 ? -LibC.errno() : r;
     }
 
     public static String strerror(int errno) {
