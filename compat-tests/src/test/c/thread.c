@@ -169,11 +169,12 @@ static void futex_wake_op(void) {
     printf("b %d\n", atomic_load(&b));
 }
 
-static atomic_int word, arrived;
+static atomic_int word, arrived, released;
 static void *waiter(void *arg) {
     (void)arg;
     atomic_fetch_add(&arrived, 1);
-    while (atomic_load(&word) == 0) futex(&word, FUTEX_WAIT_PRIVATE, 0, NULL, NULL, 0);
+    /* word stays 0 until the end: the waiter sleeps until released, whatever wakes it first */
+    while (atomic_load(&released) == 0) futex(&word, FUTEX_WAIT_PRIVATE, 0, NULL, NULL, 0);
     return NULL;
 }
 static void futex_wait_wake(void) {
@@ -183,12 +184,11 @@ static void futex_wait_wake(void) {
     long woken = 0;
     while (woken == 0) {
         pause_ms(2);
-        if (atomic_load(&arrived)) {
-            atomic_store(&word, 1);
-            woken = futex(&word, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
-            if (woken == 0) atomic_store(&word, 0);
-        }
+        if (atomic_load(&arrived)) woken = futex(&word, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
     }
+    atomic_store(&released, 1);
+    atomic_store(&word, 1);
+    futex(&word, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
     pthread_join(th, NULL);
     printf("woken %ld\n", woken);
 }

@@ -29,7 +29,7 @@
         .set SENTRY, 1
         .set RUN, 2
         .set CALL, 3
-        .set SPINS, 1000
+        .set SPINS, 20
 
         .text
         .globl _start
@@ -70,13 +70,14 @@ report: movl $SENTRY, STATE(%r15)
         mov $1, %edx
         syscall
 
-wait:   mov $SPINS, %ecx
+wait:   mov $SPINS, %ebx
 1:      mov STATE(%r15), %eax
         cmp $SENTRY, %eax
         jne got
-        sub $1, %ecx
+        sub $1, %ebx
         jb 2f
-        pause
+        mov $24, %eax                  # sched_yield: a waiting thread gives way to a woken one
+        syscall
         jmp 1b
 2:
         mov $202, %eax                 # futex(&state, FUTEX_WAIT, SENTRY, &timeout)

@@ -1,6 +1,5 @@
 package dev.cryo.cli;
 
-import dev.cryo.platform.ptrace.PtracePlatform;
 import dev.cryo.sentry.Sandbox;
 import dev.cryo.sentry.SandboxConfig;
 import dev.cryo.sentry.syscalls.SyscallTable;
@@ -34,7 +33,7 @@ final class CdsTrainCommand implements Callable<Integer> {
         try {
             if (!longRunning.isEmpty()) hosted(work);
             SyscallTable table = SyscallTable.standard();
-            try (Sandbox sb = Sandbox.create(PtracePlatform.create(),
+            try (Sandbox sb = Sandbox.create(Platforms.create(),
                     new SandboxConfig("/", List.of(program), SandboxConfig.environment(List.of()), "/", null), table)) {
                 sb.checkpoint(work.resolve("img"), false);
             }
@@ -42,12 +41,12 @@ final class CdsTrainCommand implements Callable<Integer> {
             String snap;
             ChroniclePosix.install();
             try (dev.cryo.store.Store store = dev.cryo.store.Store.open(work.resolve("store"))) {
-                try (Sandbox sb = Sandbox.create(PtracePlatform.create(),
+                try (Sandbox sb = Sandbox.create(Platforms.create(),
                         new SandboxConfig("/", List.of(program), SandboxConfig.environment(List.of()), "/", null), table)) {
                     snap = sb.checkpoint(Sandbox.Target.store(store, dev.cryo.store.Labels.named("train"),
                             dev.cryo.store.Progress.NONE), false);
                 }
-                try (Sandbox sb = Sandbox.restore(PtracePlatform.create(),
+                try (Sandbox sb = Sandbox.restore(Platforms.create(),
                         Sandbox.Source.store(store, snap),
                         new Sandbox.RestoreOptions(false, null, table))) {
                     sb.runToExit();

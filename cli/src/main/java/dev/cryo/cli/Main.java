@@ -222,7 +222,7 @@ public final class Main implements Runnable {
                 if (in != null) p.load(in);
             }
             return new String[] {"cryo " + p.getProperty("version", "unknown")
-                    + " (platform ptrace, Java " + System.getProperty("java.version") + ")"};
+                    + " (platform " + Platforms.name() + ", Java " + System.getProperty("java.version") + ")"};
         }
     }
 }

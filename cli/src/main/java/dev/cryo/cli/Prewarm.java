@@ -16,7 +16,7 @@ import java.util.concurrent.ExecutionException;
  */
 final class Prewarm {
     private static final String[] CLASSES = {
-        "dev.cryo.platform.host.Host", "dev.cryo.platform.ptrace.PtracePlatform",
+        "dev.cryo.platform.host.Host", "dev.cryo.platform.ptrace.PtracePlatform", "dev.cryo.platform.systrap.SystrapPlatform",
         "dev.cryo.sentry.kernel.Kernel", "dev.cryo.sentry.kernel.Task", "dev.cryo.sentry.kernel.TaskRunner",
         "dev.cryo.sentry.mm.MemoryManager", "dev.cryo.sentry.mm.VmaOps", "dev.cryo.sentry.mm.Usermem",
         "dev.cryo.sentry.memory.MemoryFile", "dev.cryo.sentry.loader.ElfLoader",

@@ -37,6 +37,13 @@ public final class CheckpointDriver {
         System.exit(status);
     }
 
+    /** The platform the CLI would pick (CRYO_PLATFORM, else systrap where the host has it): the suite runs on either. */
+    private static dev.cryo.platform.Platform platform() {
+        String name = System.getenv("CRYO_PLATFORM");
+        boolean systrap = name == null || name.isEmpty() ? dev.cryo.platform.systrap.SystrapPlatform.available() : name.equals("systrap");
+        return systrap ? dev.cryo.platform.systrap.SystrapPlatform.create() : PtracePlatform.create();
+    }
+
     public static void main(String[] args) throws Exception {
         String traceFile = System.getProperty("compat.strace");
         if (traceFile != null) {
@@ -52,7 +59,7 @@ public final class CheckpointDriver {
             int dash = Arrays.asList(args).indexOf("--");
             List<String> env = new java.util.ArrayList<>(Arrays.asList(args).subList(4, dash));
             List<String> argv = Arrays.asList(args).subList(dash + 1, args.length);
-            Sandbox at = Sandbox.create(PtracePlatform.create(),
+            Sandbox at = Sandbox.create(platform(),
                     new SandboxConfig("/", argv, SandboxConfig.environment(env), args[3], strace));
             Path marks = Path.of(args[2] + ".marks");
             at.checkpointAfterSyscalls(Long.parseLong(args[1]), Path.of(args[2]), leaveAt, () -> {
@@ -73,12 +80,12 @@ public final class CheckpointDriver {
             millis = Long.parseLong(args[1]);
             next = Path.of(args[2]);
             List<String> argv = Arrays.asList(args).subList(4, args.length);
-            sb = Sandbox.create(PtracePlatform.create(),
+            sb = Sandbox.create(platform(),
                     new SandboxConfig("/", argv, SandboxConfig.environment(List.of()), "/", null));
         } else {
             millis = Long.parseLong(args[2]);
             next = millis < 0 ? null : Path.of(args[3]);
-            sb = Sandbox.restore(PtracePlatform.create(), Path.of(args[1]),
+            sb = Sandbox.restore(platform(), Path.of(args[1]),
                     new Sandbox.RestoreOptions(false, strace, SyscallTable.standard()));
         }
         Thread checkpointer = null;

@@ -17,7 +17,14 @@ final class Block {
     /** ucontext gregs (REG_R8 ... REG_CR2). */
     static final int NGREGS = 23;
 
-    static final int SPIN = Integer.getInteger("cryo.systrap.spin", 2000);
+    /**
+     * How long a wait watches the state word before sleeping on it, and how often it yields
+     * meanwhile: a system call's answer, or the application's next call, mostly comes within
+     * tens of microseconds (a wake-up from a futex sleep costs ~5-10 µs more here). Bounded in
+     * time, so that sandboxes sharing loaded CPUs waste little on each other's spinning.
+     */
+    static final long SPIN_NANOS = Long.getLong("cryo.systrap.spinNanos", 20_000L);
+    static final int YIELD = Math.max(1, Integer.getInteger("cryo.systrap.yield", 16));
 
     final int index;
     /** Its address in the Sentry, and in the stub. */
@@ -54,10 +61,16 @@ final class Block {
      * memory) at a time, asking {@code alive} between sleeps. Returns the new state.
      */
     int await(int from, long timeout, java.util.function.BooleanSupplier alive) {
-        for (int i = 0; i < SPIN; i++) {
+        long until = System.nanoTime() + SPIN_NANOS;
+        for (int i = 1; ; i++) {
             int s = state();
             if (s != from) return s;
-            Thread.onSpinWait();
+            if (i % YIELD == 0) {
+                if (System.nanoTime() - until > 0) break;
+                Thread.yield(); // a woken thread waiting for this CPU (the stub itself, often) goes first
+            } else {
+                Thread.onSpinWait();
+            }
         }
         while (true) {
             int s = state();

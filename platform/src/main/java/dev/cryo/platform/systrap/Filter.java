@@ -16,7 +16,7 @@ final class Filter {
     private static final int RET_TRAP = 0x00030000, RET_ALLOW = 0x7fff0000;
     static final int[] STUB_CALLS = {202 /* futex */, 15 /* rt_sigreturn */, 9 /* mmap */, 11 /* munmap */,
         10 /* mprotect */, 56 /* clone */, 60 /* exit */, 231 /* exit_group */, 110 /* getppid */,
-        14 /* rt_sigprocmask */, 131 /* sigaltstack */};
+        14 /* rt_sigprocmask */, 131 /* sigaltstack */, 24 /* sched_yield */};
 
     private Filter() {}
 

@@ -60,7 +60,7 @@ final class SystrapAddressSpace implements AddressSpace {
             ts = Host.allocate(16);
             Host.putLong(ts, 0);
             Host.putLong(ts + 8, 200_000_000L);
-            child = Host.spawn(StubImage.path(), new int[] {memoryFd, ctxFd}, new int[] {MEMORY_FD, CTX_FD});
+            child = spawn(memoryFd, ctxFd);
             setUp(child, new Block(0, mapped, StubImage.CTX));
         } catch (RuntimeException e) {
             if (child > 0) {
@@ -77,13 +77,43 @@ final class SystrapAddressSpace implements AddressSpace {
         this.timeout = ts;
         for (int i = 1; i < StubImage.MAX_THREADS; i++) free.add(i);
         Block b0 = block(0);
-        if (b0.await(0, timeout, this::alive) != Block.SENTRY || !parked(b0)) {
+        if (b0.await(0, timeout, () -> alive(pid)) != Block.SENTRY || !parked(b0)) {
             close();
             throw new PlatformException("systrap stub did not start");
         }
         main = new SystrapContext(this, b0, pid);
         owners.put(Thread.currentThread(), main);
     }
+
+    /**
+     * Spawns a stub from one thread that lives as long as the JVM: a stub is not traced once it
+     * runs, so nothing kills it with the Sentry but its parent-death signal, which Linux sends
+     * when the thread that spawned it ends, not the process.
+     */
+    private static int spawn(int memoryFd, int ctxFd) {
+        java.util.concurrent.Future<Integer> f = SPAWNER.submit(
+                () -> Host.spawn(StubImage.path(), new int[] {memoryFd, ctxFd}, new int[] {MEMORY_FD, CTX_FD}));
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return f.get();
+                } catch (InterruptedException e) {
+                    interrupted = true; // the spawn runs on: wait for it, or its stub is lost
+                } catch (java.util.concurrent.ExecutionException e) {
+                    throw e.getCause() instanceof RuntimeException r ? r : new PlatformException("stub spawn failed", e.getCause());
+                }
+            }
+        } finally {
+            if (interrupted) Thread.currentThread().interrupt();
+        }
+    }
+
+    private static final java.util.concurrent.ExecutorService SPAWNER = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "cryo-systrap-spawner");
+        t.setDaemon(true);
+        return t;
+    });
 
     /** Injects the stub's set-up: its address space emptied, the region, handlers, filter. */
     private static void setUp(int pid, Block b0) {
@@ -110,6 +140,7 @@ final class SystrapAddressSpace implements AddressSpace {
             Host.putLong(b0.here + Block.TIMEOUT, 1);
             Host.putLong(b0.here + Block.TIMEOUT + 8, 0);
             s.check("prctl(PR_SET_NO_NEW_PRIVS)", s.call(SYS_PRCTL, 38, 1, 0, 0, 0));
+            s.check("prctl(PR_SET_PDEATHSIG)", s.call(SYS_PRCTL, 1, 9 /* SIGKILL */, 0, 0, 0));
             byte[] prog = Filter.program(StubImage.BASE, StubImage.SIZE);
             Host.putBytes(scratch + 64, prog, 0, prog.length);
             Host.putLong(scratch, prog.length / 8); // struct sock_fprog: u16 len, then the pointer
@@ -134,12 +165,15 @@ final class SystrapAddressSpace implements AddressSpace {
         return closed;
     }
 
-    /** Whether the stub process still runs (a zombie counts as gone). */
-    boolean alive() {
+    /**
+     * Whether stub thread {@code tid} still runs (a zombie counts as gone). Its own entry under
+     * /proc/PID/task: a process whose first thread exited while others run on shows that thread
+     * as a zombie.
+     */
+    boolean alive(int tid) {
         if (closed) return false;
         try {
-            java.nio.file.Path stat = java.nio.file.Path.of("/proc/" + pid + "/stat");
-            String s = java.nio.file.Files.readString(stat);
+            String s = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/task/" + tid + "/stat"));
             int close = s.lastIndexOf(')');
             return close > 0 && s.length() > close + 2 && s.charAt(close + 2) != 'Z' && s.charAt(close + 2) != 'X';
         } catch (java.io.IOException e) {
@@ -148,7 +182,7 @@ final class SystrapAddressSpace implements AddressSpace {
     }
 
     /** Makes {@code b}'s parked thread execute a system call; returns its raw result. */
-    long call(Block b, long nr, long a0, long a1, long a2, long a3, long a4, long a5) {
+    long call(Block b, int tid, long nr, long a0, long a1, long a2, long a3, long a4, long a5) {
         regionLock.readLock().lock();
         try {
             if (closed) throw new PlatformException("systrap stub " + pid + " is closed");
@@ -156,7 +190,7 @@ final class SystrapAddressSpace implements AddressSpace {
             Host.putLongs(at, new long[] {nr, a0, a1, a2, a3, a4, a5}, 0, 7);
             b.handOver(Block.CALL);
             if (nr == SYS_EXIT) return 0;
-            int s = b.await(Block.CALL, timeout, this::alive);
+            int s = b.await(Block.CALL, timeout, () -> alive(tid));
             if (s != Block.SENTRY) throw new PlatformException("systrap stub " + pid + " died");
             return Host.getLong(b.here + Block.RESULT);
         } finally {
@@ -164,10 +198,14 @@ final class SystrapAddressSpace implements AddressSpace {
         }
     }
 
-    private Block mine() {
+    private SystrapContext mine() {
         SystrapContext c = owners.get(Thread.currentThread());
         if (c == null) throw new PlatformException("thread " + Thread.currentThread().getName() + " owns no thread of stub " + pid);
-        return c.block;
+        return c;
+    }
+
+    private long call(SystrapContext c, long nr, long a0, long a1, long a2, long a3, long a4, long a5) {
+        return call(c.block, c.tid, nr, a0, a1, a2, a3, a4, a5);
     }
 
     @Override
@@ -212,7 +250,7 @@ final class SystrapAddressSpace implements AddressSpace {
         int tid = (int) (handle >>> 32);
         Block b = block((int) handle);
         pin(cpu);
-        if (b.await(0, timeout, this::alive) != Block.SENTRY || !parked(b)) {
+        if (b.await(0, timeout, () -> alive(tid)) != Block.SENTRY || !parked(b)) {
             throw new PlatformException("systrap stub thread " + tid + " did not start");
         }
         SystrapContext c = new SystrapContext(this, b, tid);
@@ -263,8 +301,24 @@ final class SystrapAddressSpace implements AddressSpace {
     void released(SystrapContext c) {
         owners.remove(Thread.currentThread(), c);
         if (closed) return;
-        call(c.block, SYS_EXIT, 0, 0, 0, 0, 0, 0);
+        call(c, SYS_EXIT, 0, 0, 0, 0, 0, 0);
         if (c.block.index != 0) exiting.put(c.block.index, c.tid);
+    }
+
+    /**
+     * The stub kept for another process (the Sentry's stub pool): every application mapping
+     * removed, through the main thread's block. Only when the main thread is the only one the
+     * Sentry runs and the caller owns it; threads told to exit are gone or going.
+     */
+    @Override
+    public synchronized Context reset() {
+        if (closed || owners.size() != 1 || owners.get(Thread.currentThread()) != main) return null;
+        try {
+            unmap(SystrapPlatform.MIN_USER_ADDRESS, StubImage.BASE - SystrapPlatform.MIN_USER_ADDRESS);
+        } catch (RuntimeException e) {
+            return null;
+        }
+        return main;
     }
 
     @Override

@@ -41,12 +41,16 @@ final class SystrapContext implements Context {
         as.regionLock.readLock().lock();
         try {
             if (as.closed()) throw new PlatformException("systrap stub " + as.pid + " is closed");
+            // wrfsbase faults on a non-canonical address, and the stub would die of it in its handler.
+            if (!canonical(regs[Regs.FS_BASE]) || !canonical(regs[Regs.GS_BASE])) {
+                throw new PlatformException("non-canonical thread pointer 0x" + Long.toHexString(regs[Regs.FS_BASE]));
+            }
             for (int i = 0; i < ORDER.length; i++) gregs[i] = regs[ORDER[i]];
             Host.putLongs(block.here + Block.GREGS, gregs, 0, ORDER.length);
             Host.putLong(block.here + Block.FSBASE, regs[Regs.FS_BASE]);
             Host.putLong(block.here + Block.GSBASE, regs[Regs.GS_BASE]);
             block.handOver(Block.RUN);
-            if (block.await(Block.RUN, as.timeout, as::alive) != Block.SENTRY) {
+            if (block.await(Block.RUN, as.timeout, () -> as.alive(tid)) != Block.SENTRY) {
                 throw new PlatformException("systrap stub " + as.pid + " died");
             }
             Host.getLongs(block.here + Block.GREGS, gregs, 0, ORDER.length);
@@ -60,6 +64,10 @@ final class SystrapContext implements Context {
         } finally {
             as.regionLock.readLock().unlock();
         }
+    }
+
+    private static boolean canonical(long a) {
+        return (a >> 47) == 0 || (a >> 47) == -1;
     }
 
     private Event event(long[] regs) {

@@ -18,7 +18,7 @@ import java.nio.file.Path;
  */
 public final class SystrapPlatform implements Platform {
     static final long TASK_SIZE = 0x7ffffffff000L;
-    private static final long MIN_USER_ADDRESS = 0x10000;
+    static final long MIN_USER_ADDRESS = 0x10000;
 
     private final int[] cpus;
     private final java.util.concurrent.atomic.AtomicInteger nextCpu = new java.util.concurrent.atomic.AtomicInteger();
@@ -38,6 +38,20 @@ public final class SystrapPlatform implements Platform {
             throw new PlatformException("cannot read CPU affinity: " + e.getMessage(), e);
         }
         return new SystrapPlatform(cpus.length == 0 ? new int[] {0} : cpus);
+    }
+
+    /**
+     * Whether this host runs the platform: FSGSBASE, and seccomp filters (the "Seccomp" line of
+     * /proc/self/status exists with CONFIG_SECCOMP; filters with CONFIG_SECCOMP_FILTER, which
+     * every distribution kernel that has one has). Read, not probed: a probe is a stub's start.
+     */
+    public static boolean available() {
+        if (!fsgsbase()) return false;
+        try {
+            return Files.readString(Path.of("/proc/self/status")).contains("\nSeccomp:");
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** AT_HWCAP2's HWCAP2_FSGSBASE bit, from /proc/self/auxv. */

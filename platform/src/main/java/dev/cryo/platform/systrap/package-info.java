@@ -1,5 +1,5 @@
 /**
- * The systrap platform (experimental; {@code CRYO_PLATFORM=systrap}): application threads run in
+ * The systrap platform (the CLI's default where the host has FSGSBASE and seccomp): application threads run in
  * a stub process that is not traced; a seccomp filter turns their system calls into SIGSYS, and
  * a handler in the stub hands each event to the Sentry through shared memory and a futex (as
  * gVisor's pkg/sentry/platform/systrap does). A system call then costs two futex hand-offs

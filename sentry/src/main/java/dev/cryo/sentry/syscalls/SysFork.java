@@ -108,6 +108,8 @@ final class SysFork {
         if (a.has(CLONE_THREAD) && a.has(CLONE_NEWUSER | CLONE_NEWPID)) throw SyscallError.of(EINVAL);
         if (a.has(CLONE_PIDFD) && a.has(CLONE_THREAD)) throw SyscallError.of(EINVAL);
         if (a.has(NAMESPACES)) throw SyscallError.of(EPERM); // the sandbox makes no namespaces
+        // copy_thread's set_new_tls: a thread pointer past the user range is EPERM, as arch_prctl's.
+        if (a.has(CloneArgs.CLONE_SETTLS) && (a.tls() < 0 || a.tls() >= 0x7ffffffff000L)) throw SyscallError.of(EPERM);
         if (a.has(CLONE_THREAD)) return t.cloneThread(a);
         // Memory or dispositions shared with another process: not offered.
         if (a.has(CLONE_VM) && !a.has(CLONE_VFORK)) throw SyscallError.of(ENOSYS);
