@@ -18,7 +18,8 @@ final class Setup implements AutoCloseable {
 
     Setup(int pid) {
         this.pid = pid;
-        Host.ptrace(SEIZE, pid, 0, 0);
+        // EXITKILL while set-up runs: a Sentry that dies now takes the half-made stub with it.
+        Host.ptrace(SEIZE, pid, 0, 0x100000 /* PTRACE_O_EXITKILL */);
         Host.ptrace(INTERRUPT, pid, 0, 0);
         int status = waitStop();
         if ((status >> 16) != 128 /* PTRACE_EVENT_STOP */) throw new PlatformException("stub did not stop as expected: 0x" + Integer.toHexString(status));

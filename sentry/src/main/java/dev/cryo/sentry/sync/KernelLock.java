@@ -32,6 +32,17 @@ public final class KernelLock {
     @Rebuilt("made with the lock by the constructor")
     private final transient Condition changed = mu.newCondition();
 
+    /**
+     * How long a blocking wait first watches for a wake-up, yielding its CPU, before it sleeps:
+     * the other end of a pipe or futex often answers within microseconds, and a sleeping Java
+     * thread takes a futex wake-up and a scheduling more. 0: sleep at once.
+     */
+    static final long SPIN_NANOS = Long.getLong("cryo.kernel.spinNanos", 50_000L);
+
+    /** Counts {@link #wake}s: what a watching waiter looks at. Written under the lock. */
+    @Rebuilt("a counter of wake-ups since the lock was made; nobody waits at a save")
+    private transient volatile long wakes;
+
     public KernelLock() {}
 
     public void lock() {
@@ -49,11 +60,13 @@ public final class KernelLock {
     /** Wakes every waiter so that each re-checks its condition (taking the lock if this thread has not). */
     public void wake() {
         if (mu.isHeldByCurrentThread()) {
+            wakes++;
             changed.signalAll();
             return;
         }
         mu.lock();
         try {
+            wakes++;
             changed.signalAll();
         } finally {
             mu.unlock();
@@ -65,11 +78,34 @@ public final class KernelLock {
      * again. Callers loop on their condition. ERESTARTSYS if the thread was interrupted.
      */
     public void await() {
+        if (SPIN_NANOS > 0 && watch()) return;
         try {
             changed.await();
         } catch (InterruptedException e) {
             throw SyscallError.of(Errno.ERESTARTSYS);
         }
+    }
+
+    /**
+     * Gives up the lock and watches for a wake-up for {@link #SPIN_NANOS}, yielding the CPU;
+     * true if one came (the lock is taken again either way). A wake-up after the watch is not
+     * lost: it counts under the lock, which is taken again before the caller sleeps.
+     * ERESTARTSYS if the thread is interrupted meanwhile.
+     */
+    private boolean watch() {
+        long seen = wakes;
+        int holds = mu.getHoldCount();
+        for (int i = 0; i < holds; i++) mu.unlock();
+        try {
+            long until = System.nanoTime() + SPIN_NANOS;
+            while (wakes == seen && !Thread.currentThread().isInterrupted() && System.nanoTime() - until < 0) {
+                Thread.yield();
+            }
+        } finally {
+            for (int i = 0; i < holds; i++) mu.lock();
+        }
+        if (Thread.interrupted()) throw SyscallError.of(Errno.ERESTARTSYS);
+        return wakes != seen;
     }
 
     /**
