@@ -1,26 +1,21 @@
 package dev.cryo.platform.ptrace;
 
-import dev.cryo.platform.host.Host;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
+import dev.cryo.platform.host.StaticElf;
 
 /**
- * The stub process's program: a minimal static ELF, written here byte by byte rather than
- * compiled, so Cryo needs no compiler at run time. It holds a spin loop where a stub thread waits
+ * The stub process's program: a {@link StaticElf}, its code written here byte by byte rather
+ * than compiled, so Cryo needs no compiler at run time. It holds a spin loop where a stub thread waits
  * to be seized, {@code syscall; int3} which the tracer uses to make the stub run a system call
  * (map, unmap, protect) on the Sentry's behalf, and a clone site: {@code syscall; test rax, rax;
  * jz spin; int3}, after which the new thread spins, untraced, until its own tracer seizes it,
  * while the old one traps as after any injected call; and a batch loop that makes several calls
  * listed in a table page in one stop (a forked child's mappings: one stop instead of one each).
- *
- * <p>The image lives in a sealed memfd and is spawned through {@code /proc/PID/fd/N}, so no file
- * is left on disk.
  */
 final class StubImage {
     /** Where the stub is loaded: below the host's stack randomisation window (16 GiB under the top). */
     static final long BASE = 0x7ff0_0000_0000L;
     static final long SIZE = 0x1000;
-    private static final int CODE_OFFSET = 64 + 2 * 56;
+    private static final int CODE_OFFSET = StaticElf.CODE_OFFSET;
     static final long ENTRY = BASE + CODE_OFFSET;
     /** Address of {@code syscall; int3}. */
     static final long SYSCALL_INSN = ENTRY + 2;
@@ -74,42 +69,12 @@ final class StubImage {
             (byte) 0xEB, (byte) 0xCF, // jmp batch
             (byte) 0xCC // done: int3
         };
-        ByteBuffer b = ByteBuffer.allocate(CODE_OFFSET + code.length).order(ByteOrder.LITTLE_ENDIAN);
-        // ELF header
-        b.put(new byte[] {0x7f, 'E', 'L', 'F', 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0});
-        b.putShort((short) 2); // ET_EXEC
-        b.putShort((short) 0x3e); // EM_X86_64
-        b.putInt(1);
-        b.putLong(ENTRY);
-        b.putLong(64); // e_phoff
-        b.putLong(0); // e_shoff
-        b.putInt(0); // e_flags
-        b.putShort((short) 64).putShort((short) 56).putShort((short) 2);
-        b.putShort((short) 64).putShort((short) 0).putShort((short) 0);
-        // PT_LOAD: the whole file, read + execute
-        b.putInt(1).putInt(5).putLong(0).putLong(BASE).putLong(BASE);
-        b.putLong(b.capacity()).putLong(b.capacity()).putLong(0x1000);
-        // PT_GNU_STACK, not executable: keeps READ_IMPLIES_EXEC off
-        b.putInt(0x6474e551).putInt(6).putLong(0).putLong(0).putLong(0).putLong(0).putLong(0).putLong(16);
-        b.put(code);
-        return b.array();
+        return StaticElf.image(BASE, code);
     }
 
     /** A path the host can exec. Made once per JVM; the memfd stays open for its lifetime. */
     static synchronized String path() {
-        if (path == null) {
-            byte[] image = bytes();
-            int fd = Host.memfdCreate("cryo-stub", 0x0001 /* MFD_CLOEXEC */);
-            long buf = Host.allocate(image.length);
-            try {
-                Host.putBytes(buf, image, 0, image.length);
-                long n = Host.write(fd, buf, image.length);
-                if (n != image.length) throw new IllegalStateException("short write of stub image");
-            } finally {
-                Host.free(buf);
-            }
-            path = "/proc/" + Host.getpid() + "/fd/" + fd;
-        }
+        if (path == null) path = StaticElf.sealedPath("cryo-stub", bytes());
         return path;
     }
 }

@@ -45,12 +45,12 @@ final class SystrapAddressSpace implements AddressSpace {
     private volatile boolean closed;
     private final SystrapContext main;
 
-    /** The CPU the stub and the Sentry threads that run it share (a hand-off within one CPU is the cheap one). */
-    private final int cpu;
-
-    SystrapAddressSpace(int memoryFd, int cpu) {
-        this.cpu = cpu;
-        pin(cpu); // before the spawn: the stub inherits it
+    /**
+     * Nothing is pinned, unlike the ptrace platform's stubs: a stub thread and the Sentry thread
+     * that runs it hand over fastest on two CPUs, each watching for the other (pinned to one CPU
+     * together, every hand-off was a context switch: a getpid cost 8-11 µs against 3).
+     */
+    SystrapAddressSpace(int memoryFd) {
         ctxFd = Host.memfdCreate("cryo-systrap-ctx", 0x0001);
         long mapped = 0, ts = 0;
         int child = -1;
@@ -249,25 +249,12 @@ final class SystrapAddressSpace implements AddressSpace {
     public Context adoptThread(long handle) {
         int tid = (int) (handle >>> 32);
         Block b = block((int) handle);
-        pin(cpu);
         if (b.await(0, timeout, () -> alive(tid)) != Block.SENTRY || !parked(b)) {
             throw new PlatformException("systrap stub thread " + tid + " did not start");
         }
         SystrapContext c = new SystrapContext(this, b, tid);
         owners.put(Thread.currentThread(), c);
         return c;
-    }
-
-    /** Off by default: on two CPUs a stub and its Sentry thread on different CPUs, both spinning, hand a system call over in ~3 µs; on one CPU every hand-off is a context switch (~11 µs, as a ptrace stop). */
-    private static final boolean PIN = Boolean.getBoolean("cryo.systrap.pin");
-
-    private static void pin(int cpu) {
-        if (!PIN) return;
-        try {
-            Host.pinCurrentThread(cpu);
-        } catch (HostException e) {
-            // Not fatal: only slower. Some container runtimes forbid changing affinity.
-        }
     }
 
     private synchronized int takeBlock() {

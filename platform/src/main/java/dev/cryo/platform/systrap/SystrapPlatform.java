@@ -3,8 +3,6 @@ package dev.cryo.platform.systrap;
 import dev.cryo.platform.AddressSpace;
 import dev.cryo.platform.Platform;
 import dev.cryo.platform.PlatformException;
-import dev.cryo.platform.host.Host;
-import dev.cryo.platform.host.HostException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -20,24 +18,13 @@ public final class SystrapPlatform implements Platform {
     static final long TASK_SIZE = 0x7ffffffff000L;
     static final long MIN_USER_ADDRESS = 0x10000;
 
-    private final int[] cpus;
-    private final java.util.concurrent.atomic.AtomicInteger nextCpu = new java.util.concurrent.atomic.AtomicInteger();
-
-    private SystrapPlatform(int[] cpus) {
-        this.cpus = cpus;
-    }
+    private SystrapPlatform() {}
 
     public static SystrapPlatform create() {
         if (!fsgsbase()) {
             throw new PlatformException("the systrap platform needs the FSGSBASE instructions (Linux 5.9+ on a CPU with them); use the ptrace platform");
         }
-        int[] cpus;
-        try {
-            cpus = Host.processCpus(); // not the calling thread's: a Sentry thread may be pinned
-        } catch (HostException e) {
-            throw new PlatformException("cannot read CPU affinity: " + e.getMessage(), e);
-        }
-        return new SystrapPlatform(cpus.length == 0 ? new int[] {0} : cpus);
+        return new SystrapPlatform();
     }
 
     /**
@@ -85,6 +72,6 @@ public final class SystrapPlatform implements Platform {
 
     @Override
     public AddressSpace newAddressSpace(int memoryFd) {
-        return new SystrapAddressSpace(memoryFd, cpus[Math.floorMod(nextCpu.getAndIncrement(), cpus.length)]);
+        return new SystrapAddressSpace(memoryFd);
     }
 }
