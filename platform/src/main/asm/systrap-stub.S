@@ -1,5 +1,5 @@
 # The systrap platform's stub code (platform/.../systrap/StubCode.java is generated from this file
-# by gen-systrap-stub; see SystrapPlatform for the protocol). AT&T syntax, x86-64.
+# by gen-systrap-stub; Block and SystrapContext are the Sentry's side of it). AT&T syntax, x86-64.
 #
 # Every application thread is a thread of a stub process that runs the application's code
 # directly. A seccomp filter traps every system call made outside this page (SIGSYS); faults
@@ -9,8 +9,8 @@
 # copied back, return through rt_sigreturn) or CALL (one system call made here, for the Sentry:
 # mmap, munmap, mprotect, clone, exit).
 #
-# A block (BLOCK bytes, aligned): see the offsets below; [STACK_LO, STACK) is a small stack a
-# new thread starts on, [STACK, BLOCK) its alternate signal stack.
+# A block (BLOCK bytes, aligned): see the offsets below; below STACK, a new thread's start stack
+# (block 0: the set-up's scratch), [STACK, BLOCK) the thread's alternate signal stack.
 
         .set CTX, 0x7ff000100000       # the context region (block 0 is the first thread's)
         .set BLOCK, 65536
@@ -29,7 +29,7 @@
         .set SENTRY, 1
         .set RUN, 2
         .set CALL, 3
-        .set SPINS, 20
+        .set SPINS, 20                 # sched_yields before sleeping on the futex
 
         .text
         .globl _start
