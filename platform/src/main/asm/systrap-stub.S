@@ -25,6 +25,7 @@
         .set GSBASE, 400
         .set PPID, 408                 # block 0 only: the Sentry's pid (the stub exits once orphaned)
         .set TIMEOUT, 416              # block 0 only: struct timespec, the wait's period
+        .set CLOCK, 448                # the Sentry's own: where it reads the stub's CPU clock
         .set STACK, 4096               # top of the start stack, bottom of the signal stack
         .set SENTRY, 1
         .set RUN, 2

@@ -11,7 +11,7 @@ import java.lang.invoke.VarHandle;
 final class Block {
     static final long SIZE = 65536;
     static final int STATE = 0, SIG = 4, FPREGS = 8, GREGS = 16, INFO = 200, CALLNR = 328, RESULT = 384,
-            FSBASE = 392, GSBASE = 400, PPID = 408, TIMEOUT = 416, SCRATCH = 1024, STACK = 4096;
+            FSBASE = 392, GSBASE = 400, PPID = 408, TIMEOUT = 416, CLOCK = 448, SCRATCH = 1024, STACK = 4096;
     /** States: the Sentry's turn; run the application; make the call in CALLNR; the stub is gone. */
     static final int SENTRY = 1, RUN = 2, CALL = 3, DEAD = 4;
     /** ucontext gregs (REG_R8 ... REG_CR2). */

@@ -28,12 +28,15 @@ final class SystrapContext implements Context {
     final Block block;
     final int tid;
     private final long[] gregs = new long[ORDER.length];
+    /** Whether this stub thread still runs, for waits on its block (made once: run is the system-call path). */
+    private final java.util.function.BooleanSupplier alive;
     private boolean released;
 
     SystrapContext(SystrapAddressSpace as, Block block, int tid) {
         this.as = as;
         this.block = block;
         this.tid = tid;
+        this.alive = () -> as.alive(tid);
     }
 
     @Override
@@ -50,7 +53,7 @@ final class SystrapContext implements Context {
             Host.putLong(block.here + Block.FSBASE, regs[Regs.FS_BASE]);
             Host.putLong(block.here + Block.GSBASE, regs[Regs.GS_BASE]);
             block.handOver(Block.RUN);
-            if (block.await(Block.RUN, as.timeout, () -> as.alive(tid)) != Block.SENTRY) {
+            if (block.await(Block.RUN, as.timeout, alive) != Block.SENTRY) {
                 throw new PlatformException("systrap stub " + as.pid + " died");
             }
             Host.getLongs(block.here + Block.GREGS, gregs, 0, ORDER.length);
@@ -122,16 +125,19 @@ final class SystrapContext implements Context {
         if (n > LEGACY) Host.putBytes(f[0] + LEGACY, xsave, LEGACY, n - LEGACY);
     }
 
+    /**
+     * The stub's process CPU clock (a thread clock of another process is refused by the host),
+     * read into this context's block: no native allocation on a call the program may make often.
+     * Synchronized: another task's thread may ask too (a process clock, a CPU timer).
+     */
     @Override
-    public long cpuTimeNanos() {
-        long ts = Host.allocate(16);
+    public synchronized long cpuTimeNanos() {
+        long ts = block.here + Block.CLOCK;
         try {
             Host.clockGettime((~as.pid << 3) | 2, ts);
             return Host.getLong(ts) * 1_000_000_000L + Host.getLong(ts + 8);
         } catch (RuntimeException e) {
             return 0;
-        } finally {
-            Host.free(ts);
         }
     }
 

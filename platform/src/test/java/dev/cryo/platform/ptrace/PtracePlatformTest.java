@@ -1,5 +1,7 @@
 package dev.cryo.platform.ptrace;
 
+import static dev.cryo.platform.StubTestFiles.maps;
+import static dev.cryo.platform.StubTestFiles.memfdWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,15 +17,6 @@ import org.junit.jupiter.api.Test;
 class PtracePlatformTest {
     private static final long CODE = 0x400000;
 
-    private static int memfdWith(byte[] code) {
-        int fd = Host.memfdCreate("test", 1);
-        Host.ftruncate(fd, 1 << 20);
-        long buf = Host.allocate(code.length);
-        Host.putBytes(buf, code, 0, code.length);
-        Host.pwrite(fd, buf, code.length, 0);
-        Host.free(buf);
-        return fd;
-    }
 
     @Test
     void syscallsAreCaughtAndResultsReturned() {
@@ -176,9 +169,6 @@ class PtracePlatformTest {
         }
     }
 
-    private static String maps(int pid) throws java.io.IOException {
-        return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/maps"));
-    }
 
     /**
      * Two threads of one stub, each traced by its own Java thread: the second maps memory

@@ -1,5 +1,7 @@
 package dev.cryo.platform.systrap;
 
+import static dev.cryo.platform.StubTestFiles.maps;
+import static dev.cryo.platform.StubTestFiles.memfdWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -21,15 +23,6 @@ class SystrapPlatformTest {
         Assumptions.assumeTrue(SystrapPlatform.fsgsbase(), "no FSGSBASE on this host");
     }
 
-    private static int memfdWith(byte[] code) {
-        int fd = Host.memfdCreate("test", 1);
-        Host.ftruncate(fd, 1 << 20);
-        long buf = Host.allocate(code.length);
-        Host.putBytes(buf, code, 0, code.length);
-        Host.pwrite(fd, buf, code.length, 0);
-        Host.free(buf);
-        return fd;
-    }
 
     @Test
     void syscallsAreTrappedAndResultsReturned() {
@@ -247,9 +240,6 @@ class SystrapPlatformTest {
         }
     }
 
-    private static String maps(int pid) throws java.io.IOException {
-        return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/maps"));
-    }
 
     /** What a system call costs on this platform, printed for the record (no timing asserted). */
     @Test
