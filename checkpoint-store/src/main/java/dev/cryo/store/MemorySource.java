@@ -32,8 +32,9 @@ public interface MemorySource {
     /**
      * What the chunk slot at {@code offset} ({@code length} bytes) was in a snapshot of this
      * store made earlier, if the source knows it has not been written since: that chunk's
-     * record (the writer then checks its record header and reuses it without reading, hashing or
-     * looking up the bytes), {@link #ZERO} if the slot was all zero then, or null if unknown.
+     * record (the writer then checks that its pack is there and long enough, and reuses it
+     * without reading, hashing or looking up the bytes), {@link #ZERO} if the slot was all zero
+     * then, or null if unknown.
      */
     default ChunkRef unchanged(long offset, int length) {
         return null;

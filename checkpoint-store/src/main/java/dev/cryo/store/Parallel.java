@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Runs items 0..n-1 on one thread per core (compression, decompression and hashing are CPU-bound;
- * the I/O is to the page cache). Each thread takes the next item until none is left or one has
+ * a checkpoint's pack writes go to I/O threads of their own, {@link StagedPackWriter}). Each thread takes the next item until none is left or one has
  * failed; the first failure is thrown once all threads have stopped.
  */
 final class Parallel {

@@ -11,6 +11,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.CRC32C;
 
@@ -36,6 +38,12 @@ final class SnapshotWriter {
     /** Packs this checkpoint made: deleted if it fails. */
     private final List<Packs.Writer> made = Collections.synchronizedList(new ArrayList<>());
     private final Writeback writeback = new Writeback();
+    /** Writes the workers' staged packs while they go on hashing and compressing. */
+    private final ExecutorService io = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "cryo-store-pack-io");
+        t.setDaemon(true);
+        return t;
+    });
     private final AtomicLong zero = new AtomicLong(), dedup = new AtomicLong(), added = new AtomicLong(),
             addedBytes = new AtomicLong(), done = new AtomicLong(), unchanged = new AtomicLong();
 
@@ -87,12 +95,16 @@ final class SnapshotWriter {
             List<ChunkRef> newOnes = new ArrayList<>();
             for (CompletableFuture<ChunkRef> f : fresh.values()) newOnes.add(f.join());
             index.putAll(newOnes);
+            List<java.nio.file.Path> staged = new ArrayList<>();
+            for (Packs.Writer w : made) if (!w.writesBack()) staged.add(layout.packs().path(w.id));
+            Readback.start(staged);
             return new CheckpointResult(s, zero.get(), dedup.get(), added.get(), addedBytes.get(), System.nanoTime() - t0, 0,
                     unchanged.get());
         } catch (IOException e) {
             throw StoreException.of("checkpoint into " + layout.root(), e);
         } finally {
             writeback.close();
+            io.shutdown();
             if (!ok) discardPacks();
         }
     }
@@ -144,9 +156,9 @@ final class SnapshotWriter {
                 progress.advance(done.addAndGet(len), total);
                 return;
             }
-            // Unwritten since a snapshot stored it: reused if its pack is still there and holds it.
+            // Unwritten since a snapshot stored it: reused if its pack is still there and long enough.
             if (same != null && same.rawLength() == len && packsAtStart.contains(same.packId())
-                    && layout.packs().holds(same)) {
+                    && layout.packs().covers(same)) {
                 dedup.incrementAndGet();
                 unchanged.incrementAndGet();
                 out[i] = same.at(off);
@@ -212,12 +224,12 @@ final class SnapshotWriter {
                     pack.sync();
                     pack.close();
                 }
-                pack = layout.packs().create();
+                pack = layout.packs().createStaged(io);
                 made.add(pack);
                 kicked = 0;
             }
             long at = pack.append(header, data);
-            if (pack.size() - kicked >= Writeback.STEP) {
+            if (pack.writesBack() && pack.size() - kicked >= Writeback.STEP) {
                 kicked = pack.size();
                 writeback.kick(pack);
             }

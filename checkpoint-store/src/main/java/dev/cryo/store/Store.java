@@ -85,16 +85,17 @@ public final class Store implements AutoCloseable {
     /**
      * Gets this process ready to write fast, for one that may checkpoint later (a sandbox's
      * host): opens its index now (under the exclusive lock, as a writer; ~150 ms in a fresh JVM)
-     * and rehearses a checkpoint's per-chunk work in memory so that the JIT compiles it now
-     * ({@link Warmup}: ~0.7 s of CPU once, nothing written). A checkpoint that comes meanwhile
-     * waits for the index to be open, and the rehearsal stops for it.
+     * and rehearses a checkpoint's per-chunk work on scratch data so that the JIT compiles it
+     * now ({@link Warmup}: ~1 s of CPU once; nothing written but a scratch index in {@code tmp/},
+     * deleted after). A checkpoint that comes meanwhile waits for the index to be open, and the
+     * rehearsal stops for it.
      */
     public void prepareWriter() throws StoreException {
         try {
             try (StoreLock.Held h = lock.exclusive()) {
                 indexLocked(0);
             }
-            Warmup.run(Warmup.CHUNKS, () -> checkpointing.get() > 0);
+            Warmup.run(Warmup.CHUNKS, () -> checkpointing.get() > 0, layout.tmpDir());
         } catch (IOException e) {
             throw StoreException.of("index of " + root(), e);
         }
