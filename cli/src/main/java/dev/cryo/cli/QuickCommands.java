@@ -4,7 +4,8 @@ import java.util.ArrayList;
 import java.util.concurrent.Callable;
 
 /**
- * {@code run}, {@code checkpoint} and {@code restore} read without picocli when their arguments
+ * {@code run}, {@code checkpoint}, {@code restore}, {@code pause}, {@code resume} and
+ * {@code kill} read without picocli when their arguments
  * take the plain forms below. Their start-up time is a target (issue #3: a restore running within
  * 210 ms of being typed, JVM start included; issue #2: {@code cryo run} within 1.5x of runsc), and
  * building picocli's model of a command costs ~80 ms on every start here even with class-data
@@ -40,6 +41,9 @@ final class QuickCommands {
         ControlCommand c = switch (word) {
             case "restore" -> restore(w);
             case "checkpoint" -> checkpoint(w);
+            case "pause" -> pause(w);
+            case "resume" -> resume(w);
+            case "kill" -> kill(w);
             default -> null;
         };
         if (c != null) c.main = main;
@@ -125,6 +129,37 @@ final class QuickCommands {
         return c.id == null ? null : c; // a missing ID: picocli's message
     }
 
+    /**
+     * {@code pause ID}: the commands a warm pool's manager runs between requests (pause, resume,
+     * kill) are as slow to start as any other, and a resumed sandbox is its next request served.
+     */
+    private static PauseCommand pause(Words w) {
+        PauseCommand c = new PauseCommand();
+        return (c.id = onlyOperand(w)) == null ? null : c;
+    }
+
+    /** {@code resume ID}. */
+    private static ResumeCommand resume(Words w) {
+        ResumeCommand c = new ResumeCommand();
+        return (c.id = onlyOperand(w)) == null ? null : c;
+    }
+
+    /** {@code kill ID [SIGNAL]}; a signal written {@code -9} is picocli's to read. */
+    private static KillCommand kill(Words w) {
+        KillCommand c = new KillCommand();
+        if (!w.positional()) return null;
+        c.id = w.next();
+        if (w.positional()) c.signal = w.next();
+        return w.more() ? null : c;
+    }
+
+    /** The one operand left, or null if there is none or more. */
+    private static String onlyOperand(Words w) {
+        if (!w.positional()) return null;
+        String id = w.next();
+        return w.more() ? null : id;
+    }
+
     /** The words of a command line, read left to right. */
     private static final class Words {
         private final String[] args;
@@ -150,6 +185,7 @@ final class QuickCommands {
 
         /** Whether the next word is an operand; steps over a first {@code --}. */
         boolean positional() {
+            if (!more()) return false;
             if (!optionsEnded && args[i].equals("--")) {
                 optionsEnded = true;
                 i++;

@@ -15,7 +15,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** The quick reading of checkpoint and restore agrees with picocli's, or leaves the line to it. */
+/** The quick reading of the commands QuickCommands knows agrees with picocli's, or leaves the line to it. */
 class QuickCommandsTest {
     @ParameterizedTest
     @ValueSource(strings = {
@@ -34,7 +34,9 @@ class QuickCommandsTest {
         "--root /r run -d --id web --rootfs=/srv --no-enosys-report -- prog --env -d --",
         "run --detach -- prog",
         "run -e A=1 -w /tmp -u 1000:1000 -- /bin/id",
-        "run --workdir=/tmp --user=nobody --env=X=y -- /bin/id"})
+        "run --workdir=/tmp --user=nobody --env=X=y -- /bin/id",
+        "pause box", "--root /r resume box", "resume -- -box", "kill box", "kill box KILL", "kill box 9",
+        "--root=/r kill -- box SIGUSR1"})
     void readsPlainFormsAsPicocliDoes(String line) throws Exception {
         String[] args = line.split(" ");
         Main quickMain = new Main();
@@ -59,7 +61,9 @@ class QuickCommandsTest {
         "restore --help", "restore -h", "checkpoint -V", "checkpoint", "checkpoint a b", "restore a b",
         "restore --image", "restore --image -d", "restore --bogus", "restore -dx", "checkpoint box --name",
         "--root", "--root /r", "ps", "restore --", "help restore", "restore --image /i --",
-        "run /bin/true", "run --", "run --env -- prog", "run --help", "run -dx -- prog", "run --bogus -- prog"})
+        "run /bin/true", "run --", "run --env -- prog", "run --help", "run -dx -- prog", "run --bogus -- prog",
+        "pause", "pause a b", "pause --help", "resume", "resume -h", "kill", "kill box -9", "kill a b c",
+        "kill --help"})
     void leavesEverythingElseToPicocli(String line) {
         assertNull(QuickCommands.parse(new Main(), line.split(" ")), line);
     }
