@@ -15,12 +15,13 @@ import java.util.concurrent.Executor;
  * A pack written around the page cache (O_DIRECT): records are gathered in two aligned staging
  * buffers, and each full one is written by an I/O thread while the worker fills the other.
  *
- * <p>Why: a checkpoint writes every new chunk once and reads it back rarely soon after, but a
- * buffered write costs the CPU a copy and a page-cache page per 4 KiB, and the fdatasync then
- * waits for all of it. On this project's machine (a VM whose memory is faulted in by its host on
- * first touch), 200 MiB of buffered writes took 50-450 ms of CPU depending on whether the page
- * cache had new memory to grow into, where direct writes of 4 MiB took ~0.02 ms of CPU each and
- * ran beside the hashing (measured; docs/store.md, "Writing packs around the page cache").
+ * <p>Why: a buffered write costs the CPU a copy and a page-cache page per 4 KiB on the
+ * checkpoint's path, and the fdatasync then waits for the device as well. On this project's
+ * machine (a VM whose memory is faulted in by its host on first touch), 200 MiB of buffered
+ * writes took 50-450 ms of CPU depending on whether the page cache had new memory to grow into;
+ * the same bytes written direct took 20-50 ms of CPU (dd's system time, its reads included), and
+ * their wait for the device runs beside the hashing (measured; docs/store.md, "Writing packs
+ * around the page cache"). {@link Readback} fills the cache afterwards, off the command's path.
  *
  * <p>The file's bytes are exactly those of a {@link Packs.Writer}'s: only whole aligned blocks go
  * direct; at {@link #sync} the last partial block goes through the page cache, and it stays at the
