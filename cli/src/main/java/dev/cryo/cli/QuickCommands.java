@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.concurrent.Callable;
 
 /**
- * {@code run}, {@code checkpoint}, {@code restore}, {@code pause}, {@code resume} and
- * {@code kill} read without picocli when their arguments
+ * {@code run}, {@code checkpoint}, {@code restore}, {@code pause}, {@code resume}, {@code kill},
+ * {@code ps}, {@code delete} and {@code wait} read without picocli when their arguments
  * take the plain forms below. Their start-up time is a target (issue #3: a restore running within
  * 210 ms of being typed, JVM start included; issue #2: {@code cryo run} within 1.5x of runsc), and
  * building picocli's model of a command costs ~80 ms on every start here even with class-data
@@ -44,6 +44,9 @@ final class QuickCommands {
             case "pause" -> pause(w);
             case "resume" -> resume(w);
             case "kill" -> kill(w);
+            case "ps", "list" -> ps(w);
+            case "delete", "rm" -> delete(w);
+            case "wait" -> waitFor(w);
             default -> null;
         };
         if (c != null) c.main = main;
@@ -151,6 +154,45 @@ final class QuickCommands {
         c.id = w.next();
         if (w.positional()) c.signal = w.next();
         return w.more() ? null : c;
+    }
+
+    /** {@code ps [-a|--all] [-q|--quiet] [-f|--format FORMAT]}: what scripts poll. */
+    private static PsCommand ps(Words w) {
+        PsCommand c = new PsCommand();
+        while (w.more()) {
+            if (w.flag("-a") || w.flag("--all")) {
+                c.all = true;
+            } else if (w.flag("-q") || w.flag("--quiet")) {
+                c.quiet = true;
+            } else if (w.is("-f") || w.is("--format")) {
+                if ((c.format = w.value()) == null) return null;
+            } else {
+                return null;
+            }
+        }
+        return c;
+    }
+
+    /** {@code delete [-f|--force] ID...} (alias {@code rm}). */
+    private static DeleteCommand delete(Words w) {
+        DeleteCommand c = new DeleteCommand();
+        c.ids = new ArrayList<>();
+        while (w.more()) {
+            if (w.positional()) {
+                c.ids.add(w.next());
+            } else if (w.flag("-f") || w.flag("--force")) {
+                c.force = true;
+            } else {
+                return null;
+            }
+        }
+        return c.ids.isEmpty() ? null : c;
+    }
+
+    /** {@code wait ID}. */
+    private static WaitCommand waitFor(Words w) {
+        WaitCommand c = new WaitCommand();
+        return (c.id = onlyOperand(w)) == null ? null : c;
     }
 
     /** The one operand left, or null if there is none or more. */

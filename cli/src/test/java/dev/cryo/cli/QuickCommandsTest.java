@@ -36,7 +36,9 @@ class QuickCommandsTest {
         "run -e A=1 -w /tmp -u 1000:1000 -- /bin/id",
         "run --workdir=/tmp --user=nobody --env=X=y -- /bin/id",
         "pause box", "--root /r resume box", "resume -- -box", "kill box", "kill box KILL", "kill box 9",
-        "--root=/r kill -- box SIGUSR1"})
+        "--root=/r kill -- box SIGUSR1",
+        "ps", "ps -a", "--root /r ps --all --quiet", "ps -q -f json", "list --format=json -a",
+        "delete box", "delete -f a b c", "rm --force box", "delete -- -box", "wait box", "wait -- -box"})
     void readsPlainFormsAsPicocliDoes(String line) throws Exception {
         String[] args = line.split(" ");
         Main quickMain = new Main();
@@ -60,10 +62,12 @@ class QuickCommandsTest {
     @ValueSource(strings = {
         "restore --help", "restore -h", "checkpoint -V", "checkpoint", "checkpoint a b", "restore a b",
         "restore --image", "restore --image -d", "restore --bogus", "restore -dx", "checkpoint box --name",
-        "--root", "--root /r", "ps", "restore --", "help restore", "restore --image /i --",
+        "--root", "--root /r", "logs box", "snapshots", "restore --", "help restore", "restore --image /i --",
         "run /bin/true", "run --", "run --env -- prog", "run --help", "run -dx -- prog", "run --bogus -- prog",
         "pause", "pause a b", "pause --help", "resume", "resume -h", "kill", "kill box -9", "kill a b c",
-        "kill --help"})
+        "kill --help",
+        "ps -aq", "ps --bogus", "ps -f", "ps extra", "ps --help", "delete", "delete -f", "rm -fx box", "delete --help",
+        "wait", "wait a b", "wait --help"})
     void leavesEverythingElseToPicocli(String line) {
         assertNull(QuickCommands.parse(new Main(), line.split(" ")), line);
     }
