@@ -2,6 +2,7 @@ package dev.cryo.platform.ptrace;
 
 import static dev.cryo.platform.StubTestFiles.maps;
 import static dev.cryo.platform.StubTestFiles.memfdWith;
+import static dev.cryo.platform.StubTestFiles.resetRunsTheNextProgram;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -92,22 +93,7 @@ class PtracePlatformTest {
         };
         int fd = memfdWith(code);
         try (AddressSpace as = PtracePlatform.create().newAddressSpace(fd)) {
-            as.map(CODE, 0x1000, 5, 0);
-            as.map(0x500000, 0x1000, 3, 0x1000);
-            Context ctx = as.mainContext();
-            assertEquals(Event.Kind.SYSCALL, ctx.run(Regs.initial(CODE, 0)).kind());
-            int pid = ((PtraceAddressSpace) as).pid();
-            assertTrue(maps(pid).contains("00500000-"), maps(pid));
-
-            Context again = as.reset();
-            assertTrue(again == ctx, "the same context, for the next process");
-            String left = maps(pid);
-            assertTrue(!left.contains("00400000-") && !left.contains("00500000-"), left);
-            as.map(CODE, 0x1000, 5, 0);
-            long[] regs = Regs.initial(CODE, 0);
-            Event e = again.run(regs);
-            assertEquals(Event.Kind.SYSCALL, e.kind());
-            assertEquals(39, regs[Regs.ORIG_RAX]);
+            resetRunsTheNextProgram(as, ((PtraceAddressSpace) as).pid(), CODE);
 
             long handle = as.cloneThread();
             java.util.concurrent.CountDownLatch adopted = new java.util.concurrent.CountDownLatch(1),

@@ -1,7 +1,7 @@
 package dev.cryo.platform.systrap;
 
-import static dev.cryo.platform.StubTestFiles.maps;
 import static dev.cryo.platform.StubTestFiles.memfdWith;
+import static dev.cryo.platform.StubTestFiles.resetRunsTheNextProgram;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -211,20 +211,7 @@ class SystrapPlatformTest {
         byte[] code = {(byte) 0xB8, 39, 0, 0, 0, 0x0F, 0x05}; // getpid
         int fd = memfdWith(code);
         try (AddressSpace as = SystrapPlatform.create().newAddressSpace(fd)) {
-            as.map(CODE, 0x1000, 5, 0);
-            as.map(0x500000, 0x1000, 3, 0x1000);
-            Context ctx = as.mainContext();
-            assertEquals(Event.Kind.SYSCALL, ctx.run(Regs.initial(CODE, 0)).kind());
-            int pid = ((SystrapAddressSpace) as).pid;
-            assertTrue(maps(pid).contains("00500000-"), maps(pid));
-            Context again = as.reset();
-            assertTrue(again == ctx, "the same context, for the next process");
-            String left = maps(pid);
-            assertTrue(!left.contains("00400000-") && !left.contains("00500000-"), left);
-            as.map(CODE, 0x1000, 5, 0);
-            long[] regs = Regs.initial(CODE, 0);
-            assertEquals(Event.Kind.SYSCALL, again.run(regs).kind());
-            assertEquals(39, regs[Regs.ORIG_RAX]);
+            resetRunsTheNextProgram(as, ((SystrapAddressSpace) as).pid, CODE);
             long handle = as.cloneThread();
             java.util.concurrent.CountDownLatch adopted = new java.util.concurrent.CountDownLatch(1);
             Thread other = new Thread(() -> {
