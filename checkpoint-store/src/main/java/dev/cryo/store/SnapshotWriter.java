@@ -37,7 +37,8 @@ final class SnapshotWriter {
     private final ConcurrentHashMap<Key, CompletableFuture<ChunkRef>> fresh = new ConcurrentHashMap<>();
     /** Packs this checkpoint made: deleted if it fails. */
     private final List<Packs.Writer> made = Collections.synchronizedList(new ArrayList<>());
-    private final Writeback writeback = new Writeback();
+    /** Made for the first pack written through the page cache (none where direct writes work). */
+    private Writeback writeback;
     /** Writes the workers' staged packs while they go on hashing and compressing. */
     private final ExecutorService io = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "cryo-store-pack-io");
@@ -103,10 +104,17 @@ final class SnapshotWriter {
         } catch (IOException e) {
             throw StoreException.of("checkpoint into " + layout.root(), e);
         } finally {
-            writeback.close();
+            synchronized (this) {
+                if (writeback != null) writeback.close();
+            }
             io.shutdown();
             if (!ok) discardPacks();
         }
+    }
+
+    private synchronized Writeback writeback() {
+        if (writeback == null) writeback = new Writeback();
+        return writeback;
     }
 
     private void discardPacks() {
@@ -231,7 +239,7 @@ final class SnapshotWriter {
             long at = pack.append(header, data);
             if (pack.writesBack() && pack.size() - kicked >= Writeback.STEP) {
                 kicked = pack.size();
-                writeback.kick(pack);
+                writeback().kick(pack);
             }
             added.incrementAndGet();
             addedBytes.addAndGet(PackRecord.HEADER + stored);

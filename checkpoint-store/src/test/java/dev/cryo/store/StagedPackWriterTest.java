@@ -76,7 +76,7 @@ class StagedPackWriterTest {
     }
 
     @Test
-    void aFileSystemWithoutDirectWritesGetsPlainPacksWithTheSameBytes() throws Exception {
+    void aFileSystemWithoutDirectWritesGetsPlainPacksAndCheckpointsThroughTheCache() throws Exception {
         // ramfs refuses O_DIRECT at open (EINVAL): packs go through the page cache there. (A
         // whole store cannot live on ramfs: Chronicle Map's fallocate check sees no free space.)
         Path mnt = Files.createTempDirectory(Path.of("/tmp"), "cryo-ramfs");
@@ -86,6 +86,21 @@ class StagedPackWriterTest {
             Packs.Writer w = writeAndCompare(mnt, 3);
             assertFalse(w instanceof StagedPackWriter);
             assertTrue(w.writesBack());
+            // A whole checkpoint with its packs there (the index beside them on this disk): the
+            // page-cache path with its writeback thread, past Writeback.STEP per worker.
+            Path root = dir.resolve("store");
+            Files.createDirectories(root);
+            Path packsOnRamfs = Files.createDirectory(mnt.resolve("packs"));
+            Files.createSymbolicLink(root.resolve("packs"), packsOnRamfs);
+            BufferMemory mem = BufferMemory.whole(128 << 20);
+            mem.fill(13); // ~76 MiB stored
+            try (Store store = Store.open(root)) {
+                String id = store.checkpoint(new byte[0], mem, Labels.named("plain"), Progress.NONE).snapshot().id();
+                BufferMemory back = BufferMemory.whole(128 << 20);
+                store.restore(id, back, true, Progress.NONE);
+                assertTrue(mem.sameAs(back));
+                assertTrue(store.verify(null, Progress.NONE).clean());
+            }
         } finally {
             if (mounted && run("umount", mnt.toString()) != 0) run("umount", "-l", mnt.toString());
             Files.deleteIfExists(mnt);
