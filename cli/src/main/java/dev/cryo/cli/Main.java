@@ -28,7 +28,7 @@ public final class Main implements Runnable {
      * so that no other command class is even loaded).
      */
     private static final String[] COMMANDS = {"run", "ps", "logs", "wait", "kill", "pause", "resume", "delete",
-        "checkpoint", "restore", "snapshot", "snapshots", "sandbox-host", "cds-train", "help"};
+        "checkpoint", "restore", "snapshot", "snapshots", "standby", "sandbox-host", "cds-train", "help"};
 
     private static Object command(String name) {
         return switch (name) {
@@ -44,6 +44,7 @@ public final class Main implements Runnable {
             case "restore" -> new RestoreCommand();
             case "snapshot" -> new SnapshotCommand();
             case "snapshots" -> new SnapshotCommand.ListCmd();
+            case "standby" -> new StandbyCommand();
             case "sandbox-host" -> new SandboxHost();
             case "cds-train" -> new CdsTrainCommand();
             case "help" -> new CommandLine.HelpCommand();
@@ -101,7 +102,7 @@ public final class Main implements Runnable {
     private static boolean hostRestores(String[] args) {
         for (String a : args) {
             if (a.equals("--")) return false;
-            if (a.equals("--restore") || a.equals("--restore-snapshot")) return true;
+            if (a.equals("--restore") || a.equals("--restore-snapshot") || a.equals("--standby")) return true;
         }
         return false;
     }

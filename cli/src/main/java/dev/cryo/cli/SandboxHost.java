@@ -1,5 +1,6 @@
 package dev.cryo.cli;
 
+import dev.cryo.platform.Platform;
 import dev.cryo.platform.PlatformException;
 import dev.cryo.platform.host.Host;
 import dev.cryo.sentry.Sandbox;
@@ -29,8 +30,12 @@ final class SandboxHost implements Callable<Integer> {
     @ParentCommand
     Main main;
 
-    @Option(names = "--id", required = true)
+    @Option(names = "--id")
     String id;
+
+    /** Be a standby (see {@link Standby}): get ready, then host the sandbox a client hands over. */
+    @Option(names = "--standby", paramLabel = "TOKEN")
+    String standby;
 
     @Option(names = "--restore", paramLabel = "IMAGE")
     String restore;
@@ -74,8 +79,13 @@ final class SandboxHost implements Callable<Integer> {
     private volatile String lastSnapshot;
     private volatile boolean exited; // runToExit has returned
 
+    /** The platform a standby started while it waited, or null: start one. */
+    private Platform platform;
+
     @Override
     public Integer call() {
+        if (standby != null) return standBy();
+        if (id == null) throw new CryoException("sandbox-host needs --id");
         dir = main.stateDir().dir(id);
         SyscallTable table = Main.prewarm != null ? Main.prewarm.table() : SyscallTable.standard();
         Sandbox sandbox;
@@ -83,16 +93,16 @@ final class SandboxHost implements Callable<Integer> {
             if (restoreSnapshot != null) {
                 dev.cryo.store.Store st = storeAt(SnapshotStore.dir(storeDir));
                 lastSnapshot = st.resolve(restoreSnapshot);
-                sandbox = Sandbox.restore(Platforms.create(), Sandbox.Source.store(st, lastSnapshot),
+                sandbox = Sandbox.restore(platform(), Sandbox.Source.store(st, lastSnapshot),
                         new Sandbox.RestoreOptions(acceptChangedFiles, strace ? System.err : null, table,
                         Main.prewarm != null ? Main.prewarm.codec() : null, rootfs));
             } else if (restore == null) {
                 String[] ids = user.split(":");
                 SandboxConfig config = new SandboxConfig(rootfs, command, SandboxConfig.environment(env), cwd,
                         strace ? System.err : null, Integer.parseUnsignedInt(ids[0]), Integer.parseUnsignedInt(ids[1]));
-                sandbox = Sandbox.create(Platforms.create(), config, table);
+                sandbox = Sandbox.create(platform(), config, table);
             } else {
-                sandbox = Sandbox.restore(Platforms.create(), Path.of(restore),
+                sandbox = Sandbox.restore(platform(), Path.of(restore),
                         new Sandbox.RestoreOptions(acceptChangedFiles, strace ? System.err : null, table,
                         Main.prewarm != null ? Main.prewarm.codec() : null, rootfs));
             }
@@ -230,6 +240,56 @@ final class SandboxHost implements Callable<Integer> {
         }, leaveRunning);
         lastSnapshot = snap;
         return snap;
+    }
+
+    private Platform platform() throws PlatformException {
+        return platform != null ? platform : Platforms.create();
+    }
+
+    /**
+     * A standby's life: start the platform (the syscall table and the codec are being built by
+     * {@link Prewarm}), wait for a sandbox, move the output to its log, then host it as if
+     * started for it. A request that cannot be read is a start that failed: the client sees
+     * this JVM exit and reports it.
+     */
+    private Integer standBy() {
+        Platform ready;
+        try {
+            ready = Platforms.create();
+        } catch (PlatformException e) {
+            System.err.println("cryo: standby: " + Main.describe(e));
+            return 125;
+        }
+        SandboxHost host = new SandboxHost();
+        picocli.CommandLine reader = new picocli.CommandLine(host); // its model built now, not at the request
+        ChroniclePosix.install(); // a restore from the store opens it
+        try {
+            // The control socket's first use sets up the JDK's Unix sockets (a SecureRandom): ~35 ms, now.
+            java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX).close();
+        } catch (IOException e) {
+            // the host's first control socket will say what is wrong
+        }
+        List<String> request;
+        try {
+            if (Main.prewarm != null) Main.prewarm.codec(); // ready before it says so
+            request = Standby.serve(main.stateDir(), standby);
+        } catch (IOException | InterruptedException e) {
+            System.err.println("cryo: standby: " + Main.describe(e));
+            return 125;
+        }
+        if (request == null) return 0;
+        try {
+            reader.parseArgs(request.toArray(String[]::new));
+        } catch (picocli.CommandLine.ParameterException e) {
+            System.err.println("cryo: standby: " + e.getMessage());
+            return 125;
+        }
+        if (host.id == null || host.standby != null) return 125;
+        StateDir.checkId(host.id);
+        Standby.redirectOutput(main.stateDir().dir(host.id).resolve(StateDir.LOG));
+        host.main = main;
+        host.platform = ready;
+        return host.call();
     }
 
     private synchronized dev.cryo.store.Store storeAt(Path dir) throws dev.cryo.store.StoreException {

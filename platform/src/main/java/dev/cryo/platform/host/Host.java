@@ -22,7 +22,7 @@ public final class Host {
             SYS_SETPRIORITY = 141, SYS_PRCTL = 157,
             SYS_GETTID = 186, SYS_SCHED_SETAFFINITY = 203, SYS_SCHED_GETAFFINITY = 204,
             SYS_CLOCK_GETTIME = 228, SYS_TGKILL = 234, SYS_OPENAT = 257, SYS_READLINKAT = 267,
-            SYS_FALLOCATE = 285, SYS_GETCPU = 309, SYS_GETRANDOM = 318, SYS_MEMFD_CREATE = 319,
+            SYS_FALLOCATE = 285, SYS_DUP3 = 292, SYS_GETCPU = 309, SYS_GETRANDOM = 318, SYS_MEMFD_CREATE = 319,
             SYS_SENDFILE = 40, SYS_FDATASYNC = 75, SYS_SOCKET = 41, SYS_CONNECT = 42;
     private static final int EINTR = 4;
 
@@ -325,6 +325,11 @@ public final class Host {
 
     public static int dup(int fd) {
         return (int) sys("dup", SYS_DUP, fd, 0, 0);
+    }
+
+    /** dup3(2): makes {@code newFd} a copy of {@code oldFd} (closing what it was). */
+    public static void dup3(int oldFd, int newFd, int flags) {
+        sys("dup3", SYS_DUP3, oldFd, newFd, flags);
     }
 
     public static long read(int fd, long buf, long count) {
