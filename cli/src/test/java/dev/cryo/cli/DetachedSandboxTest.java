@@ -95,7 +95,8 @@ class DetachedSandboxTest {
         return SandboxState.read(root.resolve(id));
     }
 
-    private static void eventually(String what, BooleanSupplier cond) throws InterruptedException {
+    /** Waits up to 15 s for {@code cond}; fails naming {@code what}. Shared with StandbyTest. */
+    static void eventually(String what, BooleanSupplier cond) throws InterruptedException {
         long deadline = System.currentTimeMillis() + 15_000;
         while (!cond.getAsBoolean()) {
             if (System.currentTimeMillis() > deadline) fail("timed out waiting until " + what);

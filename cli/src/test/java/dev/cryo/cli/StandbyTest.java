@@ -3,14 +3,12 @@ package dev.cryo.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -66,11 +64,13 @@ class StandbyTest {
         return SandboxState.read(root.resolve(id)).host().pid();
     }
 
-    private static void eventually(String what, BooleanSupplier cond) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 15_000;
-        while (!cond.getAsBoolean()) {
-            if (System.currentTimeMillis() > deadline) fail("timed out waiting until " + what);
-            Thread.sleep(20);
+    private static void awaitExit(long pid) throws InterruptedException {
+        DetachedSandboxTest.eventually("process " + pid + " exited", () -> !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+    }
+
+    private void assertPoolEmpty(String why) throws IOException {
+        try (Stream<Path> s = Files.list(pool())) {
+            assertEquals(List.of(), s.toList(), why);
         }
     }
 
@@ -100,9 +100,7 @@ class StandbyTest {
         assertEquals("0\n", cryo.run("wait", "e").out());
         assertEquals("from the client\n", cryo.run("logs", "e").out());
         assertEquals("0\n", cryo.run("standby").out());
-        try (Stream<Path> s = Files.list(pool())) {
-            assertEquals(List.of(), s.toList(), "standbys that took a sandbox leave nothing in the pool");
-        }
+        assertPoolEmpty("standbys that took a sandbox leave nothing in the pool");
     }
 
     @Test
@@ -110,15 +108,13 @@ class StandbyTest {
         assertEquals("1\n", cryo.run("standby", "-n", "1").out());
         long pid = readyPids().get(0);
         dev.cryo.platform.host.Host.kill((int) pid, 9);
-        eventually("the standby died", () -> !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+        awaitExit(pid);
         Cryo.Result r = cryo.run("run", "-d", "--id", "f", "--", BUSYBOX.toString(), "true");
         assertEquals(0, r.status(), r.toString());
         assertTrue(hostPid("f") != pid);
         assertEquals("0\n", cryo.run("wait", "f").out());
         assertEquals("0\n", cryo.run("standby").out());
-        try (Stream<Path> s = Files.list(pool())) {
-            assertEquals(List.of(), s.toList(), "what the dead standby left is cleared");
-        }
+        assertPoolEmpty("what the dead standby left is cleared");
     }
 
     @Test
@@ -130,7 +126,7 @@ class StandbyTest {
         assertEquals(125, r.status(), r.toString());
         assertTrue(r.err().startsWith("cryo: restore: "), r.err());
         assertFalse(Files.exists(root.resolve("bad")), "a start that failed leaves no sandbox");
-        eventually("the standby that took it exited", () -> !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+        awaitExit(pid); // the standby that took it
         assertEquals("0\n", cryo.run("standby").out());
     }
 
@@ -140,12 +136,8 @@ class StandbyTest {
         List<Long> pids = readyPids();
         assertEquals("1\n", cryo.run("standby", "-n", "1").out());
         assertEquals("0\n", cryo.run("standby", "-n", "0").out());
-        for (long pid : pids) {
-            eventually("standby " + pid + " exited", () -> !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
-        }
-        try (Stream<Path> s = Files.list(pool())) {
-            assertEquals(List.of(), s.toList());
-        }
+        for (long pid : pids) awaitExit(pid);
+        assertPoolEmpty("stopped standbys leave nothing");
         Cryo.Result r = cryo.run("standby", "-n", "-1");
         assertEquals(125, r.status(), r.toString());
     }
