@@ -98,7 +98,6 @@ final class WriteTracking {
      */
     boolean writeFault(MemoryManager mm, Vma v, long addr) {
         if (!holds(addr)) return false;
-        if (System.getenv("CRYO_TRC") != null) System.err.println("TMP wf " + Long.toHexString(addr) + " held " + held);
         long off = v.fileOffset + (addr - v.start);
         long g = off - off % MemoryFile.GRANULE;
         mm.file.markWritten(g, MemoryFile.GRANULE);
