@@ -20,6 +20,8 @@ import java.util.Map;
  */
 public final class OpenSnapshot implements AutoCloseable {
     private final Snapshot snapshot;
+    /** The root of the store it was opened in. */
+    private final java.nio.file.Path store;
     private final Map<Long, FileChannel> packs;
     private final int maxRaw;
     private final ThreadLocal<Buffers> buffers;
@@ -34,15 +36,16 @@ public final class OpenSnapshot implements AutoCloseable {
         }
     }
 
-    private OpenSnapshot(Snapshot snapshot, Map<Long, FileChannel> packs, int maxRaw) {
+    private OpenSnapshot(Snapshot snapshot, java.nio.file.Path store, Map<Long, FileChannel> packs, int maxRaw) {
         this.snapshot = snapshot;
+        this.store = store;
         this.packs = packs;
         this.maxRaw = maxRaw;
         this.buffers = ThreadLocal.withInitial(() -> new Buffers(snapshot.chunkSize()));
     }
 
-    /** Opens every pack {@code s} uses (the caller holds the store's shared lock). */
-    static OpenSnapshot open(Packs packs, Snapshot s, int maxRaw) throws StoreException {
+    /** Opens every pack {@code s} uses in the store at {@code store} (the caller holds its shared lock). */
+    static OpenSnapshot open(java.nio.file.Path store, Packs packs, Snapshot s, int maxRaw) throws StoreException {
         Map<Long, FileChannel> open = new HashMap<>();
         try {
             for (ChunkRef c : s.chunks()) {
@@ -54,7 +57,7 @@ public final class OpenSnapshot implements AutoCloseable {
                             + packs.path(c.packId()).getFileName() + " does not exist", e);
                 }
             }
-            return new OpenSnapshot(s, open, maxRaw);
+            return new OpenSnapshot(s, store, open, maxRaw);
         } catch (IOException e) {
             closeAll(open);
             throw StoreException.of("snapshot " + s.label() + " cannot be opened", e);
@@ -63,6 +66,11 @@ public final class OpenSnapshot implements AutoCloseable {
 
     public Snapshot snapshot() {
         return snapshot;
+    }
+
+    /** The root of the store the snapshot was opened in (as {@link Store#root()}). */
+    public java.nio.file.Path store() {
+        return store;
     }
 
     /**

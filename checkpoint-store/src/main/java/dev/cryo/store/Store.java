@@ -148,7 +148,7 @@ public final class Store implements AutoCloseable {
     public OpenSnapshot openSnapshot(String ref) throws StoreException {
         try (StoreLock.Held h = lock.shared()) {
             Snapshot s = layout.manifests().read(resolveLocked(ref));
-            return OpenSnapshot.open(layout.packs(), s, ManifestCodec.MAX_CHUNK);
+            return OpenSnapshot.open(layout.root(), layout.packs(), s, ManifestCodec.MAX_CHUNK);
         }
     }
 

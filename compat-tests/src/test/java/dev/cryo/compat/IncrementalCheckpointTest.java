@@ -8,6 +8,7 @@ import dev.cryo.sentry.Sandbox;
 import dev.cryo.sentry.SandboxConfig;
 import dev.cryo.sentry.checkpoint.StoreSnapshots;
 import dev.cryo.sentry.memory.MemoryFile;
+import dev.cryo.sentry.syscalls.SyscallTable;
 import dev.cryo.store.CheckpointResult;
 import dev.cryo.store.Labels;
 import dev.cryo.store.MemorySink;
@@ -40,17 +41,8 @@ class IncrementalCheckpointTest {
         List<String> mismatches = new ArrayList<>();
         // The sandbox is made and run on one thread (its tracer); checkpoints come from this one.
         java.util.concurrent.CompletableFuture<Sandbox> made = new java.util.concurrent.CompletableFuture<>();
-        Thread runner = new Thread(() -> {
-            try (Sandbox sb = Sandbox.create(PtracePlatform.create(), new SandboxConfig("/", List.of(prog, "16", "100000"),
-                    SandboxConfig.environment(List.of()), "/", null))) {
-                made.complete(sb);
-                sb.runToExit();
-            } catch (RuntimeException e) {
-                made.completeExceptionally(e);
-            }
-        }, "incremental-runner");
-        runner.setDaemon(true);
-        runner.start();
+        Thread runner = runner(made, () -> Sandbox.create(PtracePlatform.create(), new SandboxConfig("/",
+                List.of(prog, "16", "100000"), SandboxConfig.environment(List.of()), "/", null)));
         try (Store st = Store.open(store)) {
             Sandbox sb = made.get();
             Thread.sleep(500); // filled, and changing
@@ -78,6 +70,69 @@ class IncrementalCheckpointTest {
             assertTrue(r.unchangedChunks() >= chunks / 4, "what was left alone is not read again: " + counts);
             assertTrue(r.newChunks() > 0, "what changed is stored again: " + counts);
         }
+    }
+
+    /**
+     * A sandbox restored from the store knows what it holds: its first checkpoint into the same
+     * store reuses the restored snapshot's chunks nobody wrote since the restore, unread, and the
+     * snapshot still holds exactly the memory of its moment (the background load's writes are
+     * not the program's; a write the tracking missed would show in the comparison).
+     */
+    @Test
+    void aRestoredSandboxsFirstCheckpointReusesWhatItWasRestoredFrom() throws Exception {
+        CompatEnv.busybox();
+        String prog = CompatEnv.compiled("mutate");
+        List<CheckpointResult> results = new ArrayList<>();
+        List<String> mismatches = new ArrayList<>();
+        try (Store st = Store.open(store)) {
+            java.util.concurrent.CompletableFuture<Sandbox> made = new java.util.concurrent.CompletableFuture<>();
+            Thread first = runner(made, () -> Sandbox.create(PtracePlatform.create(), new SandboxConfig("/",
+                    List.of(prog, "16", "100000"), SandboxConfig.environment(List.of()), "/", null)));
+            Thread.sleep(500);
+            String base = made.get().checkpoint(Sandbox.Target.store(st, Labels.named("m:base"), Progress.NONE), false);
+            first.join(10_000);
+
+            java.util.concurrent.CompletableFuture<Sandbox> restored = new java.util.concurrent.CompletableFuture<>();
+            Thread second = runner(restored, () -> Sandbox.restore(PtracePlatform.create(), Sandbox.Source.store(st, base),
+                    new Sandbox.RestoreOptions(false, null, SyscallTable.standard())));
+            Sandbox sb = restored.get();
+            for (int k = 0; k < 2; k++) {
+                Thread.sleep(400);
+                int round = k;
+                sb.checkpoint((kernel, codec) -> {
+                    CheckpointResult r = StoreSnapshots.save(kernel, st, Labels.named("m:after" + round), codec, Progress.NONE);
+                    results.add(r);
+                    mismatches.addAll(compare(kernel.memoryFile(), st, r.snapshot().id()));
+                    return r.snapshot().id();
+                }, true);
+            }
+            sb.kill(9);
+            second.join(10_000);
+        }
+        assertEquals(List.of(), mismatches, "snapshot memory against the live memory file");
+        assertEquals(2, results.size());
+        for (CheckpointResult r : results) {
+            long chunks = r.snapshot().chunks().size() + r.zeroChunks();
+            String counts = chunks + " slots, " + r.unchangedChunks() + " unwritten, " + r.newChunks() + " new";
+            assertTrue(r.unchangedChunks() >= chunks / 4, "what was left alone since the restore is not read: " + counts);
+            assertTrue(r.newChunks() > 0, "what changed is stored again: " + counts);
+        }
+    }
+
+    /** A sandbox made by {@code make} and run to its exit on a thread of its own (its tracer); handed over in {@code made}. */
+    private static Thread runner(java.util.concurrent.CompletableFuture<Sandbox> made,
+            java.util.concurrent.Callable<Sandbox> make) {
+        Thread t = new Thread(() -> {
+            try (Sandbox sb = make.call()) {
+                made.complete(sb);
+                sb.runToExit();
+            } catch (Exception e) {
+                made.completeExceptionally(e);
+            }
+        }, "incremental-runner");
+        t.setDaemon(true);
+        t.start();
+        return t;
     }
 
     /** Where the live file and the snapshot restored from the store differ ("offset: what"), at most a few. */

@@ -76,10 +76,20 @@ public final class StoreSnapshots {
             mf.stopTracking(); // nothing is known unwritten against a snapshot that is not there
             throw e;
         }
+        remember(mf, store.root(), r.snapshot().chunks(), source.ranges());
+        return r;
+    }
+
+    /**
+     * Records that {@code mf}, as of now, holds exactly {@code chunks} of the store at
+     * {@code root} (zero in the rest of {@code ranges}, its allocated ranges): its next
+     * checkpoint into that store may reuse them where tracking says nobody wrote since.
+     */
+    private static void remember(MemoryFile mf, java.nio.file.Path root, List<ChunkRef> chunkList, List<Range> ranges) {
         Map<Long, ChunkRef> chunks = new HashMap<>();
-        for (ChunkRef c : r.snapshot().chunks()) chunks.put(c.memOffset(), c);
+        for (ChunkRef c : chunkList) chunks.put(c.memOffset(), c);
         Map<Long, Long> zeros = new HashMap<>();
-        for (Range range : source.ranges()) { // the writer's slots: cut at multiples of the chunk size
+        for (Range range : ranges) { // the writer's slots: cut at multiples of the chunk size
             for (long p = range.offset(); p < range.end(); ) {
                 long next = Math.min(range.end(), (p / Store.CHUNK_SIZE + 1) * Store.CHUNK_SIZE);
                 if (!chunks.containsKey(p)) zeros.put(p, next - p);
@@ -87,9 +97,8 @@ public final class StoreSnapshots {
             }
         }
         synchronized (PREVIOUS) {
-            PREVIOUS.put(mf, new Previous(store.root(), chunks, zeros));
+            PREVIOUS.put(mf, new Previous(root, chunks, zeros));
         }
-        return r;
     }
 
     /**
@@ -161,6 +170,15 @@ public final class StoreSnapshots {
             open.check();
         } catch (StoreException e) {
             throw new ImageException(e.getMessage(), e);
+        }
+        // The memory file will hold exactly these chunks (the loader's writes are not counted as
+        // writes): a checkpoint of the restored sandbox into the same store reuses those nobody
+        // writes meanwhile, unread, as a second checkpoint does.
+        if (s.chunkSize() == Store.CHUNK_SIZE && MemoryFile.GRANULE == Store.CHUNK_SIZE) {
+            List<Range> ranges = new ArrayList<>();
+            for (long[] r : mf.allocatedRanges()) ranges.add(new Range(r[0], r[1]));
+            mf.restartTracking();
+            remember(mf, open.store(), s.chunks(), ranges);
         }
         if (n == 0) return false;
         mf.startLoading(new MemoryLoader(what, start, len, new MemoryLoader.Filler() {
