@@ -48,6 +48,7 @@ final class TaskRunner {
 
     private static void loop(Task t, Kernel k, KernelLock lock, SyscallDispatcher dispatcher) {
         boolean afterSyscall = false;
+        long staleFault = -1; // the address of a fault just let run again as stale (see fault)
         while (true) {
             // Before returning to the application: signals, and the settling of a syscall that
             // asked to restart, so that a task parks with registers it can resume from.
@@ -98,6 +99,7 @@ final class TaskRunner {
             try {
                 switch (ev.kind()) {
                     case SYSCALL -> {
+                        staleFault = -1;
                         if (isInt80(t)) {
                             int80(t);
                         } else {
@@ -106,9 +108,12 @@ final class TaskRunner {
                         afterSyscall = true;
                         k.countSyscall();
                     }
-                    case FAULT -> fault(t, ev);
-                    case SIGNAL -> hostSignal(t, ev.signo());
-                    case INTERRUPT -> { }
+                    case FAULT -> staleFault = fault(t, ev, staleFault);
+                    case SIGNAL -> {
+                        staleFault = -1;
+                        hostSignal(t, ev.signo());
+                    }
+                    case INTERRUPT -> staleFault = -1;
                 }
             } finally {
                 lock.unlock();
@@ -135,13 +140,24 @@ final class TaskRunner {
     /**
      * A fault the memory manager cannot serve becomes the signal the CPU raised, forced on the
      * task (force_sig_fault): its handler runs, or, blocked or ignored, it kills. The sigcontext
-     * gets the trap number, error code and address Linux would record.
+     * gets the trap number, error code and address Linux would record. Returns the fault's
+     * address if it was let run again as stale, else -1.
+     *
+     * <p>Stale: two threads wrote to one granule the write tracking held read-only; the first
+     * fault served made it writable, and the second, taken before that, finds nothing to do. Its
+     * access runs again, once: ptrace does not say whether a fault was a write, so a fault that
+     * comes straight back at the same address ({@code retried}) is the program's own (say, code
+     * run from a page mapped without PROT_EXEC) and gets its signal.
      */
-    private static void fault(Task t, Event ev) {
+    private static long fault(Task t, Event ev, long retried) {
         int sig = ev.signo();
         if ((sig == Signals.SIGSEGV || sig == Signals.SIGBUS) && ev.code() != Signals.SI_KERNEL
                 && t.mm.handleFault(ev.addr(), sig == Signals.SIGSEGV && ev.code() == Signals.SEGV_MAPERR)) {
-            return;
+            return -1;
+        }
+        if (sig == Signals.SIGSEGV && ev.code() == Signals.SEGV_ACCERR && ev.addr() != retried
+                && t.mm.releasedByTracking(ev.addr())) {
+            return ev.addr();
         }
         int code = ev.code();
         long addr = ev.addr();
@@ -174,6 +190,7 @@ final class TaskRunner {
             default -> ts.trapNo = 0;
         }
         Signalling.force(t, SigInfo.fault(sig, code, addr));
+        return -1;
     }
 
     /**

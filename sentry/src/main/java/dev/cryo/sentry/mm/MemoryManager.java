@@ -357,6 +357,16 @@ public final class MemoryManager {
         return true;
     }
 
+    /**
+     * Whether a protection fault at {@code addr}, which {@link #handleFault} did not serve, may be
+     * stale: the page lies in writable memory that another thread's first write made writable
+     * again (the write tracking) after this fault was taken. Kernel lock held.
+     */
+    public boolean releasedByTracking(long addr) {
+        Vma v = vmaAt(addr);
+        return v != null && (v.prot & Mman.PROT_WRITE) != 0 && isMapped(addr) && tracking.released(addr);
+    }
+
     boolean isMapped(long addr) {
         return Ranges.contains(mapped, addr);
     }

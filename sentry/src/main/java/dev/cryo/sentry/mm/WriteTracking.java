@@ -18,6 +18,13 @@ import java.util.TreeMap;
 final class WriteTracking {
     /** Read-only for the tracking: start to end. */
     private final TreeMap<Long, Long> held = new TreeMap<>();
+    /**
+     * Made writable again by a write fault in this epoch: start to end. Another thread of the
+     * address space may have faulted on the same granule while it was held; its fault, served
+     * after this one, finds the page mapped and not held, and must run again (see
+     * {@link #released}).
+     */
+    private final TreeMap<Long, Long> released = new TreeMap<>();
     /** The file's tracking epoch these mappings were last protected for. */
     private long epoch;
 
@@ -34,6 +41,7 @@ final class WriteTracking {
         long now = mm.file.trackingEpoch();
         if (now == epoch) return;
         epoch = now;
+        released.clear();
         if (mm.file.tracking()) {
             for (Map.Entry<Long, Long> m : new TreeMap<>(mm.mapped).entrySet()) protectUnwritten(mm, m.getKey(), m.getValue());
         } else {
@@ -109,8 +117,14 @@ final class WriteTracking {
             if (e <= s) continue;
             mm.as.protect(s, e - s, v.prot);
             cut(s, e);
+            Ranges.add(released, s, e);
         }
         return true;
+    }
+
+    /** Whether {@code addr} was made writable again by a write fault since the last re-protection. */
+    boolean released(long addr) {
+        return Ranges.contains(released, addr);
     }
 
     /** Whether {@code addr} is mapped read-only for the tracking. */
@@ -121,10 +135,12 @@ final class WriteTracking {
     /** Forgets [start, end): unmapped, or given another protection by the caller. */
     void cut(long start, long end) {
         Ranges.cut(held, start, end);
+        Ranges.cut(released, start, end);
     }
 
     void clear() {
         held.clear();
+        released.clear();
     }
 
     /** Gives [start, end) its VMAs' protection back (tracking stopped). */
