@@ -41,21 +41,13 @@ class IncrementalCheckpointTest {
         List<String> mismatches = new ArrayList<>();
         // The sandbox is made and run on one thread (its tracer); checkpoints come from this one.
         java.util.concurrent.CompletableFuture<Sandbox> made = new java.util.concurrent.CompletableFuture<>();
-        Thread runner = runner(made, () -> Sandbox.create(PtracePlatform.create(), new SandboxConfig("/",
-                List.of(prog, "16", "100000"), SandboxConfig.environment(List.of()), "/", null)));
+        Thread runner = runner(made, () -> created(prog, "16", "100000"));
         try (Store st = Store.open(store)) {
             Sandbox sb = made.get();
             Thread.sleep(500); // filled, and changing
             for (int k = 0; k < 4; k++) {
                 Thread.sleep(400); // a dozen steps or more: some chunks written, most not
-                int round = k;
-                sb.checkpoint((kernel, codec) -> {
-                    CheckpointResult r = StoreSnapshots.save(kernel, st, Labels.named("m:r" + round), codec, Progress.NONE);
-                    results.add(r);
-                    // Still frozen: the snapshot must hold exactly what the memory holds.
-                    mismatches.addAll(compare(kernel.memoryFile(), st, r.snapshot().id()));
-                    return r.snapshot().id();
-                }, true);
+                checkpointComparing(sb, st, "m:r" + k, results, mismatches);
             }
             sb.kill(9);
             runner.join(10_000);
@@ -63,13 +55,8 @@ class IncrementalCheckpointTest {
         assertEquals(List.of(), mismatches, "snapshot memory against the live memory file");
         assertEquals(4, results.size());
         assertEquals(0, results.get(0).unchangedChunks(), "the first checkpoint reads everything");
-        for (CheckpointResult r : results.subList(1, results.size())) {
-            long chunks = r.snapshot().chunks().size() + r.zeroChunks();
-            String counts = chunks + " slots, " + r.unchangedChunks() + " unwritten, " + r.newChunks() + " new";
-            // ~150 random pages are written between two checkpoints, of 256 granules of 16 MiB.
-            assertTrue(r.unchangedChunks() >= chunks / 4, "what was left alone is not read again: " + counts);
-            assertTrue(r.newChunks() > 0, "what changed is stored again: " + counts);
-        }
+        // ~150 random pages are written between two checkpoints, of 256 granules of 16 MiB.
+        assertReusedAndStored(results.subList(1, results.size()), "what was left alone is not read again: ");
     }
 
     /**
@@ -86,8 +73,7 @@ class IncrementalCheckpointTest {
         List<String> mismatches = new ArrayList<>();
         try (Store st = Store.open(store)) {
             java.util.concurrent.CompletableFuture<Sandbox> made = new java.util.concurrent.CompletableFuture<>();
-            Thread first = runner(made, () -> Sandbox.create(PtracePlatform.create(), new SandboxConfig("/",
-                    List.of(prog, "16", "100000"), SandboxConfig.environment(List.of()), "/", null)));
+            Thread first = runner(made, () -> created(prog, "16", "100000"));
             Thread.sleep(500);
             String base = made.get().checkpoint(Sandbox.Target.store(st, Labels.named("m:base"), Progress.NONE), false);
             first.join(10_000);
@@ -98,25 +84,14 @@ class IncrementalCheckpointTest {
             Sandbox sb = restored.get();
             for (int k = 0; k < 2; k++) {
                 Thread.sleep(400);
-                int round = k;
-                sb.checkpoint((kernel, codec) -> {
-                    CheckpointResult r = StoreSnapshots.save(kernel, st, Labels.named("m:after" + round), codec, Progress.NONE);
-                    results.add(r);
-                    mismatches.addAll(compare(kernel.memoryFile(), st, r.snapshot().id()));
-                    return r.snapshot().id();
-                }, true);
+                checkpointComparing(sb, st, "m:after" + k, results, mismatches);
             }
             sb.kill(9);
             second.join(10_000);
         }
         assertEquals(List.of(), mismatches, "snapshot memory against the live memory file");
         assertEquals(2, results.size());
-        for (CheckpointResult r : results) {
-            long chunks = r.snapshot().chunks().size() + r.zeroChunks();
-            String counts = chunks + " slots, " + r.unchangedChunks() + " unwritten, " + r.newChunks() + " new";
-            assertTrue(r.unchangedChunks() >= chunks / 4, "what was left alone since the restore is not read: " + counts);
-            assertTrue(r.newChunks() > 0, "what changed is stored again: " + counts);
-        }
+        assertReusedAndStored(results, "what was left alone since the restore is not read: ");
     }
 
     /**
@@ -131,8 +106,7 @@ class IncrementalCheckpointTest {
         String prog = CompatEnv.compiled("tracked_writers");
         java.util.concurrent.CompletableFuture<Sandbox> made = new java.util.concurrent.CompletableFuture<>();
         java.util.concurrent.CompletableFuture<Integer> exit = new java.util.concurrent.CompletableFuture<>();
-        Thread runner = runner(made, () -> Sandbox.create(PtracePlatform.create(), new SandboxConfig("/",
-                List.of(prog, "4", "60"), SandboxConfig.environment(List.of()), "/", null)), exit);
+        Thread runner = runner(made, () -> created(prog, "4", "60"), exit);
         int checkpoints = 0;
         try (Store st = Store.open(store)) {
             Sandbox sb = made.get();
@@ -150,6 +124,36 @@ class IncrementalCheckpointTest {
             runner.join(10_000);
         }
         assertTrue(checkpoints >= 3, "checkpoints taken while the threads wrote: " + checkpoints);
+    }
+
+    /** A new sandbox (ptrace) running {@code argv}. */
+    private static Sandbox created(String... argv) {
+        return Sandbox.create(PtracePlatform.create(), new SandboxConfig("/", List.of(argv),
+                SandboxConfig.environment(List.of()), "/", null));
+    }
+
+    /**
+     * Checkpoints {@code sb} into {@code st} as {@code label}, leaving it running; still frozen,
+     * the snapshot must hold exactly what the memory holds: differences go to {@code mismatches}.
+     */
+    private static void checkpointComparing(Sandbox sb, Store st, String label, List<CheckpointResult> results,
+            List<String> mismatches) throws java.io.IOException {
+        sb.checkpoint((kernel, codec) -> {
+            CheckpointResult r = StoreSnapshots.save(kernel, st, Labels.named(label), codec, Progress.NONE);
+            results.add(r);
+            mismatches.addAll(compare(kernel.memoryFile(), st, r.snapshot().id()));
+            return r.snapshot().id();
+        }, true);
+    }
+
+    /** Each checkpoint reused at least a quarter of its slots unread ({@code why}) and stored something new. */
+    private static void assertReusedAndStored(List<CheckpointResult> results, String why) {
+        for (CheckpointResult r : results) {
+            long chunks = r.snapshot().chunks().size() + r.zeroChunks();
+            String counts = chunks + " slots, " + r.unchangedChunks() + " unwritten, " + r.newChunks() + " new";
+            assertTrue(r.unchangedChunks() >= chunks / 4, why + counts);
+            assertTrue(r.newChunks() > 0, "what changed is stored again: " + counts);
+        }
     }
 
     /** A sandbox made by {@code make} and run to its exit on a thread of its own (its tracer); handed over in {@code made}. */
