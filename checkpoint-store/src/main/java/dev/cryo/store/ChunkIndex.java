@@ -260,7 +260,7 @@ final class ChunkIndex implements AutoCloseable {
     }
 
     /**
-     * Adds chunks. A failure (a full disk under the sparse map file surfaces as a fault:
+     * Adds chunks (a window adds its whole chunk). A failure (a full disk under the sparse map file surfaces as a fault:
      * InternalError) poisons the index instead of failing the caller, whose snapshot may already
      * be committed: the next writer rebuilds it.
      */
@@ -268,7 +268,7 @@ final class ChunkIndex implements AutoCloseable {
         try {
             for (ChunkRef c : chunks) {
                 ByteBuffer b = ByteBuffer.allocate(VALUE).order(ByteOrder.LITTLE_ENDIAN);
-                b.putLong(c.packId()).putLong(c.packOffset()).putInt(c.storedLength()).putInt(c.rawLength())
+                b.putLong(c.packId()).putLong(c.packOffset()).putInt(c.storedLength()).putInt(c.recordLength())
                         .putInt(c.crc()).put((byte) (c.raw() ? 1 : 0));
                 map.put(c.hash(), b.array());
             }

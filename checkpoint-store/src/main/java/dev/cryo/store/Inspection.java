@@ -12,5 +12,5 @@ public record Inspection(SnapshotSummary summary, Snapshot snapshot, long manife
         int distinctChunks, int sharedChunks, long sharedStoredBytes, List<Chunk> chunks) {
     /** One chunk of the snapshot and how many other snapshots use the same stored chunk. */
     public record Chunk(long memOffset, int rawLength, String hash, String pack, long packOffset, int storedLength,
-            boolean raw, int otherSnapshots) {}
+            boolean raw, int otherSnapshots, int skip, int recordLength) {}
 }

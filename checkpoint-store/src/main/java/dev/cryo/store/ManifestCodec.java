@@ -24,8 +24,13 @@ import java.util.Map;
  */
 final class ManifestCodec {
     private static final long MAGIC = 0x50414e534f595243L; // "CRYOSNAP" read little-endian
-    /** 2: the summary after the header (version 1 had none; its manifests are refused by version). */
-    private static final int VERSION = 2;
+    /**
+     * 3: each chunk entry ends with the window it takes of its chunk (u32 skip, u32 the chunk's
+     * length); 2, still read, had whole chunks only; 1 had no summary and is refused.
+     */
+    private static final int VERSION = 3, OLD_VERSION = 2;
+    /** Bytes of a version 2 entry: a {@link ChunkRef#BYTES} entry without the window. */
+    private static final int OLD_ENTRY = ChunkRef.BYTES - 8;
     private static final int HEADER = 24;
     /** Largest body accepted: a kernel blob of a few hundred MiB and a 1 TiB memory's chunk list fit. */
     static final int MAX_BODY = 1 << 30;
@@ -64,6 +69,8 @@ final class ManifestCodec {
                 o.writeInt(c.storedLength());
                 o.writeByte(c.raw() ? 1 : 0);
                 o.writeInt(c.crc());
+                o.writeInt(c.skip());
+                o.writeInt(c.recordLength());
             }
             o.flush();
             byte[] body = bo.toByteArray();
@@ -123,7 +130,7 @@ final class ManifestCodec {
      */
     static Summary summary(byte[] prefix) {
         ByteBuffer in = ByteBuffer.wrap(prefix).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        if (prefix.length < HEADER || in.getLong(0) != MAGIC || in.getInt(8) != VERSION) return null;
+        if (prefix.length < HEADER || in.getLong(0) != MAGIC || !supported(in.getInt(8))) return null;
         int len = in.getInt(12);
         if (len < 4 || len > prefix.length - HEADER) return null;
         java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
@@ -159,7 +166,8 @@ final class ManifestCodec {
         if (file.length < HEADER + Hashes.SIZE || in.getLong(0) != MAGIC) {
             throw new StoreException(what + ": not a snapshot manifest");
         }
-        if (in.getInt(8) != VERSION) throw new StoreException(what + ": manifest version " + in.getInt(8) + " is not supported");
+        int version = in.getInt(8);
+        if (!supported(version)) throw new StoreException(what + ": manifest version " + version + " is not supported");
         int sumLen = in.getInt(12), bodyLen = in.getInt(16), packedLen = in.getInt(20);
         if (sumLen < 4 || sumLen > SUMMARY_READ - HEADER || bodyLen < 0 || bodyLen > MAX_BODY || packedLen < 0
                 || (long) packedLen != (long) file.length - HEADER - sumLen - Hashes.SIZE) {
@@ -184,7 +192,7 @@ final class ManifestCodec {
         }
         Snapshot s;
         try {
-            s = parse(body);
+            s = parse(body, version == VERSION ? ChunkRef.BYTES : OLD_ENTRY);
         } catch (EOFException e) {
             throw new StoreException(what + ": manifest body ends early", e);
         } catch (IOException | IllegalArgumentException e) {
@@ -197,7 +205,11 @@ final class ManifestCodec {
         return s;
     }
 
-    private static Snapshot parse(byte[] body) throws IOException {
+    private static boolean supported(int version) {
+        return version == VERSION || version == OLD_VERSION;
+    }
+
+    private static Snapshot parse(byte[] body, int entry) throws IOException {
         DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(body));
         String id = in.readUTF(), name = in.readUTF(), tag = in.readUTF(), source = in.readUTF(), parent = in.readUTF();
         check(Snapshot.ID.matcher(id).matches(), "id '" + id + "'");
@@ -216,14 +228,14 @@ final class ManifestCodec {
         check(kLen >= 0 && kLen <= in.available(), "kernel state length " + kLen);
         byte[] kernel = in.readNBytes(kLen);
         int n = in.readInt();
-        check(n >= 0 && (long) n * ChunkRef.BYTES == in.available(), "chunk count " + n);
-        // The chunk table, the bulk of a manifest (69 bytes a chunk, 3,200 for 200 MiB), read
+        check(n >= 0 && (long) n * entry == in.available(), "chunk count " + n);
+        // The chunk table, the bulk of a manifest (77 bytes a chunk, 3,200 for 200 MiB), read
         // with absolute gets: through the stream it took ~7 ms of a restore in a fresh JVM.
-        ByteBuffer t = ByteBuffer.wrap(body, body.length - in.available(), n * ChunkRef.BYTES).slice();
+        ByteBuffer t = ByteBuffer.wrap(body, body.length - in.available(), n * entry).slice();
         List<ChunkRef> chunks = new ArrayList<>(n);
         long prevEnd = 0;
         int bound = Compression.bound(chunkSize);
-        for (int i = 0, at = 0; i < n; i++, at += ChunkRef.BYTES) {
+        for (int i = 0, at = 0; i < n; i++, at += entry) {
             long mem = t.getLong(at);
             int rawLen = t.getInt(at + 8);
             byte[] hash = new byte[Hashes.SIZE];
@@ -232,15 +244,21 @@ final class ManifestCodec {
             int stored = t.getInt(at + 28 + Hashes.SIZE);
             int raw = t.get(at + 32 + Hashes.SIZE);
             int crc = t.getInt(at + 33 + Hashes.SIZE);
+            boolean window = entry == ChunkRef.BYTES;
+            int skip = window ? t.getInt(at + 37 + Hashes.SIZE) : 0;
+            int recLen = window ? t.getInt(at + 41 + Hashes.SIZE) : rawLen;
             // Messages made only on failure: a string built per chunk was most of this loop.
             if (!(mem >= prevEnd && mem % Range.PAGE == 0 && rawLen > 0 && rawLen <= chunkSize && mem + rawLen <= fileSize)) {
                 check(false, "chunk " + i + " memory range");
             }
+            if (!(recLen > 0 && recLen <= chunkSize && skip >= 0 && skip <= recLen - rawLen)) {
+                check(false, "chunk " + i + " window");
+            }
             if (raw != 0 && raw != 1) check(false, "chunk " + i + " flags");
-            if (!(stored > 0 && stored <= bound && (raw == 0 || stored == rawLen) && off >= PackRecord.FILE_HEADER)) {
+            if (!(stored > 0 && stored <= bound && (raw == 0 || stored == recLen) && off >= PackRecord.FILE_HEADER)) {
                 check(false, "chunk " + i + " stored length or location");
             }
-            chunks.add(new ChunkRef(mem, rawLen, hash, pack, off, stored, raw == 1, crc));
+            chunks.add(new ChunkRef(mem, rawLen, hash, pack, off, stored, raw == 1, crc, skip, recLen));
             prevEnd = mem + rawLen;
         }
         return new Snapshot(id, name, tag, source, parent, created, logical, fileSize, chunkSize, meta, kernel, chunks);

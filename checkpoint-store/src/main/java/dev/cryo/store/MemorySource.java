@@ -30,16 +30,22 @@ public interface MemorySource {
     }
 
     /**
-     * What the chunk slot at {@code offset} ({@code length} bytes) was in a snapshot of this
-     * store made earlier, if the source knows it has not been written since: that chunk's
-     * record (the writer then checks that its pack is there and long enough, and reuses it
-     * without reading, hashing or looking up the bytes), {@link #ZERO} if the slot was all zero
-     * then, or null if unknown.
+     * The chunk slot at {@code offset} ({@code length} bytes) as a snapshot of this store made
+     * earlier held it: its pieces in memory order, covering the slot exactly, or
+     * {@link #ZERO_SLOT} if it was all zero then; null if unknown. For a slot not
+     * {@link #written} since, the writer reuses the pieces without reading, hashing or looking up
+     * the bytes (it checks that their packs are there and long enough); for a slot written since,
+     * it compares the bytes page by page with them and stores only the pages that changed.
      */
-    default ChunkRef unchanged(long offset, int length) {
+    default List<ChunkRef> previous(long offset, int length) {
         return null;
     }
 
-    /** {@link #unchanged}'s answer for a slot that was, and still is, all zero. */
-    ChunkRef ZERO = new ChunkRef(-1, 0, new byte[Hashes.SIZE], 0, 0, 0, true, 0);
+    /** Whether the slot may have been written since the snapshot {@link #previous} describes. */
+    default boolean written(long offset, int length) {
+        return true;
+    }
+
+    /** {@link #previous}'s answer for a slot that was all zero. */
+    List<ChunkRef> ZERO_SLOT = List.of(new ChunkRef(-1, 1, new byte[Hashes.SIZE], 0, 0, 1, true, 0));
 }

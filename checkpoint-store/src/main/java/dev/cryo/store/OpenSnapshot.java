@@ -30,9 +30,18 @@ public final class OpenSnapshot implements AutoCloseable {
     private static final class Buffers {
         final ByteBuffer record;
         final Compression zstd = new Compression();
+        final int chunkSize;
+        /** A compressed chunk's content, for a piece that is a window of it; made on first need. */
+        ByteBuffer scratch;
 
         Buffers(int chunkSize) {
+            this.chunkSize = chunkSize;
             record = ByteBuffer.allocateDirect(PackRecord.HEADER + Compression.bound(chunkSize));
+        }
+
+        ByteBuffer scratch() {
+            if (scratch == null) scratch = ByteBuffer.allocateDirect(chunkSize);
+            return scratch;
         }
     }
 
@@ -124,7 +133,7 @@ public final class OpenSnapshot implements AutoCloseable {
         Buffers b = buffers.get();
         Packs.read(packs.get(c.packId()), c, b.record, maxRaw);
         b.record.position(PackRecord.HEADER);
-        SnapshotReader.unpack(c, b.record, dst, b.zstd);
+        SnapshotReader.unpack(c, b.record, dst, b.zstd, c.whole() || c.raw() ? null : b.scratch());
     }
 
     @Override

@@ -209,7 +209,7 @@ final class Packs implements AutoCloseable {
     /** Checks that {@code rec} (header and stored bytes, from position 0) is the record of {@code c}. */
     static void check(ChunkRef c, ByteBuffer rec, int maxRaw) throws StoreException {
         PackRecord.Header h = PackRecord.parse(rec.duplicate().position(0), maxRaw);
-        if (h == null || h.raw() != c.raw() || h.rawLength() != c.rawLength() || h.storedLength() != c.storedLength()
+        if (h == null || h.raw() != c.raw() || h.rawLength() != c.recordLength() || h.storedLength() != c.storedLength()
                 || !java.util.Arrays.equals(h.hash(), c.hash()) || h.crc() != c.crc()) {
             throw new StoreException(c + " is damaged: its record header does not match the manifest");
         }
@@ -279,7 +279,7 @@ final class Packs implements AutoCloseable {
     }
 
     private static boolean matches(ChunkRef c, PackRecord.Header h) {
-        return h != null && h.raw() == c.raw() && h.rawLength() == c.rawLength() && h.storedLength() == c.storedLength()
+        return h != null && h.raw() == c.raw() && h.rawLength() == c.recordLength() && h.storedLength() == c.storedLength()
                 && h.crc() == c.crc() && java.util.Arrays.equals(h.hash(), c.hash());
     }
 

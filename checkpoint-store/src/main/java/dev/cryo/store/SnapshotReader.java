@@ -23,6 +23,7 @@ final class SnapshotReader {
             Parallel.run("restore", s.chunks().size(), () -> new Parallel.Worker() {
                 final ByteBuffer record = ByteBuffer.allocateDirect(PackRecord.HEADER + Compression.bound(s.chunkSize()));
                 final ByteBuffer plain = ByteBuffer.allocateDirect(s.chunkSize());
+                final ByteBuffer scratch = ByteBuffer.allocateDirect(s.chunkSize());
                 final Compression zstd = new Compression();
 
                 @Override
@@ -35,12 +36,16 @@ final class SnapshotReader {
                     ByteBuffer view = sink.writeView(c.memOffset(), c.rawLength());
                     ByteBuffer dst = view != null ? view : plain.clear().limit(c.rawLength());
                     int p = dst.position();
-                    unpack(c, record, dst, zstd);
-                    ByteBuffer result = dst.duplicate().position(p).limit(p + c.rawLength());
-                    if (rehash && !Arrays.equals(Hashes.sha256(result), c.hash())) {
-                        throw new StoreException(c + " is damaged: its content does not match its hash");
+                    if (rehash) {
+                        ByteBuffer content = content(c, record, zstd, scratch);
+                        if (!Arrays.equals(Hashes.sha256(content.duplicate()), c.hash())) {
+                            throw new StoreException(c + " is damaged: its content does not match its hash");
+                        }
+                        dst.duplicate().put(content.slice(c.skip(), c.rawLength()));
+                    } else {
+                        unpack(c, record, dst, zstd, scratch);
                     }
-                    if (view == null) sink.write(c.memOffset(), result);
+                    if (view == null) sink.write(c.memOffset(), dst.duplicate().position(p).limit(p + c.rawLength()));
                     progress.advance(done.addAndGet(c.rawLength()), all);
                 }
 
@@ -57,21 +62,34 @@ final class SnapshotReader {
     }
 
     /**
-     * Puts chunk {@code c}'s content, from its checked {@code record} (positioned at the stored
-     * bytes), at {@code dst}'s position: copied if stored raw, else decompressed. {@code dst}'s
-     * position is left alone.
+     * Puts piece {@code c}'s bytes, from its checked {@code record} (positioned at the stored
+     * bytes), at {@code dst}'s position: a whole compressed chunk is decompressed in place, a
+     * window is cut from its chunk's content ({@code scratch}, as large as the snapshot's chunk
+     * size, holds it if compressed). {@code dst}'s position is left alone.
      */
-    static void unpack(ChunkRef c, ByteBuffer record, ByteBuffer dst, Compression zstd) throws StoreException {
-        if (c.raw()) {
-            dst.duplicate().put(record);
+    static void unpack(ChunkRef c, ByteBuffer record, ByteBuffer dst, Compression zstd, ByteBuffer scratch)
+            throws StoreException {
+        if (c.whole() && !c.raw()) {
+            decompress(c, record, dst.duplicate().limit(dst.position() + c.rawLength()), zstd);
             return;
         }
+        dst.duplicate().put(content(c, record, zstd, scratch).slice(c.skip(), c.rawLength()));
+    }
+
+    /** The whole content of {@code c}'s chunk: the stored bytes if raw, else decompressed into {@code scratch}. */
+    static ByteBuffer content(ChunkRef c, ByteBuffer record, Compression zstd, ByteBuffer scratch) throws StoreException {
+        if (c.raw()) return record.slice(record.position(), c.recordLength());
+        decompress(c, record, scratch.clear().limit(c.recordLength()), zstd);
+        return scratch.slice(0, c.recordLength());
+    }
+
+    private static void decompress(ChunkRef c, ByteBuffer record, ByteBuffer dst, Compression zstd) throws StoreException {
         int n;
         try {
             n = zstd.decompress(record, dst);
         } catch (RuntimeException e) {
             throw new StoreException(c + " is damaged: it does not decompress (" + e.getMessage() + ")");
         }
-        if (n != c.rawLength()) throw new StoreException(c + " is damaged: it decompresses to " + n + " bytes");
+        if (n != c.recordLength()) throw new StoreException(c + " is damaged: it decompresses to " + n + " bytes");
     }
 }

@@ -313,7 +313,8 @@ public final class Store implements AutoCloseable {
             for (ChunkRef c : s.chunks()) {
                 raw += c.rawLength();
                 chunks.add(new Inspection.Chunk(c.memOffset(), c.rawLength(), c.hashHex(), Packs.name(c.packId()),
-                        c.packOffset(), c.storedLength(), c.raw(), users.getOrDefault(c.location(), 1) - 1));
+                        c.packOffset(), c.storedLength(), c.raw(), users.getOrDefault(c.location(), 1) - 1, c.skip(),
+                        c.recordLength()));
             }
             Map<ChunkRef.Location, ChunkRef> mine = distinct(s);
             for (Map.Entry<ChunkRef.Location, ChunkRef> e : mine.entrySet()) {

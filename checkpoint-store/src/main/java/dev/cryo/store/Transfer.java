@@ -111,8 +111,8 @@ final class Transfer {
             }
             Map<SnapshotWriter.Key, Integer> rawLengths = new HashMap<>();
             for (ChunkRef c : s.chunks()) {
-                Integer prev = rawLengths.putIfAbsent(new SnapshotWriter.Key(c.hash()), c.rawLength());
-                if (prev != null && prev != c.rawLength()) throw new StoreException(what + ": one hash with two lengths");
+                Integer prev = rawLengths.putIfAbsent(new SnapshotWriter.Key(c.hash()), c.recordLength());
+                if (prev != null && prev != c.recordLength()) throw new StoreException(what + ": one hash with two lengths");
             }
             int n = in.readInt();
             if (n < 0 || n > rawLengths.size()) throw new StoreException(what + ": record count " + n + " is impossible");
@@ -162,12 +162,12 @@ final class Transfer {
                     ChunkRef p = placed.get(new SnapshotWriter.Key(c.hash()));
                     if (p == null) {
                         ChunkRef known = index.get(c.hash());
-                        if (known == null || known.rawLength() != c.rawLength() || !layout.packs().holds(known)) {
+                        if (known == null || known.rawLength() != c.recordLength() || !layout.packs().holds(known)) {
                             throw new StoreException(what + ": chunk " + c.hashHex() + " is neither in the file nor in the store");
                         }
                         p = known;
                     }
-                    chunks.add(p.at(c.memOffset()));
+                    chunks.add(c.from(p));
                 }
                 if (pack != null) {
                     pack.sync();

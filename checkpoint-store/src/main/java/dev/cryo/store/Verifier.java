@@ -28,7 +28,7 @@ final class Verifier {
         long total = 0;
         for (Snapshot s : snapshots.values()) {
             for (ChunkRef c : Store.distinct(s).values()) {
-                if (chunks.putIfAbsent(c.location(), c) == null) total += c.rawLength();
+                if (chunks.putIfAbsent(c.location(), c) == null) total += c.recordLength();
                 users.computeIfAbsent(c.location(), k -> new ArrayList<>()).add(s.id());
             }
         }
@@ -50,7 +50,7 @@ final class Verifier {
                         damaged.add(new VerifyReport.Damage(c.hashHex(), Packs.name(c.packId()), c.packOffset(), why,
                                 List.copyOf(users.get(c.location()))));
                     }
-                    progress.advance(done.addAndGet(c.rawLength()), all);
+                    progress.advance(done.addAndGet(c.recordLength()), all);
                 }
 
                 private String check(ChunkRef c) {
@@ -59,16 +59,11 @@ final class Verifier {
                     } catch (StoreException e) {
                         return e.getMessage();
                     }
-                    ByteBuffer out = plain.clear().limit(c.rawLength());
-                    if (c.raw()) {
-                        out = record.duplicate();
-                    } else {
-                        try {
-                            int n = zstd.decompress(record, out);
-                            if (n != c.rawLength()) return c + " is damaged: it decompresses to " + n + " bytes";
-                        } catch (RuntimeException e) {
-                            return c + " is damaged: it does not decompress";
-                        }
+                    ByteBuffer out;
+                    try {
+                        out = SnapshotReader.content(c, record, zstd, plain);
+                    } catch (StoreException e) {
+                        return e.getMessage();
                     }
                     if (!Arrays.equals(Hashes.sha256(out), c.hash())) return c + " is damaged: its content does not match its hash";
                     return null;

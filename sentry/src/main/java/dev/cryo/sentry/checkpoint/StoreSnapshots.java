@@ -39,12 +39,12 @@ public final class StoreSnapshots {
     private StoreSnapshots() {}
 
     /**
-     * The last snapshot each memory file was checkpointed into the store as: its store, its
-     * chunks by offset, and the lengths of its zero slots by offset. With the file's write
-     * tracking, the next checkpoint into the same store reuses the chunks of the slots nobody
-     * wrote since, unread.
+     * The last snapshot each memory file was checkpointed into the store as: its store, and each
+     * chunk slot's pieces by the slot's offset (a zero slot: {@link MemorySource#ZERO_SLOT}). With
+     * the file's write tracking, the next checkpoint into the same store reuses the pieces of the
+     * slots nobody wrote since, unread, and stores only the changed pages of those written.
      */
-    private record Previous(java.nio.file.Path store, Map<Long, ChunkRef> chunks, Map<Long, Long> zeros) {}
+    private record Previous(java.nio.file.Path store, Map<Long, List<ChunkRef>> slots) {}
 
     private static final Map<MemoryFile, Previous> PREVIOUS = new java.util.WeakHashMap<>();
 
@@ -86,18 +86,20 @@ public final class StoreSnapshots {
      * checkpoint into that store may reuse them where tracking says nobody wrote since.
      */
     private static void remember(MemoryFile mf, java.nio.file.Path root, List<ChunkRef> chunkList, List<Range> ranges) {
-        Map<Long, ChunkRef> chunks = new HashMap<>();
-        for (ChunkRef c : chunkList) chunks.put(c.memOffset(), c);
-        Map<Long, Long> zeros = new HashMap<>();
+        Map<Long, List<ChunkRef>> slots = new HashMap<>();
+        int next = 0; // the pieces are in memory order, as the slots are
         for (Range range : ranges) { // the writer's slots: cut at multiples of the chunk size
             for (long p = range.offset(); p < range.end(); ) {
-                long next = Math.min(range.end(), (p / Store.CHUNK_SIZE + 1) * Store.CHUNK_SIZE);
-                if (!chunks.containsKey(p)) zeros.put(p, next - p);
-                p = next;
+                long end = Math.min(range.end(), (p / Store.CHUNK_SIZE + 1) * Store.CHUNK_SIZE);
+                while (next < chunkList.size() && chunkList.get(next).memOffset() < p) next++;
+                List<ChunkRef> pieces = new ArrayList<>(1);
+                while (next < chunkList.size() && chunkList.get(next).memOffset() < end) pieces.add(chunkList.get(next++));
+                slots.put(p, pieces.isEmpty() ? MemorySource.ZERO_SLOT : List.copyOf(pieces));
+                p = end;
             }
         }
         synchronized (PREVIOUS) {
-            PREVIOUS.put(mf, new Previous(root, chunks, zeros));
+            PREVIOUS.put(mf, new Previous(root, slots));
         }
     }
 
@@ -234,12 +236,13 @@ public final class StoreSnapshots {
         }
 
         @Override
-        public ChunkRef unchanged(long offset, int length) {
-            if (prev == null || MemoryFile.anyWritten(written, offset, length)) return null;
-            ChunkRef c = prev.chunks().get(offset);
-            if (c != null) return c.rawLength() == length ? c : null;
-            Long zero = prev.zeros().get(offset);
-            return zero != null && zero == length ? MemorySource.ZERO : null;
+        public List<ChunkRef> previous(long offset, int length) {
+            return prev == null ? null : prev.slots().get(offset); // the writer checks it covers the slot
+        }
+
+        @Override
+        public boolean written(long offset, int length) {
+            return MemoryFile.anyWritten(written, offset, length);
         }
 
         @Override

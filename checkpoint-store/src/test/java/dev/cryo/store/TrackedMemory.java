@@ -1,0 +1,98 @@
+package dev.cryo.store;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * A {@link BufferMemory} that knows, as the Sentry's write tracking does, which chunk slots were
+ * written since its last snapshot and what that snapshot's pieces of each slot were.
+ */
+final class TrackedMemory implements MemorySource {
+    static final int PAGE = 4096;
+    final BufferMemory mem;
+    private final BitSet written = new BitSet();
+    private Map<Long, List<ChunkRef>> previous;
+
+    TrackedMemory(int size) {
+        mem = BufferMemory.whole(size);
+    }
+
+    /** Random (incompressible) bytes everywhere, as bench/ckpt-fill.c's memory. */
+    void fillRandom(long seed) {
+        byte[] b = new byte[1 << 20];
+        Random r = new Random(seed);
+        for (int at = 0; at < mem.buf.capacity(); at += b.length) {
+            r.nextBytes(b);
+            mem.buf.put(at, b, 0, Math.min(b.length, mem.buf.capacity() - at));
+        }
+    }
+
+    /** New random bytes in page {@code page}. */
+    void writePage(int page, Random r) {
+        byte[] b = new byte[PAGE];
+        r.nextBytes(b);
+        mem.buf.put(page * PAGE, b);
+        written.set(page * PAGE / Store.CHUNK_SIZE);
+    }
+
+    /** Page {@code page} written with the bytes it already holds. */
+    void touch(int page) {
+        written.set(page * PAGE / Store.CHUNK_SIZE);
+    }
+
+    /** {@code pages} distinct pages picked at random, each given new random bytes. */
+    void writeScattered(int pages, Random r) {
+        BitSet picked = new BitSet();
+        int all = mem.buf.capacity() / PAGE;
+        while (picked.cardinality() < pages) picked.set(r.nextInt(all));
+        for (int p = picked.nextSetBit(0); p >= 0; p = picked.nextSetBit(p + 1)) writePage(p, r);
+    }
+
+    /** After a checkpoint: the memory holds exactly {@code s}; nothing is written since. */
+    void remember(Snapshot s) {
+        previous = new HashMap<>();
+        for (long slot = 0; slot < mem.buf.capacity(); slot += Store.CHUNK_SIZE) previous.put(slot, new ArrayList<>());
+        for (ChunkRef c : s.chunks()) previous.get(c.memOffset() / Store.CHUNK_SIZE * Store.CHUNK_SIZE).add(c);
+        previous.replaceAll((k, v) -> v.isEmpty() ? ZERO_SLOT : List.copyOf(v));
+        written.clear();
+    }
+
+    byte[] sha256() {
+        return Hashes.sha256(mem.buf.duplicate().clear());
+    }
+
+    @Override
+    public List<ChunkRef> previous(long offset, int length) {
+        return previous == null ? null : previous.get(offset);
+    }
+
+    @Override
+    public boolean written(long offset, int length) {
+        return written.get((int) (offset / Store.CHUNK_SIZE));
+    }
+
+    @Override
+    public long size() {
+        return mem.size();
+    }
+
+    @Override
+    public List<Range> ranges() {
+        return mem.ranges();
+    }
+
+    @Override
+    public void read(long offset, ByteBuffer dst) {
+        mem.read(offset, dst);
+    }
+
+    @Override
+    public ByteBuffer readView(long offset, int length) {
+        return mem.readView(offset, length);
+    }
+}
