@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
  * 64 MiB between checkpoints, as single pages scattered over all of it (random, incompressible
  * content: the worst case; with 64 KiB chunks stored whole this took 2.3x), and ten checkpoints
  * into the store take at most 1.15x the store's size after the first. The last snapshot
- * restores to a program that goes on exactly as the original does.
+ * restores to a program that goes on exactly as the original does, and so does a snapshot of
+ * the restored sandbox.
  */
 class ScatteredChangesTest {
     @TempDir
@@ -54,8 +55,20 @@ class ScatteredChangesTest {
             assertEquals(0, cryo("kill", "sc", "USR1"));
             assertEquals(0, cryo("kill", "back", "USR1"));
             assertEquals(line("sc", "round 10 "), line("back", "round 10 "));
+
+            // The restored sandbox knows its pieces: its checkpoint stores only what changed since,
+            // and that snapshot restores too.
+            long before = stored();
+            assertEquals(0, cryo("checkpoint", "back", "--leave-running", "--name", "back:1"));
+            assertTrue(stored() - before < first / 50, "a round of changes stores ~1%: " + (stored() - before));
+            assertEquals(0, cryo("restore", "back:1", "-d", "--id", "again"));
+            for (String id : new String[] {"sc", "back", "again"}) assertEquals(0, cryo("kill", id, "USR1"));
+            String next = line("sc", "round 11 ");
+            assertEquals(next, line("back", "round 11 "));
+            assertEquals(next, line("again", "round 11 "));
+            assertEquals(0, cryo("snapshot", "verify"));
         } finally {
-            cryo("delete", "--force", "sc", "back");
+            cryo("delete", "--force", "sc", "back", "again");
         }
     }
 
