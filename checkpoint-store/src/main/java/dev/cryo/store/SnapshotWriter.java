@@ -115,7 +115,7 @@ final class SnapshotWriter {
             for (Packs.Writer w : made) if (!w.writesBack()) staged.add(layout.packs().path(w.id));
             Readback.start(staged);
             return new CheckpointResult(s, zero.get(), dedup.get(), added.get(), addedBytes.get(), System.nanoTime() - t0, 0,
-                    unchanged.get());
+                    unchanged.get(), diffsPaid.get());
         } catch (IOException e) {
             throw StoreException.of("checkpoint into " + layout.root(), e);
         } finally {

@@ -40,6 +40,7 @@ class PageDiffTest {
         for (int i = 0; i < rounds; i++) {
             if (i > 0) mem.writeScattered(PAGES / 100, r);
             CheckpointResult res = store.checkpoint(new byte[4096], mem, Labels.named("app:" + i), Progress.NONE);
+            assertEquals(i > 0, res.changedPagesSlots() > 0, "written slots stored as their changed pages: " + res);
             mem.remember(res.snapshot());
             ids.add(res.snapshot().id());
             states.add(mem.sha256());
@@ -150,7 +151,9 @@ class PageDiffTest {
             for (int p = 0; p <= slotPages / 2; p++) mem.writePage(p, r); // slot 0: over half its pages
             mem.touch(slotPages + 3); // slot 1: written, unchanged
             mem.writePage(2 * slotPages + 5, r); // slot 2: one page
-            Snapshot second = store.checkpoint(new byte[0], mem, Labels.named("b"), Progress.NONE).snapshot();
+            CheckpointResult res = store.checkpoint(new byte[0], mem, Labels.named("b"), Progress.NONE);
+            assertEquals(1, res.changedPagesSlots(), "slot 2 only");
+            Snapshot second = res.snapshot();
             List<ChunkRef> c = second.chunks();
             assertTrue(c.get(0).whole() && c.get(0).memOffset() == 0 && !c.get(0).location().equals(first.chunks().get(0).location()));
             assertEquals(first.chunks().get(1), c.get(1), "slot 1 is its old chunk");

@@ -54,7 +54,12 @@ public final class StoreBench {
 
     /** bench/ckpt-fill.c's content: xorshift64*, no zero page, incompressible. */
     static void xorshift(ByteBuffer b) {
-        long x = 0x9E3779B97F4A7C15L;
+        xorshift(b, 0);
+    }
+
+    /** The same, from another seed. */
+    static void xorshift(ByteBuffer b, long seed) {
+        long x = 0x9E3779B97F4A7C15L ^ seed;
         ByteBuffer l = b.duplicate().order(java.nio.ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < b.capacity(); i += 8) {
             x ^= x >>> 12;
@@ -185,6 +190,34 @@ public final class StoreBench {
                 measured = System.nanoTime() - t0;
                 return String.format("stored %.2f MiB", r.newStoredBytes() / 1048576.0);
             });
+            // As the Sentry's write tracking makes it: the writer told what each slot held in the
+            // first snapshot and whether it was written since.
+            TrackedMemory tracked = new TrackedMemory(changed);
+            Snapshot base = s.manifest(id[0]);
+            row("checkpoint again, 1% of pages changed one by one, scattered; the writer told which slots were written",
+                    reps, n, () -> {
+                        changed.buf.clear().put(mem.buf.duplicate().clear());
+                        tracked.remember(base);
+                        tracked.writeScattered(n / 4096 / 100, new java.util.Random(round[0]++));
+                        long t0 = System.nanoTime();
+                        CheckpointResult r = s.checkpoint(new byte[64 << 10], tracked, Labels.named("scattered"), Progress.NONE);
+                        measured = System.nanoTime() - t0;
+                        return String.format("stored %.2f MiB (%d slots as their changed pages)", r.newStoredBytes() / 1048576.0,
+                                r.changedPagesSlots());
+                    });
+            for (boolean told : new boolean[] {false, true}) {
+                row("checkpoint again, every page rewritten; the writer " + (told ? "told (tries page diffs, gives up)" : "not told"),
+                        reps, n, () -> {
+                            xorshift(changed.buf, round[0]++);
+                            tracked.remember(base);
+                            tracked.touchAll();
+                            long t0 = System.nanoTime();
+                            CheckpointResult r = s.checkpoint(new byte[64 << 10], told ? tracked : changed, Labels.named("rewritten"),
+                                    Progress.NONE);
+                            measured = System.nanoTime() - t0;
+                            return String.format("stored %.1f MiB", r.newStoredBytes() / 1048576.0);
+                        });
+            }
             row("**restore from the store** (CRC32C checks)", reps, n, () -> {
                 s.restore(id[0], back, false, Progress.NONE);
                 return "";

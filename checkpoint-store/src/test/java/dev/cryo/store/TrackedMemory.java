@@ -19,7 +19,16 @@ final class TrackedMemory implements MemorySource {
     private Map<Long, List<ChunkRef>> previous;
 
     TrackedMemory(int size) {
-        mem = BufferMemory.whole(size);
+        this(BufferMemory.whole(size));
+    }
+
+    TrackedMemory(BufferMemory mem) {
+        this.mem = mem;
+    }
+
+    /** Every slot counted as written (its bytes changed or not). */
+    void touchAll() {
+        written.set(0, (int) (mem.size() / Store.CHUNK_SIZE) + 1);
     }
 
     /** Random (incompressible) bytes everywhere, as bench/ckpt-fill.c's memory. */
