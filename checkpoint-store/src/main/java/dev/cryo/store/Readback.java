@@ -17,6 +17,8 @@ import java.util.List;
  */
 final class Readback {
     private static final int PIECE = 1 << 20;
+    /** Read-backs under way, for {@link #awaitAll}. */
+    private static final java.util.Set<Thread> RUNNING = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private Readback() {}
 
@@ -34,9 +36,16 @@ final class Readback {
                     // gone or unreadable: a later reader reads it from the disk, or reports it
                 }
             }
+            RUNNING.remove(Thread.currentThread());
         }, "cryo-store-readback");
         t.setDaemon(true);
         t.setPriority(Thread.MIN_PRIORITY);
+        RUNNING.add(t);
         t.start();
+    }
+
+    /** Waits for the read-backs started so far (a benchmark's row must not time another's). */
+    static void awaitAll() throws InterruptedException {
+        for (Thread t : RUNNING) t.join();
     }
 }

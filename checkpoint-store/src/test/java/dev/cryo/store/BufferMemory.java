@@ -63,7 +63,7 @@ final class BufferMemory implements MemorySource, MemorySink {
         }
     }
 
-    private static void page(Random r, byte[] page) {
+    static void page(Random r, byte[] page) {
         int kind = r.nextInt(4);
         if (kind == 0) {
             java.util.Arrays.fill(page, (byte) 0);

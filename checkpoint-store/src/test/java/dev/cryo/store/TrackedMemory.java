@@ -56,10 +56,27 @@ final class TrackedMemory implements MemorySource {
 
     /** {@code pages} distinct pages picked at random, each given new random bytes. */
     void writeScattered(int pages, Random r) {
+        writeScattered(pages, r, false);
+    }
+
+    /**
+     * As above; {@code likeFill}: each page's new content of a kind {@link BufferMemory#fill}
+     * makes (zero, random or text-like), so that changes compress as the rest does.
+     */
+    void writeScattered(int pages, Random r, boolean likeFill) {
         BitSet picked = new BitSet();
         int all = mem.buf.capacity() / PAGE;
         while (picked.cardinality() < pages) picked.set(r.nextInt(all));
-        for (int p = picked.nextSetBit(0); p >= 0; p = picked.nextSetBit(p + 1)) writePage(p, r);
+        byte[] b = new byte[PAGE];
+        for (int p = picked.nextSetBit(0); p >= 0; p = picked.nextSetBit(p + 1)) {
+            if (!likeFill) {
+                writePage(p, r);
+                continue;
+            }
+            BufferMemory.page(r, b);
+            mem.buf.put(p * PAGE, b);
+            written.set(p * PAGE / Store.CHUNK_SIZE);
+        }
     }
 
     /** After a checkpoint: the memory holds exactly {@code s}; nothing is written since. */
