@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
  * @param logicalSize bytes of the memory file's allocated ranges (application memory)
  * @param fileSize    the memory file's logical size (its sparse length)
  * @param chunkSize   the chunk size it was cut with
- * @param chunks      the non-zero chunks in memory order; all else is zero
+ * @param chunks      the pieces of memory that is not zero, in memory order (whole chunks, or windows
+ *                    of chunks where a slot was stored as its changed pages); all else is zero
  */
 public record Snapshot(String id, String name, String tag, String source, String parent, long created,
         long logicalSize, long fileSize, int chunkSize, Map<String, String> metadata, byte[] kernelState,

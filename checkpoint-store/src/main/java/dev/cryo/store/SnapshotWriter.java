@@ -56,8 +56,13 @@ final class SnapshotWriter {
     });
     /** Chunks of changed pages made this checkpoint (for the index). */
     private final List<ChunkRef> pageSets = Collections.synchronizedList(new ArrayList<>());
-    /** Written slots compared with what they held, those stored as their changed pages, and those not tried. */
+    /**
+     * Written slots compared with what they held; those the comparison saved storing whole
+     * (stored as their changed pages, or found unchanged); those stored as their changed pages;
+     * those not tried.
+     */
     private final java.util.concurrent.atomic.AtomicInteger diffsTried = new java.util.concurrent.atomic.AtomicInteger(),
+            diffsSaved = new java.util.concurrent.atomic.AtomicInteger(),
             diffsPaid = new java.util.concurrent.atomic.AtomicInteger(),
             diffSkipped = new java.util.concurrent.atomic.AtomicInteger();
     private final AtomicLong zero = new AtomicLong(), dedup = new AtomicLong(), added = new AtomicLong(),
@@ -212,7 +217,7 @@ final class SnapshotWriter {
          */
         private boolean diffWorthTrying() {
             int tried = diffsTried.get();
-            return tried < 16 || diffsPaid.get() * 4 >= tried || diffSkipped.incrementAndGet() % 16 == 0;
+            return tried < 16 || diffsSaved.get() * 4 >= tried || diffSkipped.incrementAndGet() % 16 == 0;
         }
 
         /** Whether {@code pieces} lie end to end over exactly [off, off + len). */
@@ -246,7 +251,7 @@ final class SnapshotWriter {
                 diffsTried.incrementAndGet();
                 ChunkRef[] pieces = diff(b, off, prev);
                 if (pieces != null) {
-                    diffsPaid.incrementAndGet();
+                    diffsSaved.incrementAndGet();
                     return pieces;
                 }
             }
@@ -302,59 +307,25 @@ final class SnapshotWriter {
             } catch (StoreException e) {
                 return null; // gone or damaged since: stored whole, as a first checkpoint would
             }
-            int n = 0;
-            for (int pg = 0; pg < pages; pg++) {
-                int at = pg * PAGE;
-                boolean differs = b.slice(b.position() + at, PAGE).mismatch(old.slice(at, PAGE)) != -1;
-                changedMark[pg] = (byte) (differs ? 1 : 0);
-                if (differs && ++n > pages / 2) return null;
-            }
+            int n = PageDiff.compare(b, old, pages, changedMark, pages / 2);
+            if (n < 0) return null;
             if (n == 0) {
                 dedup.incrementAndGet(); // written, but back to what it was
                 return prev.toArray(new ChunkRef[0]);
             }
-            changed.clear();
-            for (int pg = 0; pg < pages; pg++) {
-                if (changedMark[pg] != 0) changed.put(b.slice(b.position() + pg * PAGE, PAGE));
-            }
-            changed.flip();
+            PageDiff.gather(b, pages, changedMark, changed);
             byte[] hash = Hashes.sha256(changed);
             // Laid out first against a stand-in for the new chunk, so nothing is stored for pieces too many.
             ChunkRef standIn = new ChunkRef(off, n * PAGE, hash, -1, -1, 1, true, 0);
-            List<ChunkRef> pieces = pieces(off, pages, prev, standIn);
+            List<ChunkRef> pieces = PageDiff.pieces(off, pages, changedMark, prev, standIn);
             if (pieces.size() > MAX_PIECES) return null;
             ChunkRef made = store(changed, hash, off);
             pageSets.add(made);
+            diffsPaid.incrementAndGet();
             ChunkRef[] out = new ChunkRef[pieces.size()];
             for (int k = 0; k < out.length; k++) {
                 ChunkRef p = pieces.get(k);
                 out[k] = p.packId() == -1 && p.packOffset() == -1 ? p.from(made) : p;
-            }
-            return out;
-        }
-
-        /** The slot's pieces: unchanged pages from {@code prev}, changed ones from {@code fresh}, adjacent windows merged. */
-        private List<ChunkRef> pieces(long off, int pages, List<ChunkRef> prev, ChunkRef fresh) {
-            List<ChunkRef> out = new ArrayList<>();
-            int nextFresh = 0, from = 0;
-            for (int pg = 0; pg < pages; pg++) {
-                long at = off + (long) pg * PAGE;
-                ChunkRef piece;
-                if (changedMark[pg] != 0) {
-                    piece = fresh.window(at, nextFresh, PAGE);
-                    nextFresh += PAGE;
-                } else {
-                    while (prev.get(from).memOffset() + prev.get(from).rawLength() <= at) from++;
-                    ChunkRef p = prev.get(from);
-                    piece = p.window(at, p.skip() + (int) (at - p.memOffset()), PAGE);
-                }
-                ChunkRef last = out.isEmpty() ? null : out.get(out.size() - 1);
-                if (last != null && last.location().equals(piece.location()) && Arrays.equals(last.hash(), piece.hash())
-                        && last.skip() + last.rawLength() == piece.skip()) {
-                    out.set(out.size() - 1, last.window(last.memOffset(), last.skip(), last.rawLength() + PAGE));
-                } else {
-                    out.add(piece);
-                }
             }
             return out;
         }

@@ -53,7 +53,9 @@ public final class StoreSnapshots {
             throws IOException {
         MemoryFile mf = kernel.memoryFile();
         mf.awaitLoaded(); // a sandbox restored moments ago may still be filling
+        long t0 = System.nanoTime();
         byte[] state = codec.save(kernel);
+        long t1 = System.nanoTime();
         Map<String, String> meta = new HashMap<>(labels.metadata());
         meta.put(LAYOUT, codec.registry().fingerprint());
         meta.put(USAGE, Long.toString(mf.usage()));
@@ -76,7 +78,12 @@ public final class StoreSnapshots {
             mf.stopTracking(); // nothing is known unwritten against a snapshot that is not there
             throw e;
         }
+        long t2 = System.nanoTime();
         remember(mf, store.root(), r.snapshot().chunks(), source.ranges());
+        if (System.getenv("CRYO_TIMINGS") != null) {
+            System.err.printf("cryo: checkpoint timings: graph %.1f ms (%d bytes), tracking restarted and store in %.1f ms,"
+                    + " remembered in %.1f ms%n", (t1 - t0) / 1e6, state.length, (t2 - t1) / 1e6, (System.nanoTime() - t2) / 1e6);
+        }
         return r;
     }
 
@@ -92,9 +99,10 @@ public final class StoreSnapshots {
             for (long p = range.offset(); p < range.end(); ) {
                 long end = Math.min(range.end(), (p / Store.CHUNK_SIZE + 1) * Store.CHUNK_SIZE);
                 while (next < chunkList.size() && chunkList.get(next).memOffset() < p) next++;
-                List<ChunkRef> pieces = new ArrayList<>(1);
-                while (next < chunkList.size() && chunkList.get(next).memOffset() < end) pieces.add(chunkList.get(next++));
-                slots.put(p, pieces.isEmpty() ? MemorySource.ZERO_SLOT : List.copyOf(pieces));
+                int first = next;
+                while (next < chunkList.size() && chunkList.get(next).memOffset() < end) next++;
+                // A view of the snapshot's own list (kept by it anyway): no copy per slot.
+                slots.put(p, first == next ? MemorySource.ZERO_SLOT : chunkList.subList(first, next));
                 p = end;
             }
         }
