@@ -1,8 +1,9 @@
-/* scatter MIB: fills MIB MiB with random bytes, then on each SIGUSR1 gives 1% of its pages,
- * picked at random over the whole buffer, new random bytes. After the fill and after each round
- * it prints "round N SUM", SUM a checksum of the whole buffer. The buffer is page-aligned, so
- * that 1% of its pages is 1% of the memory's (a page-sized write that straddles two pages dirties
- * both). For the store's dedup target with changes scattered page by page (ScatteredChangesTest). */
+/* scatter MIB [SHIFT]: fills MIB MiB with random bytes, then on each SIGUSR1 gives 1% of its
+ * page-sized blocks, picked at random over the whole buffer, new random bytes. After the fill and
+ * after each round it prints "round N SUM", SUM a checksum of the whole buffer. The buffer starts
+ * SHIFT bytes (default 0, a multiple of 8) past a page boundary: with 16, as malloc's pointers
+ * are, each block written straddles two pages. For the store's dedup target with changes
+ * scattered page by page (ScatteredChangesTest). */
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -19,15 +20,16 @@ static void on_usr1(int sig) { (void)sig; }
 
 int main(int argc, char **argv) {
     size_t n = (size_t)(argc > 1 ? atoi(argv[1]) : 64) << 20, pages = n / 4096;
+    size_t shift = argc > 2 ? (size_t)atoi(argv[2]) & ~(size_t)7 & 4095 : 0;
     /* Blocked from the start: a SIGUSR1 sent early waits for sigsuspend instead of killing. */
     sigset_t usr1, old;
     sigemptyset(&usr1);
     sigaddset(&usr1, SIGUSR1);
     sigprocmask(SIG_BLOCK, &usr1, &old);
     signal(SIGUSR1, on_usr1);
-    char *raw = malloc(n + 4096);
+    char *raw = malloc(n + 8192);
     if (!raw) return 1;
-    uint64_t *p = (uint64_t *)(((uintptr_t)raw + 4095) & ~(uintptr_t)4095);
+    uint64_t *p = (uint64_t *)((((uintptr_t)raw + 4095) & ~(uintptr_t)4095) + shift);
     for (size_t i = 0; i < n / 8; i++) p[i] = next();
     setvbuf(stdout, NULL, _IOLBF, 0);
     for (int round = 0;; round++) {

@@ -7,7 +7,7 @@ package dev.cryo.store;
  * chunk index, when it was not open yet). {@code unchangedChunks} of the zero and dedup ones were
  * not even read: the source knew them unwritten since a snapshot that holds them
  * ({@link MemorySource#previous}); {@code changedPagesSlots} of the new ones are written slots
- * stored as the pages that changed (each a new chunk of those pages).
+ * stored as the 512-byte blocks that changed (each a new chunk of those blocks).
  */
 public record CheckpointResult(Snapshot snapshot, long zeroChunks, long dedupChunks, long newChunks, long newStoredBytes,
         long nanos, long indexNanos, long unchangedChunks, long changedPagesSlots) {

@@ -248,7 +248,8 @@ final class ManifestCodec {
             int skip = window ? t.getInt(at + 37 + Hashes.SIZE) : 0;
             int recLen = window ? t.getInt(at + 41 + Hashes.SIZE) : rawLen;
             // Messages made only on failure: a string built per chunk was most of this loop.
-            if (!(mem >= prevEnd && mem % Range.PAGE == 0 && rawLen > 0 && rawLen <= chunkSize && mem + rawLen <= fileSize)) {
+            if (!(mem >= prevEnd && mem % SlotDiff.BLOCK == 0 && rawLen > 0 && rawLen % SlotDiff.BLOCK == 0
+                    && rawLen <= chunkSize && mem + rawLen <= fileSize)) {
                 check(false, "chunk " + i + " memory range");
             }
             if (!(recLen > 0 && recLen <= chunkSize && skip >= 0 && skip <= recLen - rawLen)) {

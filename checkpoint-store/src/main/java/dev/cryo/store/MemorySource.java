@@ -35,7 +35,7 @@ public interface MemorySource {
      * {@link #ZERO_SLOT} if it was all zero then; null if unknown. For a slot not
      * {@link #written} since, the writer reuses the pieces without reading, hashing or looking up
      * the bytes (it checks that their packs are there and long enough); for a slot written since,
-     * it compares the bytes page by page with them and stores only the pages that changed.
+     * it compares the bytes block by block with them and stores only the blocks that changed.
      */
     default List<ChunkRef> previous(long offset, int length) {
         return null;

@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  * @param fileSize    the memory file's logical size (its sparse length)
  * @param chunkSize   the chunk size it was cut with
  * @param chunks      the pieces of memory that is not zero, in memory order (whole chunks, or windows
- *                    of chunks where a slot was stored as its changed pages); all else is zero
+ *                    of chunks where a slot was stored as its changed blocks); all else is zero
  */
 public record Snapshot(String id, String name, String tag, String source, String parent, long created,
         long logicalSize, long fileSize, int chunkSize, Map<String, String> metadata, byte[] kernelState,

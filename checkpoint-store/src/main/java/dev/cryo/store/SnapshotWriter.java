@@ -22,7 +22,7 @@ import java.util.zip.CRC32C;
  * core a worker takes the next chunk, skips it if zero, hashes it, and either finds it stored
  * already (the index, or another worker this checkpoint) or compresses it and appends it to its
  * own pack. A slot the source knows unwritten since its previous snapshot is that snapshot's
- * pieces, unread; a written one whose previous content is known is stored as the pages that
+ * pieces, unread; a written one whose previous content is known is stored as the blocks that
  * changed ({@link Worker#diff}). Then every pack is synced, and only then the manifest is committed
  * ({@link Manifests#write}): a crash before leaves packs no manifest names, which gc removes.
  * Runs under the store's exclusive lock.
@@ -36,7 +36,6 @@ final class SnapshotWriter {
      * stored whole again.
      */
     static final int MAX_PIECES = 8;
-    private static final int PAGE = (int) Range.PAGE;
 
     private final StoreLayout layout;
     private final ChunkIndex index;
@@ -54,11 +53,11 @@ final class SnapshotWriter {
         t.setDaemon(true);
         return t;
     });
-    /** Chunks of changed pages made this checkpoint (for the index). */
+    /** Chunks of changed blocks made this checkpoint (for the index). */
     private final List<ChunkRef> pageSets = Collections.synchronizedList(new ArrayList<>());
     /**
      * Written slots compared with what they held; those the comparison saved storing whole
-     * (stored as their changed pages, or found unchanged); those stored as their changed pages;
+     * (stored as their changed blocks, or found unchanged); those stored as their changed blocks;
      * those not tried.
      */
     private final java.util.concurrent.atomic.AtomicInteger diffsTried = new java.util.concurrent.atomic.AtomicInteger(),
@@ -165,9 +164,9 @@ final class SnapshotWriter {
         /** Size of {@code pack} when it was last handed to the writeback thread. */
         private long kicked;
 
-        /** For {@link #diff}: the slot as the previous snapshot had it, a chunk's content, a record, the changed pages. */
+        /** For {@link #diff}: the slot as the previous snapshot had it, a chunk's content, a record, the changed blocks. */
         private ByteBuffer old, content, record, changed;
-        private final byte[] changedMark = new byte[64];
+        private final byte[] changedMark = new byte[ManifestCodec.MAX_CHUNK / SlotDiff.BLOCK];
 
         Worker(MemorySource mem, List<long[]> slots, ChunkRef[][] out, Progress progress, long total) {
             this.mem = mem;
@@ -277,15 +276,15 @@ final class SnapshotWriter {
 
         /**
          * A written slot ({@code b}, at {@code off}) as the previous snapshot's pieces where its
-         * pages are unchanged and windows of one new chunk of the pages that changed; null if
-         * more than half changed, the pieces would be too many, or the previous bytes cannot be
-         * read (the caller then stores the slot whole). Why: with 64 KiB chunks, a program that
-         * changes 1% of its pages, scattered, dirties ~15% of its chunks; stored whole, ten
-         * snapshots took 2.3x the first (docs/store.md).
+         * 512-byte blocks are unchanged and windows of one new chunk of the blocks that changed
+         * ({@link SlotDiff}); null if more than half changed, the pieces would be too many, or the
+         * previous bytes cannot be read (the caller then stores the slot whole). Why: with 64 KiB
+         * chunks, a program that changes 1% of its pages, scattered, dirties ~15% of its chunks;
+         * stored whole, ten snapshots took 2.3x the first (docs/store.md).
          */
         private ChunkRef[] diff(ByteBuffer b, long off, List<ChunkRef> prev) throws IOException {
-            int len = b.remaining(), pages = len / PAGE;
-            if (len % PAGE != 0 || pages < 2 || pages > changedMark.length) return null;
+            int len = b.remaining(), blocks = len / SlotDiff.BLOCK;
+            if (len % SlotDiff.BLOCK != 0 || blocks < 2 || blocks > changedMark.length) return null;
             if (old == null) {
                 old = ByteBuffer.allocateDirect(chunkSize);
                 content = ByteBuffer.allocateDirect(chunkSize);
@@ -307,17 +306,17 @@ final class SnapshotWriter {
             } catch (StoreException e) {
                 return null; // gone or damaged since: stored whole, as a first checkpoint would
             }
-            int n = PageDiff.compare(b, old, pages, changedMark, pages / 2);
+            int n = SlotDiff.compare(b, old, blocks, changedMark, blocks / 2);
             if (n < 0) return null;
             if (n == 0) {
                 dedup.incrementAndGet(); // written, but back to what it was
                 return prev.toArray(new ChunkRef[0]);
             }
-            PageDiff.gather(b, pages, changedMark, changed);
+            SlotDiff.gather(b, blocks, changedMark, changed);
             byte[] hash = Hashes.sha256(changed);
             // Laid out first against a stand-in for the new chunk, so nothing is stored for pieces too many.
-            ChunkRef standIn = new ChunkRef(off, n * PAGE, hash, -1, -1, 1, true, 0);
-            List<ChunkRef> pieces = PageDiff.pieces(off, pages, changedMark, prev, standIn);
+            ChunkRef standIn = new ChunkRef(off, n * SlotDiff.BLOCK, hash, -1, -1, 1, true, 0);
+            List<ChunkRef> pieces = SlotDiff.pieces(off, blocks, changedMark, prev, standIn);
             if (pieces.size() > MAX_PIECES) return null;
             ChunkRef made = store(changed, hash, off);
             pageSets.add(made);

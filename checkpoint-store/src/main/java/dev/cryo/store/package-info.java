@@ -49,7 +49,7 @@
  * decompressed straight into it. Both are called from several threads on disjoint ranges.
  * With its write tracking it also answers {@code previous} and {@code written}: what each slot
  * held in the last snapshot and whether it was written since, so that a checkpoint reuses
- * unwritten slots unread and stores only the changed pages of written ones.
+ * unwritten slots unread and stores only the changed blocks of written ones.
  * {@link FileMemory} implements both over a plain file (tests, tools).
  *
  * <p>A JVM that writes to a store (checkpoint, import) opens the Chronicle index and needs the

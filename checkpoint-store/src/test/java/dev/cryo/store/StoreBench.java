@@ -203,7 +203,7 @@ public final class StoreBench {
                         long t0 = System.nanoTime();
                         CheckpointResult r = s.checkpoint(new byte[64 << 10], tracked, Labels.named("scattered"), Progress.NONE);
                         measured = System.nanoTime() - t0;
-                        return String.format("stored %.2f MiB (%d slots as their changed pages)", r.newStoredBytes() / 1048576.0,
+                        return String.format("stored %.2f MiB (%d slots as their changed blocks)", r.newStoredBytes() / 1048576.0,
                                 r.changedPagesSlots());
                     });
             for (boolean told : new boolean[] {false, true}) {
@@ -275,7 +275,7 @@ public final class StoreBench {
 
     /**
      * Dedup when the 1% changed is scattered single pages rather than runs: the chunk size's cost,
-     * and what storing only a written slot's changed pages (the Sentry's write tracking tells the
+     * and what storing only a written slot's changed blocks (the Sentry's write tracking tells the
      * writer which slots were written and what they held) gives back. Packs and manifests counted.
      */
     private static void scattered(Path dir) throws Exception {
@@ -300,7 +300,7 @@ public final class StoreBench {
                 long total = StoreRoundTripTest.du(root.resolve("packs")) + StoreRoundTripTest.du(root.resolve("snapshots"));
                 System.out.printf("- %s content, 1%% of pages scattered one by one, the writer %s: %.2fx the first's stored size%n",
                         random ? "random" : "mixed", tracked ? "told which slots were written (the Sentry; only the changed "
-                                + "pages of a written slot are stored)" : "not told what changed (each change stores a whole "
+                                + "blocks of a written slot are stored)" : "not told what changed (each change stores a whole "
                                 + "64 KiB chunk)", (double) total / first);
             }
         }

@@ -60,6 +60,28 @@ final class TrackedMemory implements MemorySource {
     }
 
     /**
+     * As {@link #writeScattered(int, Random)}, each page-sized write {@code shift} bytes past its
+     * page's start (as a program's writes to a malloc'd buffer are): two pages change.
+     */
+    void writeScattered(int pages, Random r, int shift) {
+        if (shift == 0) {
+            writeScattered(pages, r);
+            return;
+        }
+        BitSet picked = new BitSet();
+        int all = mem.buf.capacity() / PAGE - 1;
+        while (picked.cardinality() < pages) picked.set(r.nextInt(all));
+        byte[] b = new byte[PAGE];
+        for (int p = picked.nextSetBit(0); p >= 0; p = picked.nextSetBit(p + 1)) {
+            r.nextBytes(b);
+            int at = p * PAGE + shift;
+            mem.buf.put(at, b);
+            written.set(at / Store.CHUNK_SIZE);
+            written.set((at + PAGE - 1) / Store.CHUNK_SIZE);
+        }
+    }
+
+    /**
      * As above; {@code likeFill}: each page's new content of a kind {@link BufferMemory#fill}
      * makes (zero, random or text-like), so that changes compress as the rest does.
      */

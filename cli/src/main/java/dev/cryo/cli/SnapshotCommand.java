@@ -164,7 +164,7 @@ final class SnapshotCommand implements Callable<Integer> {
                     cm.put("offset", c.memOffset());
                     cm.put("length", c.rawLength());
                     cm.put("hash", c.hash());
-                    // A piece of a chunk (a written slot's unchanged or changed pages): where in it.
+                    // A piece of a chunk (a written slot's unchanged or changed blocks): where in it.
                     cm.put("chunkOffset", c.skip());
                     cm.put("chunkLength", c.recordLength());
                     cm.put("pack", c.pack());

@@ -59,7 +59,7 @@ class IncrementalCheckpointTest {
         assertReusedAndStored(results.subList(1, results.size()), "what was left alone is not read again: ");
         for (CheckpointResult r : results.subList(1, results.size())) {
             assertTrue(r.snapshot().chunks().stream().anyMatch(c -> !c.whole()),
-                    "a written slot keeps its unchanged pages' chunk: only the changed pages are stored");
+                    "a written slot keeps its unchanged blocks' chunk: only the changed blocks are stored");
         }
     }
 
@@ -153,7 +153,7 @@ class IncrementalCheckpointTest {
     /** Each checkpoint reused at least a quarter of its slots unread ({@code why}) and stored something new. */
     private static void assertReusedAndStored(List<CheckpointResult> results, String why) {
         for (CheckpointResult r : results) {
-            // Slots, not pieces: a written slot may be several pieces (its unchanged pages' old chunk).
+            // Slots, not pieces: a written slot may be several pieces (its unchanged blocks' old chunk).
             long chunks = r.snapshot().chunks().stream().mapToLong(c -> c.memOffset() / Store.CHUNK_SIZE).distinct().count()
                     + r.zeroChunks();
             String counts = chunks + " slots, " + r.unchangedChunks() + " unwritten, " + r.newChunks() + " new";

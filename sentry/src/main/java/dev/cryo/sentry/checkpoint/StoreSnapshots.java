@@ -42,7 +42,7 @@ public final class StoreSnapshots {
      * The last snapshot each memory file was checkpointed into the store as: its store, and each
      * chunk slot's pieces by the slot's offset (a zero slot: {@link MemorySource#ZERO_SLOT}). With
      * the file's write tracking, the next checkpoint into the same store reuses the pieces of the
-     * slots nobody wrote since, unread, and stores only the changed pages of those written.
+     * slots nobody wrote since, unread, and stores only the changed blocks of those written.
      */
     private record Previous(java.nio.file.Path store, Map<Long, List<ChunkRef>> slots) {}
 

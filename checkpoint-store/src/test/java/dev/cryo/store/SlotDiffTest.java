@@ -17,14 +17,16 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Written slots stored as the pages that changed (SnapshotWriter.diff): the issue's dedup target
- * when the 1% changed between checkpoints is single pages scattered over the memory (random,
- * incompressible content: the worst case), and the pieces such slots are made of through
- * restore, verify, gc, export and import.
+ * Written slots stored as the 512-byte blocks that changed (SnapshotWriter.diff, SlotDiff): the
+ * issue's dedup target when the 1% changed between checkpoints is single pages scattered over the
+ * memory, aligned or not (random, incompressible content: the worst case), and the pieces such
+ * slots are made of through restore, verify, gc, export and import.
  */
-class PageDiffTest {
+class SlotDiffTest {
     private static final int SIZE = 32 << 20, PAGES = SIZE / TrackedMemory.PAGE;
 
     @TempDir
@@ -36,11 +38,17 @@ class PageDiffTest {
     /** Snapshots of {@code mem}, one per round, 1% of its pages rewritten (scattered) before each but the first. */
     private static List<String> checkpoints(Store store, TrackedMemory mem, Random r, int rounds, List<byte[]> states)
             throws Exception {
+        return checkpoints(store, mem, r, rounds, states, 0);
+    }
+
+    /** As above, each page-sized write {@code shift} bytes past a page boundary. */
+    private static List<String> checkpoints(Store store, TrackedMemory mem, Random r, int rounds, List<byte[]> states,
+            int shift) throws Exception {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < rounds; i++) {
-            if (i > 0) mem.writeScattered(PAGES / 100, r);
+            if (i > 0) mem.writeScattered(PAGES / 100, r, shift);
             CheckpointResult res = store.checkpoint(new byte[4096], mem, Labels.named("app:" + i), Progress.NONE);
-            assertEquals(i > 0, res.changedPagesSlots() > 0, "written slots stored as their changed pages: " + res);
+            assertEquals(i > 0, res.changedPagesSlots() > 0, "written slots stored as their changed blocks: " + res);
             mem.remember(res.snapshot());
             ids.add(res.snapshot().id());
             states.add(mem.sha256());
@@ -54,18 +62,20 @@ class PageDiffTest {
         return Hashes.sha256(back.buf.duplicate().clear());
     }
 
-    @Test
-    void tenCheckpointsChangingOnePercentOfPagesScatteredTakeAtMostOnePointFifteenTimesTheFirst() throws Exception {
+    @ParameterizedTest(name = "writes {0} bytes past a page boundary")
+    @ValueSource(ints = {0, 16})
+    void tenCheckpointsChangingOnePercentOfPagesScatteredTakeAtMostOnePointFifteenTimesTheFirst(int shift)
+            throws Exception {
         TrackedMemory mem = new TrackedMemory(SIZE);
         mem.fillRandom(1);
         List<byte[]> states = new ArrayList<>();
         try (Store store = Store.open(dir)) {
-            List<String> ids = checkpoints(store, mem, new Random(2), 10, states);
+            List<String> ids = checkpoints(store, mem, new Random(2), 10, states, shift);
             List<SnapshotSummary> list = store.list();
             long first = list.get(0).storedSize();
             long total = StoreRoundTripTest.du(dir.resolve("packs")) + StoreRoundTripTest.du(dir.resolve("snapshots"));
             double ratio = (double) total / first;
-            System.out.printf("scattered pages: first %d bytes, ten %d bytes, %.3fx%n", first, total, ratio);
+            System.out.printf("scattered pages, shifted %d: first %d bytes, ten %d bytes, %.3fx%n", shift, first, total, ratio);
             assertTrue(ratio <= 1.15, "10 snapshots take " + ratio + "x the first");
             Snapshot last = store.manifest(ids.get(9));
             assertTrue(last.chunks().size() > SIZE / Store.CHUNK_SIZE, "written slots are made of pieces");
@@ -119,7 +129,7 @@ class PageDiffTest {
             for (ChunkRef c : store.manifest(ids.get(1)).chunks()) {
                 if (c.recordLength() < Store.CHUNK_SIZE) pages = c;
             }
-            assertTrue(pages != null, "snapshot 1 has a chunk of changed pages");
+            assertTrue(pages != null, "snapshot 1 has a chunk of changed blocks");
             try (FileChannel ch = FileChannel.open(dir.resolve("packs").resolve(Packs.name(pages.packId())),
                     StandardOpenOption.READ, StandardOpenOption.WRITE)) {
                 ByteBuffer b = ByteBuffer.allocate(1);
