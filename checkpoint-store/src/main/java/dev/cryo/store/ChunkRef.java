@@ -8,9 +8,9 @@ import java.util.Arrays;
  * {@code packOffset} of pack {@code packId}, whose {@code recordLength} raw bytes have SHA-256
  * {@code hash} and are stored in {@code storedLength} bytes after the record header,
  * zstd-compressed unless {@code raw}, with CRC32C {@code crc}. Most pieces are a whole chunk
- * ({@link #whole}); a chunk slot of which a few pages changed since the last snapshot is made
- * of windows into that snapshot's chunks and into one new chunk holding the changed 512-byte blocks
- * (SnapshotWriter). Immutable (the hash array is never changed after making).
+ * ({@link #whole}); a chunk slot of which a few 512-byte blocks changed since the last snapshot
+ * is made of windows into that snapshot's chunks and into one new chunk holding the changed
+ * blocks (SnapshotWriter, SlotDiff). Immutable (the hash array is never changed after making).
  */
 public record ChunkRef(long memOffset, int rawLength, byte[] hash, long packId, long packOffset, int storedLength,
         boolean raw, int crc, int skip, int recordLength) {

@@ -10,7 +10,11 @@ import java.util.List;
  */
 public record Inspection(SnapshotSummary summary, Snapshot snapshot, long manifestBytes, long zeroBytes,
         int distinctChunks, int sharedChunks, long sharedStoredBytes, List<Chunk> chunks) {
-    /** One chunk of the snapshot and how many other snapshots use the same stored chunk. */
+    /**
+     * One piece of the snapshot ({@code rawLength} bytes at {@code memOffset}, from byte
+     * {@code skip} of its chunk's {@code recordLength}) and how many other snapshots use the same
+     * stored chunk.
+     */
     public record Chunk(long memOffset, int rawLength, String hash, String pack, long packOffset, int storedLength,
             boolean raw, int otherSnapshots, int skip, int recordLength) {}
 }

@@ -54,7 +54,7 @@ final class SnapshotWriter {
         return t;
     });
     /** Chunks of changed blocks made this checkpoint (for the index). */
-    private final List<ChunkRef> pageSets = Collections.synchronizedList(new ArrayList<>());
+    private final List<ChunkRef> blockSets = Collections.synchronizedList(new ArrayList<>());
     /**
      * Written slots compared with what they held; those the comparison saved storing whole
      * (stored as their changed blocks, or found unchanged); those stored as their changed blocks;
@@ -112,7 +112,7 @@ final class SnapshotWriter {
                     System.currentTimeMillis(), logical, mem.size(), chunkSize, labels.metadata(), kernelState, chunks);
             layout.manifests().write(s); // the commit
             ok = true;
-            List<ChunkRef> newOnes = new ArrayList<>(pageSets);
+            List<ChunkRef> newOnes = new ArrayList<>(blockSets);
             for (CompletableFuture<ChunkRef> f : fresh.values()) newOnes.add(f.join());
             index.putAll(newOnes);
             List<java.nio.file.Path> staged = new ArrayList<>();
@@ -319,7 +319,7 @@ final class SnapshotWriter {
             List<ChunkRef> pieces = SlotDiff.pieces(off, blocks, changedMark, prev, standIn);
             if (pieces.size() > MAX_PIECES) return null;
             ChunkRef made = store(changed, hash, off);
-            pageSets.add(made);
+            blockSets.add(made);
             diffsPaid.incrementAndGet();
             ChunkRef[] out = new ChunkRef[pieces.size()];
             for (int k = 0; k < out.length; k++) {

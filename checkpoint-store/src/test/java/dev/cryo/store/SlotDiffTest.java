@@ -48,7 +48,7 @@ class SlotDiffTest {
         for (int i = 0; i < rounds; i++) {
             if (i > 0) mem.writeScattered(PAGES / 100, r, shift);
             CheckpointResult res = store.checkpoint(new byte[4096], mem, Labels.named("app:" + i), Progress.NONE);
-            assertEquals(i > 0, res.changedPagesSlots() > 0, "written slots stored as their changed blocks: " + res);
+            assertEquals(i > 0, res.changedBlockSlots() > 0, "written slots stored as their changed blocks: " + res);
             mem.remember(res.snapshot());
             ids.add(res.snapshot().id());
             states.add(mem.sha256());
@@ -162,7 +162,7 @@ class SlotDiffTest {
             mem.touch(slotPages + 3); // slot 1: written, unchanged
             mem.writePage(2 * slotPages + 5, r); // slot 2: one page
             CheckpointResult res = store.checkpoint(new byte[0], mem, Labels.named("b"), Progress.NONE);
-            assertEquals(1, res.changedPagesSlots(), "slot 2 only");
+            assertEquals(1, res.changedBlockSlots(), "slot 2 only");
             Snapshot second = res.snapshot();
             List<ChunkRef> c = second.chunks();
             assertTrue(c.get(0).whole() && c.get(0).memOffset() == 0 && !c.get(0).location().equals(first.chunks().get(0).location()));

@@ -204,7 +204,7 @@ public final class StoreBench {
                         CheckpointResult r = s.checkpoint(new byte[64 << 10], tracked, Labels.named("scattered"), Progress.NONE);
                         measured = System.nanoTime() - t0;
                         return String.format("stored %.2f MiB (%d slots as their changed blocks)", r.newStoredBytes() / 1048576.0,
-                                r.changedPagesSlots());
+                                r.changedBlockSlots());
                     });
             for (boolean told : new boolean[] {false, true}) {
                 row("checkpoint again, every page rewritten (random); the writer " + (told ? "told (tries page diffs, gives up)" : "not told"),

@@ -205,7 +205,7 @@ public final class Sandbox implements AutoCloseable {
                     System.err.printf("cryo: checkpoint timings: store %.1f ms, of which index %.1f ms (%d new chunks,"
                             + " %d of them a written slot's changed blocks, %d deduplicated, %d zero, %d of those unwritten"
                             + " since the last, %d bytes stored)%n", r.nanos() / 1e6, r.indexNanos() / 1e6, r.newChunks(),
-                            r.changedPagesSlots(), r.dedupChunks(), r.zeroChunks(), r.unchangedChunks(), r.newStoredBytes());
+                            r.changedBlockSlots(), r.dedupChunks(), r.zeroChunks(), r.unchangedChunks(), r.newStoredBytes());
                 }
                 return r.snapshot().id();
             };
