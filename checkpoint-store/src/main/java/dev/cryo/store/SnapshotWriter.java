@@ -245,7 +245,9 @@ final class SnapshotWriter {
                 return new ChunkRef[] {known.at(off)};
             }
             Key key = new Key(hash);
-            CompletableFuture<ChunkRef> first = fresh.get(key);
+            // Looked up first only where a comparison may follow (a first checkpoint has no
+            // previous content: one putIfAbsent per chunk, as before pieces existed).
+            CompletableFuture<ChunkRef> first = prev == null ? null : fresh.get(key);
             if (first == null && prev != null && diffWorthTrying()) {
                 diffsTried.incrementAndGet();
                 ChunkRef[] pieces = diff(b, off, prev);
