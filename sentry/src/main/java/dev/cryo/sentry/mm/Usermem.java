@@ -15,10 +15,32 @@ import java.util.Map;
  * not mapped with the needed access. A range is checked whole before anything is copied.
  */
 public final class Usermem {
+    /** The application's memory; null for a {@link #kernelBuffer}. */
     private final MemoryManager mm;
+    /** A kernel buffer's Sentry address and length. */
+    private final long base, size;
 
     Usermem(MemoryManager mm) {
         this.mm = mm;
+        this.base = 0;
+        this.size = 0;
+    }
+
+    private Usermem(long base, long size) {
+        this.mm = null;
+        this.base = base;
+        this.size = size;
+    }
+
+    /**
+     * Memory of the Sentry's own, [base, base+size), seen as application memory at addresses
+     * [0, size): for a call that moves bytes from one file to another with no user buffer
+     * between (sendfile), so that every file's read and write serve it as they are. Reads and
+     * writes outside it are EFAULT; it has no VMAs, so neither forced writes nor strings.
+     */
+    public static Usermem kernelBuffer(long base, long size) {
+        if (base == 0 || size < 0) throw new IllegalArgumentException("kernel buffer " + base + "+" + size);
+        return new Usermem(base, size);
     }
 
     /**
@@ -28,6 +50,7 @@ public final class Usermem {
     public long visit(long addr, long len, boolean write, IoVisitor visitor) {
         if (len == 0) return 0;
         check(addr, len, write);
+        if (mm == null) return visitor.visit(base + addr, len);
         long done = 0;
         long pos = addr;
         long end = addr + len;
@@ -47,6 +70,10 @@ public final class Usermem {
     /** EFAULT unless [addr, addr+len) is mapped with the access. */
     public void check(long addr, long len, boolean write) {
         long end = addr + len;
+        if (mm == null) {
+            if (addr < 0 || len < 0 || end < addr || end > size) throw err(EFAULT);
+            return;
+        }
         if (addr < 0 || end < addr || end > mm.maxAddr) throw err(EFAULT);
         long pos = addr;
         while (pos < end) {
@@ -88,6 +115,7 @@ public final class Usermem {
 
     /** Writes ignoring protection, as ptrace's POKE (FOLL_FORCE): for the loader. Still EFAULT if unmapped. */
     public void writeForce(long addr, byte[] src, int off, int len) {
+        if (mm == null) throw err(EFAULT);
         long pos = addr, end = addr + len;
         while (pos < end) {
             Map.Entry<Long, Vma> e = mm.vmas.floorEntry(pos);
@@ -111,6 +139,7 @@ public final class Usermem {
 
     /** The Sentry address of one guest byte, or 0 if unmapped (no access check). */
     long hostAddress(long addr) {
+        if (mm == null) return addr >= 0 && addr < size ? base + addr : 0;
         Map.Entry<Long, Vma> e = mm.vmas.floorEntry(addr);
         if (e == null || e.getValue().end <= addr) return 0;
         Vma v = e.getValue();
@@ -148,6 +177,7 @@ public final class Usermem {
      * into unmapped memory first.
      */
     public byte[] readCString(long addr, int max) {
+        if (mm == null) throw err(EFAULT);
         byte[] buf = new byte[Math.min(max, 256)];
         int len = 0;
         long pos = addr;

@@ -17,6 +17,7 @@ final class Families {
         SysTimer.register(t);
         SysFile.register(t);
         SysReadWrite.register(t);
+        SysSendfile.register(t);
         SysStat.register(t);
         SysDir.register(t);
         SysFcntl.register(t);

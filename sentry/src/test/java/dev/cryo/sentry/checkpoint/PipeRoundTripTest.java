@@ -66,6 +66,30 @@ class PipeRoundTripTest {
         r.closeAll();
     }
 
+    /** A page sendfile spliced in stays one that writes do not merge into. */
+    @Test
+    void aSplicedPageStaysUnmergedAfterALoad() {
+        mem.write(TestTasks.SCRATCH, new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10});
+        PipeFile[] ends = Pipe.create(lock, 43, OpenFlags.O_NONBLOCK);
+        FdTable fds = new FdTable(64);
+        fds.installAt(3, ends[0], false);
+        fds.installAt(4, ends[1], false);
+        assertEquals(16, ends[1].awaitSlots());
+        ends[1].addSplicedPage(mem, TestTasks.SCRATCH, 10);
+        ends[1].splicedIn();
+
+        FdTable r = RoundTrip.of(fds);
+        PipeFile in = (PipeFile) r.get(3), out = (PipeFile) r.get(4);
+        assertEquals(10, in.available());
+        assertEquals(15, out.awaitSlots());
+        assertEquals(1, out.write(mem, TestTasks.SCRATCH, 1)); // a slot of its own
+        assertEquals(14, out.awaitSlots());
+        assertEquals(11, in.read(mem, TestTasks.SCRATCH + 100, 100));
+        assertArrayEquals(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 1}, mem.read(TestTasks.SCRATCH + 100, 11));
+        fds.closeAll();
+        r.closeAll();
+    }
+
     private static int errnoOf(Runnable r) {
         try {
             r.run();

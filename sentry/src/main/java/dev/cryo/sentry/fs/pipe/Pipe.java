@@ -108,7 +108,7 @@ public final class Pipe {
         int chars = (int) (len & (PipePage.SIZE - 1));
         if (chars != 0 && !pages.isEmpty()) {
             PipePage last = pages.get(pages.size() - 1);
-            if (last.off + last.len + chars <= PipePage.SIZE) {
+            if (!last.spliced && last.off + last.len + chars <= PipePage.SIZE) {
                 copyIn(mem, addr, last, chars);
                 written = chars;
                 readEvents++;
@@ -141,6 +141,36 @@ public final class Pipe {
             }
         }
         return written;
+    }
+
+    /**
+     * sendfile into the pipe, first (splice_file_to_pipe's wait_for_space): EPIPE without
+     * readers, else the number of free slots once there is one, waiting for it (EAGAIN if
+     * non-blocking). The caller then adds at most that many pages ({@link #addSplicedPage}),
+     * holding the kernel lock throughout, and ends with {@link #splicedIn}.
+     */
+    int awaitSlots(boolean nonblock) {
+        while (true) {
+            if (readers == 0) throw SyscallError.of(EPIPE);
+            if (pages.size() < slots) return slots - pages.size();
+            if (nonblock) throw SyscallError.of(EAGAIN);
+            lock.await();
+        }
+    }
+
+    /** Adds [addr, addr+n), at most a page, as a slot of its own that writes do not merge into. */
+    void addSplicedPage(Usermem mem, long addr, int n) {
+        if (n <= 0 || n > PipePage.SIZE || pages.size() >= slots) throw new IllegalArgumentException("no slot for " + n);
+        PipePage p = new PipePage();
+        p.spliced = true;
+        pages.add(p);
+        copyIn(mem, addr, p, n);
+    }
+
+    /** After {@link #addSplicedPage}: one wake-up for the reader, as one splice makes. */
+    void splicedIn() {
+        readEvents++;
+        lock.wake();
     }
 
     /** Appends {@code n} bytes from application memory to page {@code p}. */

@@ -41,6 +41,21 @@ public final class PipeFile extends FileDescription {
         return pipe.write(mem, addr, len, nonblock());
     }
 
+    /** For sendfile into this write end: see {@link Pipe#awaitSlots}; honours O_NONBLOCK. */
+    public int awaitSlots() {
+        return pipe.awaitSlots(nonblock());
+    }
+
+    /** For sendfile: see {@link Pipe#addSplicedPage}. */
+    public void addSplicedPage(Usermem mem, long addr, int n) {
+        pipe.addSplicedPage(mem, addr, n);
+    }
+
+    /** For sendfile, once its pages are in: see {@link Pipe#splicedIn}. */
+    public void splicedIn() {
+        pipe.splicedIn();
+    }
+
     @Override
     public byte[] stat() {
         return Stat.synthetic(PIPEFS_DEV, pipe.ino, Stat.S_IFIFO | 0600, 0, 4096, 0);

@@ -10,4 +10,9 @@ public final class PipePage {
     final byte[] data = new byte[SIZE];
     int off;
     int len;
+    /**
+     * Filled by sendfile (a spliced page): a later write does not add to it, as Linux merges
+     * only into pages that write made (PIPE_BUF_FLAG_CAN_MERGE).
+     */
+    boolean spliced;
 }
