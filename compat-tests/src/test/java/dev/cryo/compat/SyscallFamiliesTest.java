@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class SyscallFamiliesTest {
     /** The families, in report order. */
-    static final List<String> FAMILIES = List.of("mem", "fsread", "fsmeta", "fdesc", "ident", "clock", "limits", "sysinfo", "thread", "pifutex", "epoll", "evtimer", "jobctl", "sigfd", "sockpair", "pidfd", "xfer");
+    static final List<String> FAMILIES = List.of("mem", "fsread", "fsmeta", "fdesc", "ident", "clock", "limits", "sysinfo", "thread", "pifutex", "epoll", "evtimer", "jobctl", "sigfd", "sockpair", "pidfd", "xfer", "procfs");
 
     /**
      * Cases that fail today because the Sentry lacks something larger than a one-handler fix:

@@ -111,6 +111,10 @@ public final class SentryClasses {
                 .register(358, dev.cryo.sentry.kernel.SignalFdFile.class)
                 // Unix socket pairs (400-409)
                 .register(400, dev.cryo.sentry.fs.socket.UnixSocket.class)
-                .register(401, dev.cryo.sentry.fs.socket.Segment.class);
+                .register(401, dev.cryo.sentry.fs.socket.Segment.class)
+                // the Sentry's /proc (410-419)
+                .register(410, dev.cryo.sentry.kernel.proc.ProcFilesystem.class)
+                .register(411, dev.cryo.sentry.kernel.proc.ProcFile.class)
+                .register(412, dev.cryo.sentry.kernel.proc.ProcDir.class);
     }
 }

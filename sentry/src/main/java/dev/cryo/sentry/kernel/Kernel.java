@@ -124,6 +124,15 @@ public final class Kernel implements AfterLoad, dev.cryo.sentry.sync.SandboxCloc
         return 10;
     }
 
+    /**
+     * The release uname reports (and /proc/version). A real kernel's version, because programs
+     * and libcs gate features on it (glibc refuses to start below its minimum, 3.2; others test
+     * for 5.x features); 6.1 is an LTS whose syscall set is what the Sentry aims to serve, and
+     * the "-cryo" suffix tells a curious user whose kernel this is, as gVisor's fixed "4.4.0" does.
+     */
+    public static final String RELEASE = "6.1.0-cryo";
+    public static final String VERSION = "#1 SMP PREEMPT_DYNAMIC Cryo";
+
     public Kernel(Platform platform, VirtualFilesystem vfs, SyscallDispatcher dispatcher) {
         this.platform = platform;
         this.vfs = vfs;
@@ -131,6 +140,7 @@ public final class Kernel implements AfterLoad, dev.cryo.sentry.sync.SandboxCloc
         this.memoryFile = new MemoryFile(MemoryFile.DEFAULT_CAPACITY);
         this.bootRealtime = System.currentTimeMillis() * 1_000_000L;
         this.bootMonotonic = System.nanoTime();
+        vfs.mountProc(new dev.cryo.sentry.kernel.proc.ProcFilesystem(this));
     }
 
     public Platform platform() {
@@ -229,6 +239,11 @@ public final class Kernel implements AfterLoad, dev.cryo.sentry.sync.SandboxCloc
     /** The process with pid {@code tgid}, zombie or not, or null. Kernel lock held. */
     public ThreadGroup process(int tgid) {
         return groups.get(tgid);
+    }
+
+    /** The last pid handed out (the fifth field of /proc/loadavg). */
+    public synchronized int lastPid() {
+        return nextTid - 1;
     }
 
     /** A new inode number for an anonymous object (a pipe). Kernel lock held. */

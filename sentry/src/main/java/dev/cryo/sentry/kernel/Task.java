@@ -128,6 +128,11 @@ public final class Task {
         group.tasks.add(this);
     }
 
+    /** The task whose system call the calling thread serves, or null off the task threads. */
+    public static Task current() {
+        return TaskRunner.current();
+    }
+
     public Kernel kernel() {
         return kernel;
     }

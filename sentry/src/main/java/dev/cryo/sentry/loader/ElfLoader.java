@@ -104,7 +104,9 @@ public final class ElfLoader {
             Auxv.AT_MINSIGSTKSZ, Auxv.HOST[2],
         };
         byte[] random = Host.random(16); // not SecureRandom: its providers cost ~8 ms of start-up
-        long sp = StackBuilder.build(mm.usermem(), stackTop, argv, envp, execfn, aux, random);
+        long[] argEnv = new long[4];
+        long sp = StackBuilder.build(mm.usermem(), stackTop, argv, envp, execfn, aux, random, argEnv);
+        mm.setArgEnv(argEnv[0], argEnv[1], argEnv[2], argEnv[3]);
         return new LoadedImage(entry, sp);
     }
 

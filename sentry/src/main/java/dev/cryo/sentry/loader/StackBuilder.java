@@ -20,6 +20,12 @@ final class StackBuilder {
      */
     static long build(Usermem mem, long top, List<String> argv, List<String> envp, String execfn,
             long[] aux, byte[] random) {
+        return build(mem, top, argv, envp, execfn, aux, random, new long[4]);
+    }
+
+    /** As above; {@code argEnv} gets where the strings went: arg_start, arg_end, env_start, env_end. */
+    static long build(Usermem mem, long top, List<String> argv, List<String> envp, String execfn,
+            long[] aux, byte[] random, long[] argEnv) {
         long p = top;
         p = push(mem, p, "x86_64\0".getBytes(StandardCharsets.UTF_8));
         long platform = p;
@@ -37,6 +43,11 @@ final class StackBuilder {
             p = push(mem, p, cstr(argv.get(i)));
             argAt[i] = p;
         }
+        // The strings lie end to end: argv's, then envp's, then execfn.
+        argEnv[0] = p;
+        argEnv[1] = envAt.length > 0 ? envAt[0] : execfnAt;
+        argEnv[2] = argEnv[1];
+        argEnv[3] = execfnAt;
         for (int i = 0; i < aux.length; i += 2) {
             if (aux[i] == Auxv.AT_RANDOM) aux[i + 1] = randomAt;
             else if (aux[i] == Auxv.AT_EXECFN) aux[i + 1] = execfnAt;

@@ -36,6 +36,8 @@ public final class MemoryManager {
     final TreeMap<Long, Vma> vmas = new TreeMap<>();
     long brkStart;
     long brk;
+    /** Where the loader put the argv and envp strings (Linux's arg_start..env_end): /proc/PID/cmdline and environ. */
+    long argStart, argEnd, envStart, envEnd;
 
     /** The platform's view of the address space. */
     @Rebuilt("a new stub's address space, given to attach() by Kernel.resumeOnThisThread")
@@ -142,6 +144,19 @@ public final class MemoryManager {
         this.brk = brkStart;
     }
 
+    /** Records where the argv and envp strings are (the loader, after it built the stack). */
+    public void setArgEnv(long argStart, long argEnd, long envStart, long envEnd) {
+        this.argStart = argStart;
+        this.argEnd = argEnd;
+        this.envStart = envStart;
+        this.envEnd = envEnd;
+    }
+
+    /** [arg_start, arg_end, env_start, env_end]. */
+    public long[] argEnv() {
+        return new long[] {argStart, argEnd, envStart, envEnd};
+    }
+
     /** A snapshot of the VMAs, in address order (for /proc/PID/maps, core dumps, tests). */
     public List<Vma> vmas() {
         return new ArrayList<>(vmas.values());
@@ -162,6 +177,10 @@ public final class MemoryManager {
         c.mmapBase = mmapBase;
         c.brkStart = brkStart;
         c.brk = brk;
+        c.argStart = argStart;
+        c.argEnd = argEnd;
+        c.envStart = envStart;
+        c.envEnd = envEnd;
         c.inherited = new TreeMap<>(mapped);
         try {
             for (Vma v : vmas.values()) {

@@ -47,6 +47,10 @@ public final class Vma {
         return prot;
     }
 
+    public boolean shared() {
+        return shared;
+    }
+
     public String name() {
         return name;
     }

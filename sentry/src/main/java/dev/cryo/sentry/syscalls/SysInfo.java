@@ -26,14 +26,9 @@ import java.util.List;
 final class SysInfo {
     private SysInfo() {}
 
-    /**
-     * The release uname reports. A real kernel's version, because programs and libcs gate
-     * features on it (glibc refuses to start below its minimum, 3.2; others test for 5.x
-     * features); 6.1 is an LTS whose syscall set is what the Sentry aims to serve, and the
-     * "-cryo" suffix tells a curious user whose kernel this is, as gVisor's fixed "4.4.0" does.
-     */
-    static final String RELEASE = "6.1.0-cryo";
-    static final String VERSION = "#1 SMP PREEMPT_DYNAMIC Cryo";
+    /** The release and version uname reports (see Kernel.RELEASE). */
+    static final String RELEASE = dev.cryo.sentry.kernel.Kernel.RELEASE;
+    static final String VERSION = dev.cryo.sentry.kernel.Kernel.VERSION;
     /** __NEW_UTS_LEN: the longest host or domain name. */
     static final int UTS_LEN = 64;
     static final int GRND_NONBLOCK = 1, GRND_RANDOM = 2, GRND_INSECURE = 4;

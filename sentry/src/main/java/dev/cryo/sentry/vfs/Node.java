@@ -23,6 +23,14 @@ public interface Node extends AutoCloseable {
      */
     FileDescription open(int flags);
 
+    /**
+     * Whether the node is a file of the read-only tree, which open(2) refuses to write (EROFS);
+     * false for what stands for an open description elsewhere (/proc/PID/fd/N of a pipe).
+     */
+    default boolean inReadOnlyTree() {
+        return true;
+    }
+
     @Override
     void close();
 }

@@ -39,12 +39,37 @@ import java.util.HashMap;
 public final class VirtualFilesystem implements HostBacked {
     private final Filesystem root;
     private final Devices devices;
+    /** The kernel's /proc, once {@link #mountProc} gave it; null: /proc is the host's, masked. */
+    private ProcFiles proc;
     /** flock(2) locks by file ("dev:ino"): only files someone holds a lock on. */
     private HashMap<String, Flock> flocks = new HashMap<>();
 
     public VirtualFilesystem(Filesystem root, Devices devices) {
         this.root = root;
         this.devices = devices;
+    }
+
+    /** Serves /proc from {@code p}, the kernel's (set once the kernel exists; saved with the tree). */
+    public void mountProc(ProcFiles p) {
+        this.proc = p;
+    }
+
+    /**
+     * The /proc path that a /dev alias names, or null: /dev/fd, /dev/stdin, /dev/stdout and
+     * /dev/stderr are symbolic links into /proc/self (the host's point into the host's /proc).
+     */
+    static String devAlias(String clean) {
+        if (clean.equals("/dev/fd") || clean.startsWith("/dev/fd/")) return "/proc/self/fd" + clean.substring(7);
+        switch (clean) {
+            case "/dev/stdin":
+                return "/proc/self/fd/0";
+            case "/dev/stdout":
+                return "/proc/self/fd/1";
+            case "/dev/stderr":
+                return "/proc/self/fd/2";
+            default:
+                return null;
+        }
     }
 
     // ---- paths
@@ -110,6 +135,19 @@ public final class VirtualFilesystem implements HostBacked {
         if (path.isEmpty()) throw SyscallError.of(ENOENT);
         String abs = absolute(base, path);
         String clean = lexicalClean(abs);
+        if (proc != null) {
+            // The alias itself is the host's symlink (lstat sees it); what it leads to is /proc's.
+            String alias = clean.startsWith("/dev/") ? devAlias(clean) : null;
+            if (alias != null && (follow || clean.startsWith("/dev/fd/"))) clean = alias;
+            if (clean.equals("/proc") || clean.startsWith("/proc/")) {
+                Node n = proc.lookup(clean, follow);
+                if (abs.endsWith("/") && !Stat.isDir(n.stat())) {
+                    n.close();
+                    throw SyscallError.of(ENOTDIR);
+                }
+                return n;
+            }
+        }
         if (clean.startsWith("/dev/")) {
             int slash = clean.indexOf('/', 5);
             Node d = devices.lookup(slash < 0 ? clean : clean.substring(0, slash));
@@ -312,7 +350,7 @@ public final class VirtualFilesystem implements HostBacked {
             // O_TRUNC asks for write access too (build_open_flags: MAY_WRITE), so a directory
             // opened with it is EISDIR, as may_open says, even for O_RDONLY.
             if (dir && (write || (flags & OpenFlags.O_TRUNC) != 0)) throw SyscallError.of(EISDIR);
-            if ((type == Stat.S_IFREG && (write || (flags & OpenFlags.O_TRUNC) != 0)) || (dir && write)) {
+            if (n.inReadOnlyTree() && ((type == Stat.S_IFREG && (write || (flags & OpenFlags.O_TRUNC) != 0)) || (dir && write))) {
                 throw SyscallError.of(EROFS);
             }
             // may_open: MAY_READ for O_RDONLY/O_RDWR, MAY_WRITE for O_WRONLY/O_RDWR (or O_TRUNC).

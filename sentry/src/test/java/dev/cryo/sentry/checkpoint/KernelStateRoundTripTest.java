@@ -109,14 +109,40 @@ class KernelStateRoundTripTest {
     @Test
     void maskedDirectoryListingStaysEmpty() {
         VirtualFilesystem vfs = t.kernel().vfs();
-        FileDescription proc = vfs.open("/", "/proc", OpenFlags.O_RDONLY | OpenFlags.O_DIRECTORY);
-        FileDescription r = RoundTrip.of(proc);
-        assertNotSame(proc, r);
-        assertEquals(r.getClass(), proc.getClass());
-        assertEquals("/proc", r.path());
+        FileDescription sys = vfs.open("/", "/sys", OpenFlags.O_RDONLY | OpenFlags.O_DIRECTORY);
+        FileDescription r = RoundTrip.of(sys);
+        assertNotSame(sys, r);
+        assertEquals(r.getClass(), sys.getClass());
+        assertEquals("/sys", r.path());
         assertTrue(r.isDirectory());
-        assertArrayEquals(proc.stat(), r.stat());
+        assertArrayEquals(sys.stat(), r.stat());
         assertEquals(0, r.getdents64(mem, TestTasks.SCRATCH, 4096));
+    }
+
+    /** An open /proc file keeps its text and offset, a /proc listing its entries and place. */
+    @Test
+    void procFilesKeepTheirTextAndPlace() {
+        VirtualFilesystem vfs = t.kernel().vfs();
+        FileDescription status = vfs.open("/", "/proc/version", OpenFlags.O_RDONLY);
+        assertEquals(6, status.read(mem, TestTasks.SCRATCH, 6));
+        byte[] rest = new byte[4096];
+        FileDescription r = RoundTrip.of(status);
+        assertEquals(r.getClass(), status.getClass());
+        long n = r.read(mem, TestTasks.SCRATCH + 100, rest.length);
+        assertEquals(n, status.read(mem, TestTasks.SCRATCH + 8192, rest.length));
+        assertArrayEquals(mem.read(TestTasks.SCRATCH + 8192, (int) n), mem.read(TestTasks.SCRATCH + 100, (int) n));
+        assertTrue(new String(mem.read(TestTasks.SCRATCH + 100, (int) n)).startsWith("version 6."));
+        assertEquals("/proc/version", r.path());
+        assertArrayEquals(status.stat(), r.stat());
+
+        FileDescription dir = vfs.open("/", "/proc", OpenFlags.O_RDONLY | OpenFlags.O_DIRECTORY);
+        long first = dir.getdents64(mem, TestTasks.SCRATCH, 64); // a record or two, then the rest after a load
+        assertTrue(first > 0);
+        FileDescription d = RoundTrip.of(dir);
+        long more = d.getdents64(mem, TestTasks.SCRATCH, 8192);
+        assertEquals(more, dir.getdents64(mem, TestTasks.SCRATCH + 16384, 8192));
+        assertArrayEquals(mem.read(TestTasks.SCRATCH + 16384, (int) more), mem.read(TestTasks.SCRATCH, (int) more));
+        assertEquals(0, d.getdents64(mem, TestTasks.SCRATCH, 8192));
     }
 
     @Test

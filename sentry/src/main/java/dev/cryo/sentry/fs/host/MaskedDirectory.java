@@ -13,7 +13,7 @@ import dev.cryo.serializer.Savable;
  * Where the host has mounted one of its pseudo filesystems (/proc, /sys): an empty directory
  * with the mount point's metadata. What those filesystems hold describes the host (its
  * processes, the cryo JVM's own environment, devices), and the program must see only its
- * sandbox; the Sentry serves its own /proc in a later release.
+ * sandbox. The kernel serves its own /proc over this one (kernel.proc); /sys stays empty.
  */
 public final class MaskedDirectory implements Node {
     private final String path;

@@ -41,6 +41,15 @@ public final class PipeFile extends FileDescription {
         return pipe.write(mem, addr, len, nonblock());
     }
 
+    /**
+     * A new end of this pipe, as opening /proc/PID/fd/N of it gives (a FIFO's open): the read
+     * end for O_RDONLY (and O_RDWR), the write end for O_WRONLY, with O_NONBLOCK as asked.
+     */
+    public PipeFile reopen(int openFlags) {
+        boolean read = (openFlags & OpenFlags.O_ACCMODE) != OpenFlags.O_WRONLY;
+        return new PipeFile(pipe, read, openFlags);
+    }
+
     /** For sendfile into this write end: see {@link Pipe#awaitSlots}; honours O_NONBLOCK. */
     public int awaitSlots() {
         return pipe.awaitSlots(nonblock());
