@@ -169,11 +169,15 @@ static void self_fd(void) {
     buf[n > 0 ? n : 0] = 0;
     Y("a socket's link", !strncmp(buf, "socket:[", 8));
     DIR *d = opendir("/proc/self/fd");
-    int seen = 0;
+    int seen = 0, own = 0;
     struct dirent *e;
-    while ((e = readdir(d))) if (atoi(e->d_name) == f && e->d_type == DT_LNK) seen = 1;
+    while ((e = readdir(d))) {
+        if (atoi(e->d_name) == f && e->d_type == DT_LNK) seen = 1;
+        if (atoi(e->d_name) == dirfd(d)) own = 1; /* listed when read, not when opened */
+    }
     closedir(d);
     Y("listed", seen);
+    Y("the listing's own descriptor too", own);
     close(f);
     snprintf(path, sizeof path, "/proc/self/fd/%d", f);
     T(readlink(path, buf, sizeof buf));

@@ -109,6 +109,7 @@ public final class Kernel implements AfterLoad, dev.cryo.sentry.sync.SandboxCloc
         this.timers = new TimerService(this);
         this.futexes = new Futexes();
         this.deferredKills = new java.util.ArrayList<>();
+        vfs.mountProc(new dev.cryo.sentry.kernel.proc.ProcFilesystem(this));
         if (anyTimerArmed()) timers.wake();
     }
 

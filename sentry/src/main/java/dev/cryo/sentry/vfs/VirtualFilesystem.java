@@ -40,7 +40,8 @@ public final class VirtualFilesystem implements HostBacked {
     private final Filesystem root;
     private final Devices devices;
     /** The kernel's /proc, once {@link #mountProc} gave it; null: /proc is the host's, masked. */
-    private ProcFiles proc;
+    @dev.cryo.serializer.Rebuilt("mounted again by the kernel it serves, in Kernel.afterLoad: a tree saved alone is saved without it")
+    private transient ProcFiles proc;
     /** flock(2) locks by file ("dev:ino"): only files someone holds a lock on. */
     private HashMap<String, Flock> flocks = new HashMap<>();
 
@@ -49,7 +50,7 @@ public final class VirtualFilesystem implements HostBacked {
         this.devices = devices;
     }
 
-    /** Serves /proc from {@code p}, the kernel's (set once the kernel exists; saved with the tree). */
+    /** Serves /proc from {@code p}, the kernel's (set when the kernel is made or loaded). */
     public void mountProc(ProcFiles p) {
         this.proc = p;
     }

@@ -10,10 +10,13 @@ import dev.cryo.serializer.Savable;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
- * An open /proc directory: its entries as they were when opened, listed by getdents64 with
- * the entry's index as its offset. Saved with them and the offset.
+ * An open /proc directory: its entries as they are at its first getdents64 (as Linux lists
+ * them when read: /proc/self/fd then shows the descriptor doing the listing), listed with the
+ * entry's index as its offset. Saved with them and the offset, or, not read yet, with the
+ * filesystem that will list it.
  */
 @Savable
 public final class ProcDir extends FileDescription {
@@ -21,19 +24,37 @@ public final class ProcDir extends FileDescription {
     static final byte DT_DIR = 4, DT_REG = 8, DT_LNK = 10;
 
     private String path;
+    /** Lists {@link #path} at the first read; null once listed. */
+    private ProcFilesystem lister;
     private String[] names;
     private byte[] types;
     private long[] inodes;
     private byte[] stat;
     private long offset;
 
-    ProcDir(int flags, String path, String[] names, byte[] types, long[] inodes, byte[] stat) {
+    ProcDir(int flags, String path, ProcFilesystem lister, byte[] stat) {
         super(flags);
         this.path = path;
-        this.names = names;
-        this.types = types;
-        this.inodes = inodes;
+        this.lister = lister;
         this.stat = stat;
+    }
+
+    private void list() {
+        List<ProcNode.Entry> es;
+        try {
+            es = lister.entries(path);
+        } catch (SyscallError e) {
+            es = List.of(); // the process is gone: nothing to list
+        }
+        names = new String[es.size()];
+        types = new byte[es.size()];
+        inodes = new long[es.size()];
+        for (int i = 0; i < names.length; i++) {
+            names[i] = es.get(i).name();
+            types[i] = es.get(i).type();
+            inodes[i] = es.get(i).ino();
+        }
+        lister = null;
     }
 
     /** For Kryo. */
@@ -52,6 +73,7 @@ public final class ProcDir extends FileDescription {
     /** linux_dirent64 records: d_ino, d_off (the next entry's index), d_reclen, d_type, the name. */
     @Override
     public long getdents64(Usermem mem, long addr, long len) {
+        if (lister != null) list();
         ByteBuffer out = ByteBuffer.allocate((int) Math.min(len, 1 << 16)).order(ByteOrder.LITTLE_ENDIAN);
         long i = offset;
         for (; i < names.length; i++) {

@@ -54,7 +54,7 @@ public final class ProcFilesystem implements ProcFiles {
     @Override
     public Node lookup(String clean, boolean follow) {
         List<String> parts = clean.equals("/proc") ? List.of() : List.of(clean.substring("/proc/".length()).split("/"));
-        if (parts.isEmpty()) return ProcNode.dir("/proc", 0555, 0, 0, this::rootEntries);
+        if (parts.isEmpty()) return ProcNode.dir(this, "/proc", 0555, 0, 0, this::rootEntries);
         String name = parts.get(0);
         List<String> rest = parts.subList(1, parts.size());
         Task self = Task.current();
@@ -90,6 +90,12 @@ public final class ProcFilesystem implements ProcFiles {
         throw enoent();
     }
 
+    /** The entries of directory {@code path} (canonical, under /proc) as they are now; ENOENT if it is gone. */
+    List<ProcNode.Entry> entries(String path) {
+        Node n = lookup(path, true);
+        return n instanceof ProcNode p ? p.entries() : List.of();
+    }
+
     /** A decimal pid as Linux's name_to_int takes it (no sign, no leading zero), or -1. */
     private static int number(String s) {
         if (s.isEmpty() || s.length() > 9 || (s.length() > 1 && s.charAt(0) == '0')) return -1;
@@ -116,7 +122,7 @@ public final class ProcFilesystem implements ProcFiles {
         String base = "/proc/" + g.tgid() + (thread != null ? "/task/" + thread.tid() : "");
         Task t = thread != null ? thread : liveLeader(g);
         int uid = t != null ? t.creds().euid : 0, gid = t != null ? t.creds().egid : 0;
-        if (rest.isEmpty()) return ProcNode.dir(base, 0555, uid, gid, () -> processEntries(base, thread == null));
+        if (rest.isEmpty()) return ProcNode.dir(this, base, 0555, uid, gid, () -> processEntries(base, thread == null));
         String name = rest.get(0);
         List<String> more = rest.subList(1, rest.size());
         String path = base + "/" + name;
@@ -180,7 +186,7 @@ public final class ProcFilesystem implements ProcFiles {
         if (caller != null && caller.creds().euid != 0 && caller.creds().euid != uid) throw SyscallError.of(EACCES);
         FdTable fds = t.fds();
         if (more.isEmpty()) {
-            return ProcNode.dir(path, 0500, uid, gid, () -> {
+            return ProcNode.dir(this, path, 0500, uid, gid, () -> {
                 List<ProcNode.Entry> out = new ArrayList<>();
                 out.add(new ProcNode.Entry(".", ProcDir.DT_DIR, ProcNode.ino(path)));
                 out.add(new ProcNode.Entry("..", ProcDir.DT_DIR, ProcNode.ino(path.substring(0, path.lastIndexOf('/')))));
@@ -230,7 +236,7 @@ public final class ProcFilesystem implements ProcFiles {
 
     private Node tasks(ThreadGroup g, String path, List<String> more, boolean follow) {
         if (more.isEmpty()) {
-            return ProcNode.dir(path, 0555, 0, 0, () -> {
+            return ProcNode.dir(this, path, 0555, 0, 0, () -> {
                 List<ProcNode.Entry> out = new ArrayList<>();
                 out.add(new ProcNode.Entry(".", ProcDir.DT_DIR, ProcNode.ino(path)));
                 out.add(new ProcNode.Entry("..", ProcDir.DT_DIR, ProcNode.ino("/proc/" + g.tgid())));

@@ -26,27 +26,31 @@ final class ProcNode implements Node {
     private final Supplier<byte[]> text;
     private final Supplier<List<Entry>> entries;
     private final String target;
+    /** For a directory: what lists it again when its description is first read. */
+    private final ProcFilesystem lister;
 
-    private ProcNode(String path, byte[] stat, Supplier<byte[]> text, Supplier<List<Entry>> entries, String target) {
+    private ProcNode(String path, byte[] stat, Supplier<byte[]> text, Supplier<List<Entry>> entries, String target,
+            ProcFilesystem lister) {
         this.path = path;
         this.stat = stat;
         this.text = text;
         this.entries = entries;
         this.target = target;
+        this.lister = lister;
     }
 
     static ProcNode file(String path, int perm, int uid, int gid, Supplier<byte[]> text) {
-        return new ProcNode(path, stat(path, Stat.S_IFREG | perm, uid, gid), text, null, null);
+        return new ProcNode(path, stat(path, Stat.S_IFREG | perm, uid, gid), text, null, null, null);
     }
 
-    static ProcNode dir(String path, int perm, int uid, int gid, Supplier<List<Entry>> entries) {
-        return new ProcNode(path, stat(path, Stat.S_IFDIR | perm, uid, gid), null, entries, null);
+    static ProcNode dir(ProcFilesystem lister, String path, int perm, int uid, int gid, Supplier<List<Entry>> entries) {
+        return new ProcNode(path, stat(path, Stat.S_IFDIR | perm, uid, gid), null, entries, null, lister);
     }
 
     static ProcNode link(String path, int perm, int uid, int gid, String target) {
         byte[] st = stat(path, Stat.S_IFLNK | perm, uid, gid);
         ByteBuffer.wrap(st).order(ByteOrder.LITTLE_ENDIAN).putLong(48, target.length()); // st_size
-        return new ProcNode(path, st, null, null, target);
+        return new ProcNode(path, st, null, null, target, null);
     }
 
     /** An inode number for {@code path}: stable for the path, as Linux's are for a process's life. */
@@ -93,20 +97,15 @@ final class ProcNode implements Node {
         return target.getBytes(StandardCharsets.ISO_8859_1);
     }
 
+    /** A directory's entries now; EINVAL for a file or a link. */
+    List<Entry> entries() {
+        if (entries == null) throw SyscallError.of(EINVAL);
+        return entries.get();
+    }
+
     @Override
     public FileDescription open(int flags) {
-        if (entries != null) {
-            List<Entry> es = entries.get();
-            String[] names = new String[es.size()];
-            byte[] types = new byte[es.size()];
-            long[] inos = new long[es.size()];
-            for (int i = 0; i < names.length; i++) {
-                names[i] = es.get(i).name();
-                types[i] = es.get(i).type();
-                inos[i] = es.get(i).ino();
-            }
-            return new ProcDir(flags, path, names, types, inos, stat);
-        }
+        if (entries != null) return new ProcDir(flags, path, lister, stat);
         // A symbolic link is opened only with O_PATH (the tree refuses the rest): no text.
         return new ProcFile(flags, path, text != null ? text.get() : new byte[0], stat);
     }

@@ -7,6 +7,7 @@ import dev.cryo.sentry.abi.SyscallError;
 import dev.cryo.sentry.fs.pipe.PipeFile;
 import dev.cryo.sentry.vfs.FileDescription;
 import dev.cryo.sentry.vfs.Node;
+import dev.cryo.sentry.vfs.OpenFlags;
 
 /**
  * /proc/PID/fd/N followed, where the description has no path in the tree: a pipe (opening it
@@ -49,6 +50,8 @@ final class Reopen implements Node {
 
     @Override
     public FileDescription open(int flags) {
+        // O_PATH opens nothing: no new end of a pipe (it would count as a reader or a writer).
+        if ((flags & OpenFlags.O_PATH) != 0) return new ProcFile(flags, path, new byte[0], d.stat());
         if (d instanceof PipeFile p) return p.reopen(flags);
         if (d.path().startsWith("/dev/fd/")) return d; // the descriptor table takes its own reference
         throw SyscallError.of(ENXIO);
