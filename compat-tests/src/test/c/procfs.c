@@ -288,6 +288,8 @@ static void errors(void) {
     T(open("/proc/self/exe", O_PATH | O_NOFOLLOW) >= 0);
     T(read(open("/proc/self", O_RDONLY | O_DIRECTORY), buf, 1));
     T(lseek(open("/proc/self/status", O_RDONLY), -1, SEEK_SET));
+    T(lseek(open("/proc/self/status", O_RDONLY), 0, SEEK_END));
+    T(lseek(open("/proc/self/status", O_RDONLY), 5, SEEK_CUR));
 }
 
 static void read_across_checkpoint(void) {

@@ -14,7 +14,7 @@ import dev.cryo.serializer.Savable;
  */
 @Savable
 public final class ProcFile extends FileDescription {
-    private static final int SEEK_SET = 0, SEEK_CUR = 1, SEEK_END = 2;
+    private static final int SEEK_SET = 0, SEEK_CUR = 1;
 
     private String path;
     private byte[] text;
@@ -47,9 +47,10 @@ public final class ProcFile extends FileDescription {
         return n;
     }
 
+    /** seq_lseek: SEEK_SET and SEEK_CUR only (a /proc file has no known end: st_size is 0). */
     @Override
     public long seek(long off, int whence) {
-        long base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? offset : whence == SEEK_END ? text.length : -1;
+        long base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? offset : -1;
         if (base < 0) throw SyscallError.of(EINVAL);
         long to = base + off;
         if (to < 0) throw SyscallError.of(EINVAL);
