@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 
 static char text[1 << 16];
@@ -269,6 +270,18 @@ static void system_files(void) {
     struct stat st;
     T(stat("/proc", &st));
     Y("/proc is a directory", S_ISDIR(st.st_mode));
+    /* df and findmnt match a file to its mount by the device stat(2) gives */
+    T(slurp("/proc/self/mountinfo", 300) > 0);
+    struct stat root;
+    stat("/", &root);
+    int matched = 0;
+    for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+        unsigned maj, min;
+        char point[256];
+        if (sscanf(line, "%*d %*d %u:%u %*s %255s", &maj, &min, point) == 3 && !strcmp(point, "/"))
+            matched = maj == major(root.st_dev) && min == minor(root.st_dev);
+    }
+    Y("the root's mountinfo line has its device", matched);
 }
 
 static void errors(void) {

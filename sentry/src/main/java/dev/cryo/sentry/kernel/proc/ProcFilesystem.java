@@ -24,7 +24,7 @@ import java.util.List;
  *       a thread's tid works too, unlisted, as on Linux) with {@code exe}, {@code cwd},
  *       {@code root}, {@code fd/}, {@code task/}, {@code cmdline}, {@code environ},
  *       {@code comm}, {@code stat}, {@code statm}, {@code status}, {@code maps},
- *       {@code mounts};</li>
+ *       {@code mounts}, {@code mountinfo};</li>
  *   <li>{@code cpuinfo}, {@code meminfo} (the host's, as sysinfo(2) reports the host's
  *       memory), {@code uptime}, {@code loadavg}, {@code stat}, {@code version},
  *       {@code filesystems}, {@code mounts}.</li>
@@ -35,7 +35,7 @@ import java.util.List;
 @Savable
 public final class ProcFilesystem implements ProcFiles {
     private static final String[] SYSTEM_FILES = {"cpuinfo", "filesystems", "loadavg", "meminfo", "stat", "uptime", "version"};
-    private static final String[] PROCESS_FILES = {"cmdline", "comm", "environ", "maps", "mounts", "stat", "statm", "status"};
+    private static final String[] PROCESS_FILES = {"cmdline", "comm", "environ", "maps", "mountinfo", "mounts", "stat", "statm", "status"};
     private static final String[] PROCESS_LINKS = {"cwd", "exe", "root"};
 
     private Kernel kernel;

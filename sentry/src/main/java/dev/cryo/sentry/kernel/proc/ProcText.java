@@ -6,6 +6,7 @@ import dev.cryo.sentry.kernel.Task;
 import dev.cryo.sentry.kernel.ThreadGroup;
 import dev.cryo.sentry.mm.MemoryManager;
 import dev.cryo.sentry.mm.Vma;
+import dev.cryo.sentry.vfs.Stat;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,6 +34,28 @@ final class ProcText {
         return ascii("cryo / cryo ro,relatime 0 0\n"
                 + "cryo /dev cryo rw,nosuid,relatime 0 0\n"
                 + "proc /proc proc rw,nosuid,nodev,noexec,relatime 0 0\n");
+    }
+
+    /**
+     * show_mountinfo for the tree's three mounts; each one's device is what stat(2) reports for
+     * its files, which is how df and findmnt match a file to its mount.
+     */
+    private static byte[] mountinfo(Kernel k) {
+        StringBuilder b = new StringBuilder();
+        String[][] mounts = {{"/", "ro,relatime", "cryo", "cryo", "ro"}, {"/dev", "rw,nosuid,relatime", "cryo", "cryo", "rw"},
+            {"/proc", "rw,nosuid,nodev,noexec,relatime", "proc", "proc", "rw"}};
+        for (int i = 0; i < mounts.length; i++) {
+            String[] m = mounts[i];
+            long dev;
+            try {
+                dev = java.nio.ByteBuffer.wrap(k.vfs().stat("/", m[0], true)).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong(0);
+            } catch (SyscallError e) {
+                continue;
+            }
+            b.append(String.format(Locale.ROOT, "%d %d %d:%d / %s %s - %s %s %s%n", i + 1, 1, Stat.major(dev), Stat.minor(dev),
+                    m[0], m[1], m[2], m[3], m[4]));
+        }
+        return ascii(b.toString());
     }
 
     /** The system-wide files. */
@@ -110,6 +133,8 @@ final class ProcText {
                 return t == null ? new byte[0] : maps(t.mm());
             case "mounts":
                 return mounts();
+            case "mountinfo":
+                return mountinfo(k);
             case "stat":
                 return ascii(stat(k, g, t));
             case "statm": {
