@@ -168,12 +168,13 @@ final class TaskStart {
             FsContext fs = t.fs;
             Credentials c = t.creds;
             dev.cryo.sentry.vfs.Caller.set(c.fsuid, c.fsgid, c.groups); // the program is looked up as its user
-            LoadedImage image = ElfLoader.load(mm, k.vfs().openExecutable(fs, path, c.fsuid, c.fsgid, c.groups), path, argv, envp,
+            dev.cryo.sentry.mm.MappingSource exe = k.vfs().openExecutable(fs, path, c.fsuid, c.fsgid, c.groups);
+            LoadedImage image = ElfLoader.load(mm, exe, path, argv, envp,
                     ElfLoader.Identity.of(t.creds.ruid, t.creds.euid, t.creds.rgid, t.creds.egid),
                     interp -> k.vfs().openExecutable(fs, interp, c.fsuid, c.fsgid, c.groups));
             t.regs[Regs.RIP] = image.entry();
             t.regs[Regs.RSP] = image.stackPointer();
-            t.execPath = path;
+            t.execPath = exe.name(); // the file's canonical path, as /proc/PID/exe shows it
             t.setComm(path.substring(path.lastIndexOf('/') + 1));
             t.context = as.mainContext();
         } catch (RuntimeException e) {
