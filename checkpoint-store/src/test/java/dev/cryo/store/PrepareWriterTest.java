@@ -49,6 +49,31 @@ class PrepareWriterTest {
         }
     }
 
+    /** A host whose store does not exist yet rehearses in a temporary directory and leaves nothing there. */
+    @Test
+    void withoutAStoreTheRehearsalLeavesNothingBehind() throws Exception {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        java.util.function.Supplier<Long> left = () -> {
+            try (Stream<Path> s = Files.list(tmp)) {
+                return s.filter(p -> p.getFileName().toString().startsWith("cryo-rehearsal")).count();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+        long before = left.get();
+        Store.rehearseWriter();
+        assertEquals(before, left.get());
+        // A store made after it works as any other.
+        BufferMemory mem = BufferMemory.whole(4 << 20);
+        mem.fill(9);
+        try (Store store = Store.open(dir.resolve("later"))) {
+            CheckpointResult r = store.checkpoint(new byte[8], mem, Labels.named("x"), Progress.NONE);
+            BufferMemory back = BufferMemory.whole(4 << 20);
+            store.restore(r.snapshot().id(), back, true, Progress.NONE);
+            assertTrue(mem.sameAs(back));
+        }
+    }
+
     @Test
     void theRehearsalRunsOnItsOwn() throws Exception {
         assertEquals(300 * (1 + Warmup.SMALL_PER_CHUNK), Warmup.run(300, () -> false)); // no store at all: scratch index, /dev/null pack

@@ -308,19 +308,24 @@ final class SandboxHost implements Callable<Integer> {
      * A first checkpoint into the store from a fresh host JVM spent most of its time opening the
      * index (~150 ms) and in the JIT compiling the writer's code while it ran (~1.1 s of CPU on
      * 2 cores for 200 MiB). A sandbox that lives past {@link #PREPARE_STORE_DELAY_MS} gets both
-     * done ahead, on a thread at the lowest priority, if the store exists (running a sandbox does
-     * not create one). A failure here is only a slower checkpoint later.
+     * done ahead, on a thread at the lowest priority; where the store does not exist yet (running
+     * a sandbox does not create one) the rehearsal only. A failure here is only a slower
+     * checkpoint later.
      */
     private void prepareStoreLater() {
         Path storeDir = SnapshotStore.dir(this.storeDir != null ? this.storeDir : main.store);
         Thread t = new Thread(() -> {
             try {
                 Thread.sleep(PREPARE_STORE_DELAY_MS);
-                if (exited || !dev.cryo.store.Store.exists(storeDir)) return;
+                if (exited) return;
                 Host.unpinCurrentThread();
                 Host.niceCurrentThread(19);
                 long t0 = System.nanoTime();
-                storeAt(storeDir).prepareWriter();
+                if (dev.cryo.store.Store.exists(storeDir)) {
+                    storeAt(storeDir).prepareWriter();
+                } else {
+                    dev.cryo.store.Store.rehearseWriter(); // no index to open yet: the JIT's part only
+                }
                 if (System.getenv("CRYO_TIMINGS") != null) {
                     System.err.printf("cryo: store writer prepared in %.1f ms%n", (System.nanoTime() - t0) / 1e6);
                 }
