@@ -293,6 +293,11 @@ static void errors(void) {
     char buf[16];
     T(readlink("/proc/self/stat", buf, sizeof buf));
     T(readlink("/proc", buf, sizeof buf));
+    T(readlink("/proc/self/", buf, sizeof buf)); /* a trailing slash follows the link */
+    T(readlink("/proc/self/cwd/..", buf, sizeof buf)); /* the cwd's parent, not /proc/self */
+    struct stat st;
+    T(stat("/proc/self/exe/..", &st));
+    T(readlink("/dev/stdin/", buf, sizeof buf));
     T(open("/proc/self/fd/999", O_RDONLY));
     T(open("/proc/self/fd/x", O_RDONLY));
     T(open("/proc/self/stat", O_RDONLY | O_DIRECTORY));

@@ -73,6 +73,31 @@ public final class VirtualFilesystem implements HostBacked {
         }
     }
 
+    /**
+     * {@code abs} (under /proc) with each ".." taken from where the walk is, a /proc symlink
+     * followed first ("/proc/self/cwd/.." is the parent of the cwd, not /proc/self, as
+     * {@link #lexicalClean} alone would make it); ENOTDIR where ".." follows a file.
+     */
+    private String procDots(String abs) {
+        String at = "/";
+        for (String c : abs.split("/")) {
+            if (c.isEmpty() || c.equals(".")) continue;
+            if (c.equals("..")) {
+                if (at.startsWith("/proc/")) {
+                    try (Node n = lookup("/", at, true)) {
+                        if (!Stat.isDir(n.stat())) throw SyscallError.of(ENOTDIR);
+                        at = n.path();
+                    }
+                }
+                int slash = at.lastIndexOf('/');
+                at = slash <= 0 ? "/" : at.substring(0, slash);
+                continue;
+            }
+            at = at.equals("/") ? "/" + c : at + "/" + c;
+        }
+        return abs.endsWith("/") && !at.equals("/") ? at + "/" : at;
+    }
+
     // ---- paths
 
     /** Decodes a guest path as read from memory: one char per byte. */
@@ -135,13 +160,16 @@ public final class VirtualFilesystem implements HostBacked {
     public Node lookup(String base, String path, boolean follow) {
         if (path.isEmpty()) throw SyscallError.of(ENOENT);
         String abs = absolute(base, path);
+        if (proc != null && abs.startsWith("/proc/") && abs.contains("..")) abs = procDots(abs);
         String clean = lexicalClean(abs);
         if (proc != null) {
+            // A trailing slash asks for a directory: the last link is followed (LOOKUP_FOLLOW).
+            boolean followLast = follow || abs.endsWith("/");
             // The alias itself is the host's symlink (lstat sees it); what it leads to is /proc's.
             String alias = clean.startsWith("/dev/") ? devAlias(clean) : null;
-            if (alias != null && (follow || clean.startsWith("/dev/fd/"))) clean = alias;
+            if (alias != null && (followLast || clean.startsWith("/dev/fd/"))) clean = alias;
             if (clean.equals("/proc") || clean.startsWith("/proc/")) {
-                Node n = proc.lookup(clean, follow);
+                Node n = proc.lookup(clean, followLast);
                 if (abs.endsWith("/") && !Stat.isDir(n.stat())) {
                     n.close();
                     throw SyscallError.of(ENOTDIR);
