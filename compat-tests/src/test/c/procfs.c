@@ -212,6 +212,16 @@ static void self_task(void) {
     pthread_join(th, NULL);
 }
 
+/* Field n (1-based, as proc(5) numbers them) of a /proc/PID/stat file; -1 if unreadable. */
+static long long stat_field(const char *path, int n) {
+    if (slurp(path, 4096) <= 0) return -1;
+    char *p = strrchr(text, ')');
+    if (!p) return -1;
+    int field = 2;
+    for (; *p && field < n; p++) if (*p == ' ') field++;
+    return atoll(p);
+}
+
 static void other_process(void) {
     int p[2];
     pipe(p);
@@ -230,6 +240,10 @@ static void other_process(void) {
     Y("child pid", pid == child);
     Y("child ppid", ppid == getpid());
     Y("child running or sleeping", state == 'R' || state == 'S');
+    long long mine = stat_field("/proc/self/stat", 22), its = stat_field(path, 22);
+    T(slurp("/proc/uptime", 100) > 0);
+    double up = atof(text);
+    Y("starttime: the child's after its parent's, both before now", mine >= 0 && its >= mine && its <= (long long)(up * 100) + 1);
     snprintf(path, sizeof path, "/proc/%d", child);
     struct stat st;
     T(stat(path, &st));

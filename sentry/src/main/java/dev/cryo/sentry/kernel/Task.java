@@ -53,6 +53,8 @@ public final class Task {
 
     /** The executable's path in the sandbox (for /proc/self/exe, AT_EXECFN). */
     String execPath = "";
+    /** The kernel's uptime when the task was made: saved, the uptime goes on across a restore. */
+    long startedAt;
     /** The process name (comm): the executable's basename, 15 bytes at most. */
     String comm = "";
 
@@ -116,6 +118,7 @@ public final class Task {
         this.tgid = tgid;
         this.regs = regs;
         this.group = new ThreadGroup(this, tgid, tgid);
+        this.startedAt = kernel.uptimeNanos();
     }
 
     /** A new thread of {@code group}'s process. */
@@ -126,6 +129,12 @@ public final class Task {
         this.regs = regs;
         this.group = group;
         group.tasks.add(this);
+        this.startedAt = kernel.uptimeNanos();
+    }
+
+    /** When the task began, in the kernel's uptime (/proc/PID/stat's starttime); kept across a restore. */
+    public long startedAt() {
+        return startedAt;
     }
 
     /** The task whose system call the calling thread serves, or null off the task threads. */

@@ -61,6 +61,7 @@ class KernelRoundTripTest {
             assertSame(r, rt.kernel());
             assertEquals(java.nio.file.Path.of(PROGRAM).toRealPath().toString(), rt.execPath()); // canonical, as /proc/PID/exe
             assertEquals(t.execPath(), rt.execPath());
+            assertEquals(t.startedAt(), rt.startedAt()); // /proc/PID/stat's starttime
             assertEquals(t.regs()[dev.cryo.platform.Regs.RIP], rt.regs()[dev.cryo.platform.Regs.RIP]);
             assertEquals(077, rt.fs().umask());
             assertEquals(t.fs().cwd(), rt.fs().cwd());

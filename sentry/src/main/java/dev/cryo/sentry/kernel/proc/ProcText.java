@@ -207,10 +207,10 @@ final class ProcText {
         long[] ic = t == null ? new long[2] : ignoredCaught(t);
         int nice = t == null ? 0 : t.nice();
         return String.format(Locale.ROOT,
-                "%d (%s) %c %d %d %d 0 -1 4194304 0 0 0 0 %d 0 0 0 %d %d %d 0 0 %d %d 18446744073709551615 0 0 0 0 0 0 "
+                "%d (%s) %c %d %d %d 0 -1 4194304 0 0 0 0 %d 0 0 0 %d %d %d 0 %d %d %d 18446744073709551615 0 0 0 0 0 0 "
                         + "%d %d %d 0 0 0 17 0 0 0 0 0 0 0 0 0 %d %d %d %d 0%n",
                 pid, comm, state(g, t), g.ppid(), g.pgid(), g.sid(), ticks, 20 + nice, nice, Math.max(threads, 1),
-                vsize, vsize / PAGE, blocked, ic[0], ic[1], ae[0], ae[1], ae[2], ae[3]);
+                t == null ? 0 : t.startedAt() * HZ / 1_000_000_000L, vsize, vsize / PAGE, blocked, ic[0], ic[1], ae[0], ae[1], ae[2], ae[3]);
     }
 
     /** The signals whose disposition is SIG_IGN and those with a handler, as bit sets (bit n-1 for signal n). */
