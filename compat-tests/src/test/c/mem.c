@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdint.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 
 #define RW (PROT_READ | PROT_WRITE)
 #define ANON (MAP_PRIVATE | MAP_ANONYMOUS)
@@ -338,7 +339,43 @@ static void numa_and_pkeys(void) {
     T(syscall(SYS_pkey_mprotect, p, PG, PROT_READ, 1));
 }
 
+static void set_mempolicy_cases(void) {
+    /* One node here and on the machine the cases are checked on: each policy kept and read back. */
+    int mode = -1;
+    unsigned long m = 1, m2 = 2, m3 = 3, zero = 0, got;
+    struct { int mode; unsigned long *mask; unsigned long maxnode; } c[] = {
+        {0, NULL, 0}, {0, &m, 2}, {0, &zero, 64}, {2, &m, 2}, {2, &m2, 3}, {2, &m3, 3}, {2, NULL, 0}, {3, &m, 65},
+        {1, NULL, 0}, {1, &m, 2}, {4, NULL, 0}, {4, &m, 2}, {5, &m, 2}, {6, &m, 2}, {7, &m, 2}, {-1, NULL, 0},
+        {2 | 1 << 15, &m3, 3}, {2 | 1 << 14, &m2, 3}, {2 | 3 << 14, &m, 2}, {1 | 1 << 15, NULL, 0}, {2 | 1 << 13, &m, 2},
+        {3 | 1 << 13, &m, 2}, {2, WILD, 64}, {2, &m, 40000}, {2, &m, 1}};
+    for (unsigned i = 0; i < sizeof c / sizeof c[0]; i++) {
+        errno = 0;
+        long r = syscall(SYS_set_mempolicy, c[i].mode, c[i].mask, c[i].maxnode);
+        int e = errno;
+        got = ~0UL;
+        mode = -1;
+        syscall(SYS_get_mempolicy, &mode, &got, 65UL, NULL, 0UL);
+        printf("set %#x mask %lx maxnode %lu = %ld %s; now mode %#x nodes %lx\n", c[i].mode,
+               c[i].mask && c[i].mask != WILD ? *c[i].mask : 0UL, c[i].maxnode, r, r ? strerrorname_np(e) : "", mode, got);
+    }
+    T(syscall(SYS_set_mempolicy, 3, &m, 2UL));
+    T(syscall(SYS_get_mempolicy, &mode, NULL, 0UL, NULL, 1UL)); /* next interleave node */
+    printf("next node %d\n", mode);
+    T(syscall(SYS_get_mempolicy, &mode, NULL, 0UL, &mode, 2UL)); /* a mapping's own policy: default */
+    printf("mapping's mode %d\n", mode);
+    fflush(stdout); /* else the child prints what the parent buffered too */
+    pid_t child = fork();
+    if (child == 0) {
+        syscall(SYS_get_mempolicy, &mode, NULL, 0UL, NULL, 0UL);
+        printf("child mode %d\n", mode);
+        fflush(stdout);
+        _exit(0);
+    }
+    waitpid(child, NULL, 0);
+    T(syscall(SYS_set_mempolicy, 0, NULL, 0UL));
+}
+
 MAIN(K(mmap_anon_rw), K(mmap_einval), K(mmap_ebadf_enomem), K(mmap_eacces), K(mmap_dir_and_devices), K(mmap_file_private), K(mmap_fixed),
      K(mmap_hint), K(mmap_prot_none_fault), K(mmap_past_eof_sigbus), K(munmap_cases), K(mprotect_cases),
      K(mprotect_shared_readonly_file), K(mprotect_then_write_faults), K(mremap_cases), K(brk_cases), K(madvise_cases), K(madvise_dontneed_private_file), K(mincore_cases),
-     K(msync_cases), K(mlock_cases), K(many_mappings), K(mmap_shared_anon), K(mmap_exec_code), K(mremap_grow_in_place), K(numa_and_pkeys))
+     K(msync_cases), K(mlock_cases), K(many_mappings), K(mmap_shared_anon), K(mmap_exec_code), K(mremap_grow_in_place), K(numa_and_pkeys), K(set_mempolicy_cases))

@@ -53,6 +53,13 @@ public final class Task {
 
     /** The executable's path in the sandbox (for /proc/self/exe, AT_EXECFN). */
     String execPath = "";
+    /**
+     * The task's NUMA policy (set_mempolicy): its mode with the user-visible mode flags, and the
+     * nodes the user gave (node 0 is the only node; a policy naming others keeps them only with
+     * MPOL_F_STATIC_NODES or MPOL_F_RELATIVE_NODES, which report the user's mask back).
+     */
+    int mempolicy;
+    long mempolicyNodes;
     /** The kernel's uptime when the task was made: saved, the uptime goes on across a restore. */
     long startedAt;
     /** The process name (comm): the executable's basename, 15 bytes at most. */
@@ -316,6 +323,19 @@ public final class Task {
 
     public void setNice(int nice) {
         this.nice = Math.max(-20, Math.min(19, nice));
+    }
+
+    public int mempolicy() {
+        return mempolicy;
+    }
+
+    public long mempolicyNodes() {
+        return mempolicyNodes;
+    }
+
+    public void setMempolicy(int modeAndFlags, long nodes) {
+        this.mempolicy = modeAndFlags;
+        this.mempolicyNodes = nodes;
     }
 
     public int personality() {

@@ -48,6 +48,8 @@ final class TaskFork {
         c.nice = parent.nice;
         c.affinity = parent.affinity;
         c.personality = parent.personality;
+        c.mempolicy = parent.mempolicy; // mpol_dup: a child starts on its parent's policy
+        c.mempolicyNodes = parent.mempolicyNodes;
         c.execPath = parent.execPath;
         c.comm = parent.comm;
         if (!a.has(CloneArgs.CLONE_VM)) { // rseq_fork: kept unless the memory is shared

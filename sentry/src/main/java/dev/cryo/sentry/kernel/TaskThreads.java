@@ -37,6 +37,8 @@ final class TaskThreads {
         c.nice = parent.nice;
         c.affinity = parent.affinity;
         c.personality = parent.personality;
+        c.mempolicy = parent.mempolicy; // mpol_dup: a child starts on its parent's policy
+        c.mempolicyNodes = parent.mempolicyNodes;
         c.execPath = parent.execPath;
         c.comm = parent.comm;
         c.clearChildTid = a.has(CloneArgs.CLONE_CHILD_CLEARTID) ? a.childTid() : 0;

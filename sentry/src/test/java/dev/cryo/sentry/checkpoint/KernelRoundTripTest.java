@@ -49,6 +49,7 @@ class KernelRoundTripTest {
             int fd = t.fds().install(k.vfs().open("/", file.toString(), OpenFlags.O_RDONLY), true, 0);
             t.fds().get(fd).seek(4, 0);
             t.fs().setUmask(077);
+            t.setMempolicy(3 | 1 << 15, 5); // MPOL_INTERLEAVE | MPOL_F_STATIC_NODES, the user's nodes 0 and 2
             k.setHostname("saved");
             k.stats().countEnosys(999);
 
@@ -62,6 +63,8 @@ class KernelRoundTripTest {
             assertEquals(java.nio.file.Path.of(PROGRAM).toRealPath().toString(), rt.execPath()); // canonical, as /proc/PID/exe
             assertEquals(t.execPath(), rt.execPath());
             assertEquals(t.startedAt(), rt.startedAt()); // /proc/PID/stat's starttime
+            assertEquals(3 | 1 << 15, rt.mempolicy());
+            assertEquals(5, rt.mempolicyNodes());
             assertEquals(t.regs()[dev.cryo.platform.Regs.RIP], rt.regs()[dev.cryo.platform.Regs.RIP]);
             assertEquals(077, rt.fs().umask());
             assertEquals(t.fs().cwd(), rt.fs().cwd());
