@@ -4,6 +4,7 @@
  * root would refuse them: only calls that fail natively too are here, so nothing is ever
  * changed on the host. Inode numbers, times and device numbers are never printed. */
 #include "case.h"
+#include <sys/time.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <sys/stat.h>
@@ -273,6 +274,29 @@ static void utimensat_checks(void) {
     T(utimensat(-1, "x", NULL, 0));
     T(syscall(SYS_utimensat, AT_FDCWD, "/etc/passwd", WILD, 0));
 }
+static void utimes_checks(void) {
+    /* utimes, futimesat and utime: their own checks (microseconds, EFAULT), then as utimensat.
+     * Only calls that fail before the write: natively they would change the host's files. */
+    struct timeval tv[2] = {{1, 0}, {2, 999999}}, bad[2] = {{0, 1000000}, {0, 0}}, neg[2] = {{0, 0}, {0, -1}};
+    T(syscall(SYS_utimes, "/no/such", NULL));
+    T(syscall(SYS_utimes, "/etc/passwd", bad));
+    T(syscall(SYS_utimes, "/no/such", neg));
+    T(syscall(SYS_utimes, "/etc/passwd", WILD));
+    T(syscall(SYS_utimes, NULL, tv));
+    T(syscall(SYS_utimes, "/etc/passwd/x", NULL));
+    T(syscall(SYS_utimes, "", tv));
+    T(syscall(SYS_futimesat, -1, "x", tv));
+    T(syscall(SYS_futimesat, open("/etc", O_RDONLY), "no-such", NULL));
+    T(syscall(SYS_futimesat, open("/etc/passwd", O_RDONLY), "x", NULL));
+    T(syscall(SYS_futimesat, AT_FDCWD, NULL, NULL));
+    T(syscall(SYS_futimesat, 99, NULL, tv));
+    T(syscall(SYS_futimesat, AT_FDCWD, "/etc/passwd", bad));
+    struct { long actime, modtime; } ub = {1, 2};
+    T(syscall(SYS_utime, "/no/such", &ub));
+    T(syscall(SYS_utime, "/etc/passwd", WILD));
+    T(syscall(SYS_utime, NULL, NULL));
+    T(syscall(SYS_utime, "/etc/passwd/", NULL));
+}
 
 static int by_name(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 static void lstat_directory(void) {
@@ -299,4 +323,4 @@ MAIN(K(stat_regular), K(stat_dir_and_link), K(stat_dev), K(stat_errors), K(fstat
      K(statx_cases), K(access_cases), K(access_write_on_readonly_root), K(faccessat_cases), K(faccessat2_flags),
      K(statfs_cases), K(xattr_reads), K(xattr_lists), K(xattr_changes), K(umask_cases), K(mkdir_rmdir_checks),
      K(unlink_rename_checks), K(link_symlink_checks), K(chmod_chown_checks), K(truncate_checks),
-     K(utimensat_checks), K(lstat_directory))
+     K(utimensat_checks), K(utimes_checks), K(lstat_directory))

@@ -20,6 +20,7 @@ import static dev.cryo.sentry.syscalls.Arg.SIZE;
 import dev.cryo.sentry.abi.SyscallError;
 import dev.cryo.sentry.abi.Sysno;
 import dev.cryo.sentry.kernel.Task;
+import dev.cryo.sentry.mm.Usermem;
 import dev.cryo.sentry.vfs.FdTable;
 import dev.cryo.sentry.vfs.FileDescription;
 import dev.cryo.sentry.vfs.OpenFlags;
@@ -74,6 +75,9 @@ final class SysFile {
         t.partial(Sysno.TRUNCATE, READ_ONLY, SysFile::truncate, PATH, SIZE);
         t.partial(Sysno.FTRUNCATE, READ_ONLY, SysFile::ftruncate, FD, SIZE);
         t.partial(Sysno.UTIMENSAT, READ_ONLY, SysFile::utimensat, DIRFD, PATH, PTR, AT_FLAGS);
+        t.partial(Sysno.UTIMES, READ_ONLY, SysFile::utimes, PATH, PTR);
+        t.partial(Sysno.FUTIMESAT, READ_ONLY, SysFile::futimesat, DIRFD, PATH, PTR);
+        t.partial(Sysno.UTIME, READ_ONLY, SysFile::utime, PATH, PTR);
     }
 
     // ---- helpers shared by the file families
@@ -387,6 +391,46 @@ final class SysFile {
             throw SyscallError.of(EROFS);
         }
         return modify(t, dirfd, pathAddr, flags, (flags & AT_SYMLINK_NOFOLLOW) == 0);
+    }
+
+    /** Implements Linux utimes(2): futimesat from the cwd. */
+    static long utimes(Task t) {
+        return futimesat(t, AT_FDCWD, t.arg(0), t.arg(1));
+    }
+
+    /** Implements Linux futimesat(2). */
+    static long futimesat(Task t) {
+        return futimesat(t, t.intArg(0), t.arg(1), t.arg(2));
+    }
+
+    /**
+     * do_futimesat: two struct timevals, each tv_usec within [0, 10^6) (checked here, before
+     * the microseconds become nanoseconds), then do_utimes: a null path with a descriptor is
+     * that descriptor, with AT_FDCWD EFAULT.
+     */
+    private static long futimesat(Task t, int dirfd, long pathAddr, long times) {
+        if (times != 0) {
+            Usermem mem = t.mm().usermem();
+            long[] usec = {mem.readLong(times + 8), mem.readLong(times + 24)};
+            for (long us : usec) if (us < 0 || us >= 1_000_000L) throw SyscallError.of(EINVAL);
+        }
+        return utimes(t, dirfd, pathAddr);
+    }
+
+    /** Implements Linux utime(2): a struct utimbuf of whole seconds, or null for now. */
+    static long utime(Task t) {
+        long times = t.arg(1);
+        if (times != 0) t.mm().usermem().read(times, 16); // get_user of both: EFAULT first
+        return utimes(t, AT_FDCWD, t.arg(0));
+    }
+
+    private static long utimes(Task t, int dirfd, long pathAddr) {
+        if (pathAddr == 0) {
+            if (dirfd == AT_FDCWD) throw SyscallError.of(EFAULT_FOR_NULL);
+            t.fds().get(dirfd);
+            throw SyscallError.of(EROFS);
+        }
+        return modify(t, dirfd, pathAddr, 0, true);
     }
 
     /** utimensat(AT_FDCWD, NULL, ...) is EFAULT in Linux (do_utimes). */
