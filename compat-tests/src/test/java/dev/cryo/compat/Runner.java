@@ -212,13 +212,14 @@ final class Runner {
         }
         try {
             if (!proc.waitFor(p.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                if (!where.startsWith("native")) dumpHang(proc, dir.resolve(where + ".hang.txt"));
                 // Kill the whole tree: for cryo the JVM and the stub processes it traces.
                 proc.descendants().forEach(ProcessHandle::destroyForcibly);
                 proc.destroyForcibly();
                 proc.waitFor(10, TimeUnit.SECONDS);
                 Outcome o = new Outcome(where, shown, -1, out, err, Duration.ofNanos(System.nanoTime() - t0));
                 fail(p.name() + ": " + where + " run timed out after " + p.timeout().toSeconds()
-                        + " s and was killed\n" + o.summary() + OutputDiff.tail(where + " stdout", o.stdoutBytes()));
+                        + " s and was killed (where it was stuck: " + dir.resolve(where + ".hang.txt") + ")\n" + o.summary() + OutputDiff.tail(where + " stdout", o.stdoutBytes()));
             }
         } catch (InterruptedException e) {
             proc.descendants().forEach(ProcessHandle::destroyForcibly);
@@ -227,6 +228,44 @@ final class Runner {
             fail("interrupted");
         }
         return new Outcome(where, shown, proc.exitValue(), out, err, Duration.ofNanos(System.nanoTime() - t0));
+    }
+
+    /**
+     * Where a cryo run that timed out was stuck, for whoever reads the failure: the JVM's thread
+     * stacks (jcmd Thread.print) and each process under it with its state and wait channel
+     * (the stubs). Best effort: a failure here only leaves the file shorter.
+     */
+    private static void dumpHang(Process proc, Path file) {
+        StringBuilder b = new StringBuilder();
+        try {
+            for (ProcessHandle h : proc.descendants().toList()) {
+                b.append("pid ").append(h.pid()).append(": ");
+                try {
+                    for (String l : Files.readAllLines(Path.of("/proc", Long.toString(h.pid()), "status"))) {
+                        if (l.startsWith("Name:") || l.startsWith("State:")) b.append(l.replace('\t', ' ')).append("; ");
+                    }
+                    b.append("wchan ").append(Files.readString(Path.of("/proc", Long.toString(h.pid()), "wchan")));
+                } catch (IOException | RuntimeException e) {
+                    b.append(e);
+                }
+                b.append('\n');
+            }
+            Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+            Process j = new ProcessBuilder(jcmd.toString(), Long.toString(proc.pid()), "Thread.print")
+                    .redirectErrorStream(true).start();
+            byte[] stacks = j.getInputStream().readAllBytes(); // jcmd ends when the dump is out
+            j.waitFor(20, TimeUnit.SECONDS);
+            b.append(new String(stacks, java.nio.charset.StandardCharsets.UTF_8));
+        } catch (IOException | RuntimeException e) {
+            b.append("\n(").append(e).append(")\n");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            Files.writeString(file, b);
+        } catch (IOException ignored) {
+            // the failure message still says it timed out
+        }
     }
 
     private static void put(Map<String, String> env, String kv) {
